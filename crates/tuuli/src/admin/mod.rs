@@ -1,0 +1,17 @@
+//! Administration: users and the audit log (admins only).
+
+pub mod audit;
+pub mod users;
+
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::web::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(audit::router()).merge(users::router())
+}
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(audit::api_router())
+}

@@ -1,0 +1,66 @@
+//! User administration pages (admins only): list users and add one.
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+use crate::auth::{Role, password, store};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::web::forms::{Check, RawForm};
+use crate::web::{AppState, PageCtx};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/users", get(list_page).post(create))
+}
+
+async fn render(ctx: &PageCtx, form: &RawForm, errors: &FieldErrors, conflict: Option<&str>) -> AppResult<Html<String>> {
+    let users = store::list_users(&ctx.state.db).await?;
+    let organisations = crate::network::organisations::store::choices(&ctx.state.db).await?;
+    let values: std::collections::BTreeMap<String, String> = form.0.iter().filter(|(k, _)| k != "password" && k != "_csrf").cloned().collect();
+    ctx.render(
+        "admin/users.html",
+        minijinja::context! { users, organisations, values, errors => errors.0, conflict, roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
+    )
+}
+
+async fn list_page(ctx: PageCtx) -> AppResult<Html<String>> {
+    ctx.viewer.require_role(Role::Admin)?;
+    render(&ctx, &RawForm::default(), &FieldErrors::new(), None).await
+}
+
+async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
+    ctx.viewer.require_role(Role::Admin)?;
+    let mut c = Check::new();
+    let email = c.required("email", &form.get("email"), 254);
+    if !email.is_empty() {
+        c.email("email", &email);
+    }
+    let name = c.required("name", &form.get("name"), 200);
+    let role = c.one_of("role", &form.get("role"), &["admin", "coordinator", "editor", "member"]);
+    let organisation_id = c.id("organisation_id", &form.get("organisation_id"));
+    let pw = form.0.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
+    if pw.chars().count() < password::MIN_LENGTH {
+        c.add("password", "error-password-short");
+    }
+    let role = Role::parse(&role);
+    if role == Some(Role::Editor) && organisation_id.is_none() {
+        c.add("organisation_id", "error-editor-needs-organisation");
+    }
+    if !c.errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, &form, &c.errors, None).await?).into_response());
+    }
+    let new = store::NewUser {
+        email,
+        name,
+        role: role.unwrap_or(Role::Member),
+        organisation_id,
+        person_id: None,
+        password_hash: password::hash(pw).await?,
+    };
+    match store::create_user(&ctx.state.db, &new, &ctx.viewer.actor()).await {
+        Ok(_) => Ok(Redirect::to("/admin/users?saved=1").into_response()),
+        Err(AppError::Conflict(key)) => Ok((StatusCode::CONFLICT, render(&ctx, &form, &FieldErrors::new(), Some(key)).await?).into_response()),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,78 @@
+//! `build_app`: the one place where routes and middleware are composed. Tests call it too.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::web::middleware::{self, SecureCookies};
+use crate::web::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tuuli API", description = "Regional coordination of preventive work: the network registry. Authenticate with `Authorization: Bearer <token>` (see `tuuli token create`). Errors are `{\"error\": \"...\", \"details\": {\"field\": \"message\"}}`."),
+    modifiers(&BearerAuth),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The OpenAPI document generated from the API handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", crate::network::api_router().merge(crate::admin::api_router()))
+}
+
+/// Builds the whole application.
+pub fn build_app(state: AppState) -> Router {
+    let (api, spec) = api_router().split_for_parts();
+    let spec_json = std::sync::Arc::new(serde_json::to_string(&spec).unwrap_or_default());
+    let secure = SecureCookies(state.config.secure_cookies);
+    Router::new()
+        .route("/health", get(health))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let body = spec_json.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], body.as_str().to_owned()) }
+            }),
+        )
+        .merge(api)
+        .merge(crate::home::router())
+        .merge(crate::auth::html::router())
+        .merge(crate::network::router())
+        .merge(crate::admin::router())
+        .merge(crate::assets::router())
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf::protect))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
+        .layer(axum::middleware::from_fn(middleware::language))
+        .layer(axum::middleware::from_fn(move |mut req: axum::extract::Request, next: axum::middleware::Next| async move {
+            req.extensions_mut().insert(secure);
+            next.run(req).await
+        }))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    let ok = crate::with_db!(&state.db, p => sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(p).await).is_ok();
+    let status = if ok { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
+    (status, axum::Json(serde_json::json!({ "status": if ok { "ok" } else { "unavailable" }, "database": state.db.kind_name() })))
+}

@@ -1,0 +1,248 @@
+//! The command line: `serve`, `migrate`, `demo`, `user`, `token`.
+//! Every error goes to stderr with a sentence that says what to do, and exit status 1.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use crate::auth::{Actor, Role, password, store};
+use crate::config::Config;
+use crate::db::Db;
+
+#[derive(Debug, Parser)]
+#[command(name = "tuuli", version, about = "Tuuli: regional coordination of preventive work (the four winds).")]
+pub struct Cli {
+    /// Configuration file (default: ./tuuli.toml when present; see tuuli.example.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct DbArgs {
+    /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DB [env: TUULI_DATABASE_URL]
+    /// (default: sqlite://tuuli-data/tuuli.db).
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (migrations run at start).
+    Serve {
+        /// Address to listen on [env: TUULI_BIND] (default: 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Load the Päijät-Häme demo data (idempotent) and print a demo admin's sign-in.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load the Päijät-Häme demo data (idempotent) and print the demo admin's sign-in.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input (at least 10 characters).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, coordinator, editor or member.
+        #[arg(long)]
+        role: String,
+        /// The organisation an editor edits (its id; see /organisations).
+        #[arg(long, value_name = "ID")]
+        organisation: Option<i64>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List users.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it (shown once; stored only as a hash).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke an API token by its id.
+    Revoke {
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TUULI_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Option<PathBuf>, db: &DbArgs) -> anyhow::Result<(Config, Db)> {
+    let mut cfg = Config::load(config.as_deref())?;
+    if let Some(url) = &db.database {
+        cfg.database_url = url.clone();
+    }
+    let pool = Db::connect(&cfg.database_url).await?;
+    pool.migrate().await?;
+    Ok((cfg, pool))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { bind, db, demo } => {
+            let (mut cfg, pool) = open(&cli.config, &db).await?;
+            if let Some(b) = bind {
+                cfg.bind = b;
+            }
+            if demo {
+                let admin = crate::demo::load(&pool).await?;
+                print_demo_admin(&admin);
+            }
+            serve(cfg, pool).await
+        }
+        Command::Migrate { db } => {
+            let (cfg, _) = open(&cli.config, &db).await?;
+            println!("migrations applied to {}", crate::db::redact(&cfg.database_url));
+            Ok(())
+        }
+        Command::Demo { db } => {
+            let (_, pool) = open(&cli.config, &db).await?;
+            let admin = crate::demo::load(&pool).await?;
+            print_demo_admin(&admin);
+            Ok(())
+        }
+        Command::User(UserCommand::Add { email, name, role, organisation, password_stdin: _, db }) => {
+            let role = Role::parse(&role).with_context(|| format!("unknown role '{role}': use admin, coordinator, editor or member"))?;
+            if !crate::web::forms::is_email(&email) {
+                anyhow::bail!("'{email}' is not an email address");
+            }
+            if role == Role::Editor && organisation.is_none() {
+                anyhow::bail!("an editor edits one organisation's data: give --organisation ID");
+            }
+            let mut pw = String::new();
+            std::io::stdin().read_to_string(&mut pw).context("could not read the password from standard input")?;
+            let pw = pw.trim_end_matches(['\n', '\r']).to_owned();
+            if pw.chars().count() < password::MIN_LENGTH {
+                anyhow::bail!("the password must be at least {} characters long", password::MIN_LENGTH);
+            }
+            let (_, pool) = open(&cli.config, &db).await?;
+            let hash = password::hash(pw).await?;
+            let new = store::NewUser { email: email.clone(), name, role, organisation_id: organisation, person_id: None, password_hash: hash };
+            let id = store::create_user(&pool, &new, &Actor::system("cli")).await.map_err(|e| match e {
+                crate::error::AppError::Conflict(_) => anyhow::anyhow!("a user with the email {email} exists already"),
+                crate::error::AppError::Internal(e) => e,
+                other => anyhow::anyhow!("could not add the user ({}): check that organisation {organisation:?} exists", other.key()),
+            })?;
+            println!("user {id} added: {email} ({})", role.as_str());
+            Ok(())
+        }
+        Command::User(UserCommand::List { db }) => {
+            let (_, pool) = open(&cli.config, &db).await?;
+            let users = store::list_users(&pool).await.map_err(|e| anyhow::anyhow!("could not list users: {}", e.key()))?;
+            println!("{:<5} {:<32} {:<12} {:<28} {}", "id", "email", "role", "name", "organisation");
+            for u in users {
+                println!(
+                    "{:<5} {:<32} {:<12} {:<28} {}{}",
+                    u.id,
+                    u.email,
+                    u.role,
+                    u.name,
+                    u.organisation_name.unwrap_or_default(),
+                    if u.disabled { " (disabled)" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { email, db }) => {
+            let (_, pool) = open(&cli.config, &db).await?;
+            let (id, token) = store::create_token(&pool, &email, &Actor::system("cli")).await.map_err(|e| match e {
+                crate::error::AppError::NotFound => anyhow::anyhow!("no active user has the email {email}; add one with `tuuli user add`"),
+                other => anyhow::anyhow!("could not create the token: {}", other.key()),
+            })?;
+            eprintln!("token {id} created for {email}; use it as `Authorization: Bearer <token>`; revoke with `tuuli token revoke --id {id}`. It is shown only now:");
+            println!("{token}");
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { id, db }) => {
+            let (_, pool) = open(&cli.config, &db).await?;
+            if store::revoke_token(&pool, id, &Actor::system("cli")).await.map_err(|e| anyhow::anyhow!("{}", e.key()))? {
+                println!("token {id} revoked");
+                Ok(())
+            } else {
+                anyhow::bail!("no live token has the id {id}")
+            }
+        }
+    }
+}
+
+fn print_demo_admin(admin: &crate::demo::DemoAdmin) {
+    println!("Demo data loaded (people, meetings and decisions are fictitious examples).");
+    println!("Demo admin: email {}  password {}", admin.email, admin.password);
+}
+
+async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&cfg.bind)
+        .await
+        .with_context(|| format!("could not listen on {}: is another program using it? choose another with --bind", cfg.bind))?;
+    let addr = listener.local_addr()?;
+    println!("Tuuli is running at http://{addr}/ (database: {}); stop with Ctrl+C", pool.kind_name());
+    let state = crate::web::AppState::new(pool.clone(), cfg)?;
+    let app = crate::build_app(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    pool.close().await;
+    Ok(())
+}

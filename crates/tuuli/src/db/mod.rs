@@ -1,0 +1,235 @@
+//! The database handle: one enum over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! SQL is written once with `$n` placeholders, which both backends accept; the
+//! [`with_db!`] macro expands a body once per backend so that it is type-checked for both.
+//! A backend branch is written by hand only where the SQL really differs.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgPoolOptions, PgPool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// A pool for one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of `$db` (a `&Db`).
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Records one change in the audit log, inside the caller's transaction.
+/// `$before` and `$after` are `Option<serde_json::Value>`.
+#[macro_export]
+macro_rules! audit {
+    ($tx:expr, $actor:expr, $action:expr, $entity:expr, $id:expr, $before:expr, $after:expr) => {{
+        let actor: &$crate::auth::Actor = $actor;
+        let before: Option<serde_json::Value> = $before;
+        let after: Option<serde_json::Value> = $after;
+        sqlx::query(
+            "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, before_json, after_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(chrono::Utc::now())
+        .bind(actor.user_id)
+        .bind(&actor.label)
+        .bind($action)
+        .bind($entity)
+        .bind($id)
+        .bind(before.map(|v| v.to_string()))
+        .bind(after.map(|v| v.to_string()))
+        .execute($tx)
+        .await
+    }};
+}
+
+/// Which backend a URL selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+impl Kind {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Kind::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Ok(Kind::Sqlite)
+        } else {
+            anyhow::bail!(
+                "unsupported database URL '{url}': use sqlite://PATH (the default) or postgres://USER@HOST/DB"
+            )
+        }
+    }
+}
+
+impl Db {
+    /// Connects to the database, creating a SQLite file (and its folder) when missing.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        match Kind::from_url(url)? {
+            Kind::Postgres => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .with_context(|| format!("could not connect to PostgreSQL at {}; check that the server runs and the URL's user, password and database are right", redact(url)))?;
+                Ok(Db::Postgres(pool))
+            }
+            Kind::Sqlite => {
+                let memory = url.contains(":memory:") || url.contains("mode=memory");
+                if !memory {
+                    if let Some(parent) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|p| p.to_owned())) {
+                        if !parent.as_os_str().is_empty() {
+                            std::fs::create_dir_all(&parent).with_context(|| {
+                                format!("could not create the data folder {}", parent.display())
+                            })?;
+                        }
+                    }
+                }
+                let opts = SqliteConnectOptions::from_str(url)
+                    .with_context(|| format!("invalid SQLite URL '{url}'"))?
+                    .create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5));
+                let pool = SqlitePoolOptions::new()
+                    // An in-memory database lives in one connection; keep exactly that one.
+                    .max_connections(if memory { 1 } else { 8 })
+                    .min_connections(if memory { 1 } else { 0 })
+                    .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
+                    .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
+                    .connect_with(opts)
+                    .await
+                    .with_context(|| format!("could not open the SQLite database {url}"))?;
+                Ok(Db::Sqlite(pool))
+            }
+        }
+    }
+
+    /// Applies the embedded migrations of this backend (forward-only).
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("../../migrations/sqlite").run(p).await,
+            Db::Postgres(p) => sqlx::migrate!("../../migrations/postgres").run(p).await,
+        }
+        .context("database migration failed")
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Db::Sqlite(_) => Kind::Sqlite,
+            Db::Postgres(_) => Kind::Postgres,
+        }
+    }
+
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind() {
+            Kind::Sqlite => "sqlite",
+            Kind::Postgres => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        with_db!(self, p => p.close().await)
+    }
+}
+
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(rest.split('?').next().unwrap_or(rest))
+}
+
+/// Hides a password in a URL before it is printed.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Offset paging shared by every list.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: i64 = 200;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>, default: i64) -> Self {
+        let per_page = per_page.unwrap_or(default).clamp(1, Self::MAX_PER_PAGE);
+        let page = page.unwrap_or(1).max(1);
+        Paging { page, per_page }
+    }
+    pub fn limit(&self) -> i64 {
+        self.per_page
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+/// One page of a list with the total count, for both HTML and JSON.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: i64, paging: Paging) -> Self {
+        Page { items, total, page: paging.page, per_page: paging.per_page }
+    }
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_the_backend_or_explain_what_is_wrong() {
+        assert_eq!(Kind::from_url("postgres://a@b/c").ok(), Some(Kind::Postgres));
+        assert_eq!(Kind::from_url("sqlite://x.db").ok(), Some(Kind::Sqlite));
+        let err = Kind::from_url("mysql://x").unwrap_err().to_string();
+        assert!(err.contains("sqlite://"), "{err}");
+    }
+
+    #[test]
+    fn passwords_are_hidden_when_urls_are_printed() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("sqlite://tuuli-data/tuuli.db"), "sqlite://tuuli-data/tuuli.db");
+    }
+
+    #[test]
+    fn paging_is_clamped() {
+        let p = Paging::new(Some(0), Some(10_000), 25);
+        assert_eq!((p.page, p.per_page, p.offset()), (1, 200, 0));
+        assert_eq!(Paging::new(Some(3), None, 25).offset(), 50);
+    }
+}

@@ -1,0 +1,347 @@
+//! The Päijät-Häme demo data: real areas, themes and organisations from the source
+//! documents; fictitious people, meetings and decisions, all marked `is_example`.
+//!
+//! Loading is one transaction and idempotent: when the demo admin exists, nothing is added.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
+
+use crate::auth::{Actor, password};
+use crate::db::Db;
+use crate::with_db;
+
+const REGIONS_CSV: &str = include_str!("../../../data/paijat_hame_regions.csv");
+
+pub const ADMIN_EMAIL: &str = "admin@example.fi";
+/// The demo users' shared password. Demo data only; never use `--demo` in production.
+pub const DEMO_PASSWORD: &str = "tuuli-demo-2026";
+
+/// Demo users: (email, name, role, organisation name).
+pub const DEMO_USERS: [(&str, &str, &str, Option<&str>); 4] = [
+    (ADMIN_EMAIL, "Esimerkki Admin", "admin", None),
+    ("koordinaattori@example.fi", "Esimerkki Koordinaattori", "coordinator", Some("Päijät-Hämeen hyvinvointialue")),
+    ("sysma@example.fi", "Esimerkki Sysmä", "editor", Some("Sysmän kunta")),
+    ("jasen@example.fi", "Esimerkki Jäsen", "member", None),
+];
+
+pub struct DemoAdmin {
+    pub email: String,
+    pub password: String,
+}
+
+/// One row of `paijat_hame_regions.csv` turned into an area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRow {
+    pub kind: &'static str,
+    pub name_fi: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub official_code: String,
+    pub statfin_code: String,
+    pub sotkanet_id: Option<i64>,
+    pub population: Option<i64>,
+}
+
+/// Parses the embedded regions file; names in parentheses are the file's English glosses.
+pub fn area_rows() -> Vec<AreaRow> {
+    let mut out = Vec::new();
+    for line in REGIONS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let c: Vec<&str> = line.split(',').collect();
+        if c.len() < 10 {
+            continue;
+        }
+        let kind = match c[2] {
+            "KUNTA" => "municipality",
+            "MAAKUNTA" => "region",
+            "HYVINVOINTIALUE" => "wellbeing_county",
+            "SEUTUKUNTA" => "subregion",
+            "SAIRAANHOITOPIIRI" => "hospital_district",
+            "MAA" => "country",
+            _ => continue,
+        };
+        let fi = c[0].split(" (").next().unwrap_or(c[0]).trim().to_owned();
+        let (sv, en) = match kind {
+            "wellbeing_county" => ("Päijänne-Tavastlands välfärdsområde".to_owned(), "Päijät-Häme wellbeing services county".to_owned()),
+            "region" => (c[1].to_owned(), "Päijät-Häme".to_owned()),
+            "subregion" => (c[1].to_owned(), "Lahti sub-region".to_owned()),
+            "hospital_district" => (c[1].to_owned(), "Päijät-Häme hospital district (former)".to_owned()),
+            "country" => ("Hela landet".to_owned(), "Finland".to_owned()),
+            _ => (c[1].to_owned(), fi.clone()),
+        };
+        let population = [c[9], c[8], c[7]].iter().find_map(|v| v.trim().parse::<i64>().ok());
+        out.push(AreaRow {
+            kind,
+            name_fi: fi,
+            name_sv: sv,
+            name_en: en,
+            official_code: c[3].to_owned(),
+            statfin_code: c[4].to_owned(),
+            sotkanet_id: c[5].trim().parse().ok(),
+            population,
+        });
+    }
+    out
+}
+
+/// Organisations named in the source documents (is_example = false) and a few examples:
+/// (name_fi, name_sv, type, area official code and kind, example).
+fn organisations() -> Vec<(String, String, &'static str, (&'static str, &'static str), bool)> {
+    let mut v = vec![(
+        "Päijät-Hämeen hyvinvointialue".to_owned(),
+        "Päijänne-Tavastlands välfärdsområde".to_owned(),
+        "wellbeing_county",
+        ("09", "wellbeing_county"),
+        false,
+    )];
+    let munis: [(&str, &str, &str, &str); 10] = [
+        ("Asikkalan kunta", "Asikkala kommun", "016", ""),
+        ("Hartolan kunta", "Hartola kommun", "081", ""),
+        ("Heinolan kaupunki", "Heinola stad", "111", ""),
+        ("Hollolan kunta", "Hollola kommun", "098", ""),
+        ("Iitin kunta", "Iitti kommun", "142", ""),
+        ("Kärkölän kunta", "Kärkölä kommun", "316", ""),
+        ("Lahden kaupunki", "Lahtis stad", "398", ""),
+        ("Orimattilan kaupunki", "Orimattila stad", "560", ""),
+        ("Padasjoen kunta", "Padasjoki kommun", "576", ""),
+        ("Sysmän kunta", "Sysmä kommun", "781", ""),
+    ];
+    for (fi, sv, code, _) in munis {
+        v.push((fi.to_owned(), sv.to_owned(), "municipality", (code, "municipality"), false));
+    }
+    v.push((
+        "Mente-palvelut, Päijät-Hämeen sosiaalipsykiatrinen säätiö".to_owned(),
+        "Mente-tjänster, Päijät-Hämes socialpsykiatriska stiftelse".to_owned(),
+        "foundation",
+        ("398", "municipality"),
+        false,
+    ));
+    v.push(("Lahden seurakuntayhtymä".to_owned(), "Lahtis kyrkliga samfällighet".to_owned(), "parish", ("398", "municipality"), true));
+    v.push(("Esimerkkijärjestö ry".to_owned(), "Exempelföreningen rf".to_owned(), "ngo", ("398", "municipality"), true));
+    v.push(("Valtakunnallinen esimerkkiliitto ry".to_owned(), "Riksomfattande exempelförbundet rf".to_owned(), "national", ("SSS", "country"), true));
+    v
+}
+
+/// Loads the demo (idempotent) and returns the demo admin's sign-in.
+pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
+    crate::network::themes::ensure(db).await.map_err(|e| anyhow::anyhow!("loading themes: {}", e.key()))?;
+    let admin = DemoAdmin { email: ADMIN_EMAIL.to_owned(), password: DEMO_PASSWORD.to_owned() };
+    let exists: i64 = with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1").bind(ADMIN_EMAIL).fetch_one(p).await)?;
+    if exists > 0 {
+        return Ok(admin);
+    }
+    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let actor = Actor::system("demo");
+    let now = Utc::now();
+    let today = now.date_naive();
+    // Coming meetings fall on weekdays a few weeks ahead, past ones a few weeks back.
+    let at = |days: i64, hour: u32| {
+        let mut d = today + Duration::days(days);
+        while d.weekday().number_from_monday() > 5 {
+            d += Duration::days(1);
+        }
+        d.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
+    };
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        // Areas, with parents: municipalities and the sub-region in the region; the rest in the country.
+        let mut area_ids: Vec<(&'static str, String, i64)> = Vec::new();
+        let rows = area_rows();
+        for r in rows.iter() {
+            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM areas WHERE kind = $1 AND official_code = $2")
+                .bind(r.kind).bind(&r.official_code).fetch_optional(&mut *tx).await?;
+            let id = match id {
+                Some(id) => id,
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO areas (kind, name_fi, name_sv, name_en, official_code, statfin_code, sotkanet_id, population) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+                        .bind(r.kind).bind(&r.name_fi).bind(&r.name_sv).bind(&r.name_en).bind(&r.official_code)
+                        .bind(&r.statfin_code).bind(r.sotkanet_id).bind(r.population)
+                        .fetch_one(&mut *tx).await?;
+                    crate::audit!(&mut *tx, &actor, "create", "area", id, None, Some(serde_json::json!({"name_fi": r.name_fi, "kind": r.kind, "official_code": r.official_code})))?;
+                    id
+                }
+            };
+            area_ids.push((r.kind, r.official_code.clone(), id));
+        }
+        let area = |kind: &str, code: &str| area_ids.iter().find(|(k, c, _)| *k == kind && c == code).map(|(_, _, id)| *id);
+        let country = area("country", "SSS");
+        let region = area("region", "07");
+        for (kind, _, id) in area_ids.iter() {
+            let parent = match *kind { "municipality" | "subregion" => region, "country" => None, _ => country };
+            sqlx::query("UPDATE areas SET parent_id = $1 WHERE id = $2").bind(parent).bind(id).execute(&mut *tx).await?;
+        }
+
+        // Themes by slug.
+        let theme_rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM themes").fetch_all(&mut *tx).await?;
+        let theme = |slug: &str| theme_rows.iter().find(|(_, s)| s == slug).map(|(id, _)| *id).unwrap_or(0);
+
+        // Organisations.
+        let mut org_ids: Vec<(String, i64)> = Vec::new();
+        for (fi, sv, ty, (code, kind), example) in organisations() {
+            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE name_fi = $1").bind(&fi).fetch_optional(&mut *tx).await?;
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, is_example, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, '', $5, $6, $6) RETURNING id")
+                        .bind(&fi).bind(&sv).bind(ty).bind(area(kind, code)).bind(example).bind(now)
+                        .fetch_one(&mut *tx).await?;
+                    crate::audit!(&mut *tx, &actor, "create", "organisation", id, None, Some(serde_json::json!({"name_fi": fi, "org_type": ty})))?;
+                    id
+                }
+            };
+            org_ids.push((fi, id));
+        }
+        let org = |prefix: &str| org_ids.iter().find(|(n, _)| n.starts_with(prefix)).map(|(_, id)| *id);
+        for slug in ["substances", "mental-health", "gambling", "violence"] {
+            if let Some(o) = org("Päijät-Hämeen hyvinvointialue") {
+                sqlx::query("INSERT INTO organisation_themes (organisation_id, theme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(o).bind(theme(slug)).execute(&mut *tx).await?;
+            }
+        }
+        if let Some(o) = org("Mente") {
+            for slug in ["mental-health", "substances"] {
+                sqlx::query("INSERT INTO organisation_themes (organisation_id, theme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING").bind(o).bind(theme(slug)).execute(&mut *tx).await?;
+            }
+        }
+
+        // The four groups of the documents, with the statuses they give.
+        let groups: [(&str, &str, &str, &str, &str, Option<i64>, &[&str], &str); 4] = [
+            ("Ehkäisevän työn seutukoordinaatioryhmä", "Regional samordningsgrupp för förebyggande arbete", "Regional coordination group for preventive work", "coordination", "active", None,
+             &["substances", "mental-health", "gambling", "violence"],
+             "Alueen kuntien, sote-palveluiden, seurakunnan ja järjestöjen edustajat."),
+            ("Digi- ja rahapelihaittojen ehkäisyn asiantuntijaryhmä", "Expertgruppen för förebyggande av skador av digitala spel och penningspel", "Expert group on preventing digital-gaming and gambling harms", "expert", "active", None,
+             &["gambling"],
+             "Alueen ammattilaiset, jotka työskentelevät digipelaamisen ja rahapeliongelmien parissa, kokemusasiantuntija sekä valtakunnallisten järjestöjen edustajat."),
+            ("Mielenterveys- ja päihdeasiantuntijaryhmä", "Expertgruppen för psykisk hälsa och missbruk", "Mental health and substances expert group", "expert", "active", org("Mente"),
+             &["mental-health", "substances"],
+             "Alueen mielenterveys- ja päihdeverkostojen edustajat ja kokemusasiantuntija. Koollekutsujana Päijät-Hämeen sosiaalipsykiatrisen säätiön Mente-palvelut."),
+            ("Perhe- ja lähisuhdeväkivallan ehkäisyn asiantuntijaryhmä", "Expertgruppen för förebyggande av våld i familjen och i nära relationer", "Expert group on preventing family and intimate-partner violence", "expert", "negotiation", None,
+             &["violence"],
+             "Asiantuntijaryhmän perustamisesta neuvotellaan."),
+        ];
+        let mut group_ids = Vec::new();
+        for (fi, sv, en, ty, status, convener, themes, desc) in groups.iter() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, is_example, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8) RETURNING id")
+                .bind(fi).bind(sv).bind(en).bind(ty).bind(convener).bind(status).bind(desc).bind(now)
+                .fetch_one(&mut *tx).await?;
+            for t in themes.iter() {
+                sqlx::query("INSERT INTO group_themes (group_id, theme_id) VALUES ($1, $2)").bind(id).bind(theme(t)).execute(&mut *tx).await?;
+            }
+            crate::audit!(&mut *tx, &actor, "create", "group", id, None, Some(serde_json::json!({"name_fi": fi, "status": status})))?;
+            group_ids.push(id);
+        }
+
+        // Fictitious people (examples): (name, title, email, organisation prefix, lived experience).
+        let people: [(&str, &str, &str, &str, bool); 9] = [
+            ("Aino Esimerkki", "Ehkäisevän työn seutukoordinaattori", "aino.esimerkki@example.fi", "Päijät-Hämeen hyvinvointialue", false),
+            ("Veikko Malli", "Ehkäisevän työn asiantuntija", "veikko.malli@example.fi", "Päijät-Hämeen hyvinvointialue", false),
+            ("Liisa Kuvitteellinen", "Hyvinvointikoordinaattori", "liisa.kuvitteellinen@example.fi", "Sysmän kunta", false),
+            ("Matti Testinen", "Nuorisotyön esihenkilö", "matti.testinen@example.fi", "Lahden kaupunki", false),
+            ("Sanna Demo", "Palvelupäällikkö", "sanna.demo@example.fi", "Mente", false),
+            ("Kalle Kokemus", "Kokemusasiantuntija", "kalle.kokemus@example.fi", "Esimerkkijärjestö", true),
+            ("Helmi Harjoitus", "Kokemusasiantuntija", "helmi.harjoitus@example.fi", "Mente", true),
+            ("Pekka Pappi", "Diakoniatyöntekijä", "pekka.pappi@example.fi", "Lahden seurakuntayhtymä", false),
+            ("Riikka Rahapeli", "Erityisasiantuntija", "riikka.rahapeli@example.fi", "Valtakunnallinen", false),
+        ];
+        let mut person_ids = Vec::new();
+        for (name, title, email, org_prefix, lived) in people.iter() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO people (name, title, email, phone, consent_date, lived_experience, is_example, created_at, updated_at) \
+                 VALUES ($1, $2, $3, '', $4, $5, TRUE, $6, $6) RETURNING id")
+                .bind(name).bind(title).bind(email).bind(today - Duration::days(200)).bind(lived).bind(now)
+                .fetch_one(&mut *tx).await?;
+            if let Some(o) = org(org_prefix) {
+                sqlx::query("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2)").bind(id).bind(o).execute(&mut *tx).await?;
+            }
+            crate::audit!(&mut *tx, &actor, "create", "person", id, None, Some(serde_json::json!({"name": name, "is_example": true})))?;
+            person_ids.push(id);
+        }
+        // Memberships: (group index, person index, role).
+        let members: [(usize, usize, &str); 13] = [
+            (0, 0, "chair"), (0, 1, "secretary"), (0, 2, "member"), (0, 3, "member"), (0, 7, "member"), (0, 4, "member"),
+            (1, 1, "convener"), (1, 5, "lived_experience"), (1, 8, "national_rep"), (1, 3, "member"),
+            (2, 4, "convener"), (2, 6, "lived_experience"), (2, 0, "member"),
+        ];
+        let start = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1);
+        for (g, pi, role) in members.iter() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO memberships (group_id, person_id, role, start_date, end_date, created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, $5, $5) RETURNING id")
+                .bind(group_ids[*g]).bind(person_ids[*pi]).bind(role).bind(start).bind(now)
+                .fetch_one(&mut *tx).await?;
+            crate::audit!(&mut *tx, &actor, "create", "membership", id, None, Some(serde_json::json!({"group_id": group_ids[*g], "person_id": person_ids[*pi], "role": role})))?;
+        }
+        // An ended membership, kept as history.
+        sqlx::query("INSERT INTO memberships (group_id, person_id, role, start_date, end_date, created_at, updated_at) VALUES ($1, $2, 'member', $3, $4, $5, $5)")
+            .bind(group_ids[2]).bind(person_ids[2]).bind(start).bind(today - Duration::days(60)).bind(now)
+            .execute(&mut *tx).await?;
+
+        // Meetings (examples): (group index, title, days from today, public, minutes, agenda, decisions).
+        let meetings: [(usize, &str, i64, bool, &str, &[&str], &[(&str, Option<&str>, Option<i64>)]); 4] = [
+            (0, "Seutukoordinaatioryhmän kokous (esimerkki)", -30, true,
+             "## Muistio (esimerkki)\n\nKäytiin läpi toimintasuunnitelman 2021–2025 eteneminen palvelulupauksittain.\n\n- *Meillä saa puhua*: kuntakierros jatkuu.\n- Hyvinvointikertomusten indikaattorit päivitetään keväällä.",
+             &["Kokouksen avaus", "Toimintasuunnitelman tilannekatsaus", "Toimintakertomuksen valmistelu", "Muut asiat"],
+             &[("Toimintakertomuksen luonnos valmistellaan seuraavaan kokoukseen.", Some("Päijät-Hämeen hyvinvointialue"), Some(45)),
+               ("Kunnat päivittävät ehkäisevän työn yhdyshenkilönsä tiedot.", Some("Sysmän kunta"), Some(30))]),
+            (0, "Seutukoordinaatioryhmän kokous (esimerkki)", 21, true, "",
+             &["Kokouksen avaus", "Toimintakertomuksen luonnos", "Vuoden 2027 painopisteet"], &[]),
+            (1, "Digi- ja rahapelihaittojen asiantuntijaryhmä (esimerkki)", 10, false, "",
+             &["Ajankohtaiset rahapelihaitat", "Koulutussuunnitelma"], &[]),
+            (2, "Mielenterveys- ja päihdeasiantuntijaryhmä (esimerkki)", -14, false,
+             "Sovittiin yhteisestä koulutuspäivästä (esimerkki).",
+             &["Kuulumiskierros", "Yhteinen koulutuspäivä"],
+             &[("Koulutuspäivä järjestetään keväällä yhdessä järjestöjen kanssa.", Some("Mente"), Some(120))]),
+        ];
+        for (g, title, days, public, minutes, agenda, decisions) in meetings.iter() {
+            let (place, url) = if *public { ("Lahti, kaupungintalo (esimerkki)", "") } else { ("", "https://meet.example.fi/tuuli-demo") };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO meetings (group_id, title, starts_at, ends_at, place, online_url, is_public, minutes, is_example, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, TRUE, $9, $9) RETURNING id")
+                .bind(group_ids[*g]).bind(title).bind(at(*days, 13)).bind(at(*days, 15)).bind(place).bind(url).bind(public).bind(minutes).bind(now)
+                .fetch_one(&mut *tx).await?;
+            for (i, a) in agenda.iter().enumerate() {
+                sqlx::query("INSERT INTO agenda_items (meeting_id, position, title) VALUES ($1, $2, $3)").bind(id).bind(i as i64 + 1).bind(a).execute(&mut *tx).await?;
+            }
+            for (text, resp, due) in decisions.iter() {
+                sqlx::query("INSERT INTO decisions (meeting_id, text, responsible_id, due_date) VALUES ($1, $2, $3, $4)")
+                    .bind(id).bind(text).bind(resp.and_then(|r| org(r))).bind(due.map(|d| today + Duration::days(d))).execute(&mut *tx).await?;
+            }
+            if *days < 0 {
+                let present: Vec<i64> = members.iter().filter(|(mg, _, _)| mg == g).map(|(_, pi, _)| person_ids[*pi]).collect();
+                for pid in present {
+                    sqlx::query("INSERT INTO attendance (meeting_id, person_id, present) VALUES ($1, $2, TRUE)").bind(id).bind(pid).execute(&mut *tx).await?;
+                }
+            }
+            crate::audit!(&mut *tx, &actor, "create", "meeting", id, None, Some(serde_json::json!({"title": title, "is_public": public})))?;
+        }
+
+        // Demo users, all with the demo password; the member is linked to a group member.
+        for (email, name, role, org_name) in DEMO_USERS.iter() {
+            let person = if *role == "member" { Some(person_ids[3]) } else { None };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (email, name, role, organisation_id, person_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+                .bind(email).bind(name).bind(role).bind(org_name.and_then(|n| org(n))).bind(person).bind(&hash).bind(now)
+                .fetch_one(&mut *tx).await?;
+            crate::audit!(&mut *tx, &actor, "create", "user", id, None, Some(serde_json::json!({"email": email, "role": role})))?;
+        }
+        tx.commit().await?;
+    });
+    Ok(admin)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_regions_file_gives_ten_municipalities_and_the_wider_areas() {
+        let rows = super::area_rows();
+        assert_eq!(rows.iter().filter(|r| r.kind == "municipality").count(), 10);
+        let lahti = rows.iter().find(|r| r.name_fi == "Lahti").expect("Lahti");
+        assert_eq!((lahti.official_code.as_str(), lahti.sotkanet_id, lahti.name_sv.as_str()), ("398", Some(177), "Lahtis"));
+        let region = rows.iter().find(|r| r.kind == "region").expect("region");
+        assert_eq!((region.name_fi.as_str(), region.sotkanet_id), ("Päijät-Häme", Some(493)));
+        assert!(rows.iter().any(|r| r.kind == "wellbeing_county" && r.sotkanet_id == Some(975)));
+        assert!(rows.iter().any(|r| r.kind == "country" && r.official_code == "SSS"));
+    }
+}

@@ -1,0 +1,92 @@
+//! Areas: the country, the wellbeing services county, the region, the sub-region and the
+//! municipalities, with official codes and Sotkanet region ids. Public, read-only on the web;
+//! loaded from `data/paijat_hame_regions.csv` (see `demo`).
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::web::{AppState, PageCtx};
+use crate::with_db;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Area {
+    pub id: i64,
+    /// country, wellbeing_county, region, subregion, hospital_district or municipality.
+    pub kind: String,
+    pub name_fi: String,
+    pub name_sv: String,
+    pub name_en: String,
+    /// The official code (municipality number, region code, …).
+    pub official_code: String,
+    pub statfin_code: String,
+    /// THL Sotkanet region id.
+    pub sotkanet_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub population: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct AreaFilter {
+    /// Only areas of this kind.
+    pub kind: Option<String>,
+}
+
+const COLS: &str = "id, kind, name_fi, name_sv, name_en, official_code, statfin_code, sotkanet_id, parent_id, population";
+
+pub async fn list(db: &Db, filter: &AreaFilter) -> AppResult<Vec<Area>> {
+    let sql = format!(
+        "SELECT {COLS} FROM areas WHERE ($1 = '' OR kind = $1) ORDER BY \
+         CASE kind WHEN 'country' THEN 0 WHEN 'wellbeing_county' THEN 1 WHEN 'region' THEN 2 WHEN 'subregion' THEN 3 WHEN 'hospital_district' THEN 4 ELSE 5 END, name_fi"
+    );
+    let kind = filter.kind.clone().unwrap_or_default();
+    Ok(with_db!(db, p => sqlx::query_as::<_, Area>(sqlx::AssertSqlSafe(sql.as_str())).bind(&kind).fetch_all(p).await)?)
+}
+
+pub async fn get_area(db: &Db, id: i64) -> AppResult<Area> {
+    let sql = format!("SELECT {COLS} FROM areas WHERE id = $1");
+    with_db!(db, p => sqlx::query_as::<_, Area>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?.ok_or(AppError::NotFound)
+}
+
+/// Municipalities only, for filters and forms.
+pub async fn municipalities(db: &Db) -> AppResult<Vec<Area>> {
+    list(db, &AreaFilter { kind: Some("municipality".into()) }).await
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/areas", get(list_page)).route("/areas/{id}", get(detail_page))
+}
+
+async fn list_page(ctx: PageCtx) -> AppResult<Html<String>> {
+    let areas = list(&ctx.state.db, &AreaFilter::default()).await?;
+    ctx.render("network/areas.html", minijinja::context! { areas })
+}
+
+async fn detail_page(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    let area = get_area(&ctx.state.db, id).await?;
+    let filter = super::organisations::store::OrgFilter { area: Some(id), ..Default::default() };
+    let orgs = super::organisations::store::list(&ctx.state.db, &filter, crate::db::Paging::new(None, Some(200), 200)).await?;
+    ctx.render("network/area.html", minijinja::context! { area, organisations => orgs.items })
+}
+
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(api_list)).routes(routes!(api_get))
+}
+
+/// Areas, widest first.
+#[utoipa::path(get, path = "/areas", tag = "areas", params(AreaFilter), responses((status = 200, body = Vec<Area>)))]
+async fn api_list(State(state): State<AppState>, Query(filter): Query<AreaFilter>) -> AppResult<axum::Json<Vec<Area>>> {
+    Ok(axum::Json(list(&state.db, &filter).await?))
+}
+
+/// One area.
+#[utoipa::path(get, path = "/areas/{id}", tag = "areas", params(("id" = i64, Path)), responses((status = 200, body = Area), (status = 404)))]
+async fn api_get(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<Area>> {
+    Ok(axum::Json(get_area(&state.db, id).await?))
+}

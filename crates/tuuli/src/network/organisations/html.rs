@@ -1,0 +1,144 @@
+//! Organisation pages: list with filters and paging, detail, create/edit forms, delete.
+
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::model::OrganisationInput;
+use super::store::{self, OrgFilter};
+use super::{can_create, can_edit, require};
+use crate::db::Paging;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::network::{areas, kinds, themes};
+use crate::web::forms::RawForm;
+use crate::web::{AppState, PageCtx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/organisations", get(list_page).post(create))
+        .route("/organisations/new", get(new_form))
+        .route("/organisations/{id}", get(detail))
+        .route("/organisations/{id}/edit", get(edit_form).post(update))
+        .route("/organisations/{id}/delete", post(delete))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default, rename = "type")]
+    org_type: Option<String>,
+    #[serde(default)]
+    area: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
+    let filter = OrgFilter {
+        org_type: q.org_type.clone().filter(|s| !s.is_empty()),
+        area: q.area.as_deref().and_then(|s| s.parse().ok()),
+        theme: q.theme.clone().filter(|s| !s.is_empty()),
+        q: q.q.clone(),
+    };
+    let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25);
+    let page = store::list(&ctx.state.db, &filter, paging).await?;
+    let pages = page.pages();
+    ctx.render(
+        "network/organisations.html",
+        minijinja::context! {
+            page, pages,
+            filter => minijinja::context! { type => q.org_type, area => q.area, theme => q.theme, q => q.q },
+            org_types => kinds::options("org-type", kinds::ORG_TYPES),
+            municipalities => areas::municipalities(&ctx.state.db).await?,
+            themes => themes::list(&ctx.state.db).await?,
+            can_create => can_create(&ctx.viewer),
+        },
+    )
+}
+
+async fn detail(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    let org = store::get(&ctx.state.db, id).await?;
+    ctx.render(
+        "network/organisation.html",
+        minijinja::context! {
+            org,
+            themes => themes::list(&ctx.state.db).await?,
+            can_edit => can_edit(&ctx.viewer, id),
+            can_delete => can_create(&ctx.viewer),
+        },
+    )
+}
+
+/// Renders the form with what the user typed and what to fix.
+async fn form_page(ctx: &PageCtx, id: Option<i64>, input: &OrganisationInput, errors: &FieldErrors, conflict: Option<&str>) -> AppResult<Html<String>> {
+    ctx.render(
+        "network/organisation_form.html",
+        minijinja::context! {
+            id, input, errors => errors.0, conflict,
+            org_types => kinds::options("org-type", kinds::ORG_TYPES),
+            areas => areas::list(&ctx.state.db, &areas::AreaFilter::default()).await?,
+            themes => themes::list(&ctx.state.db).await?,
+        },
+    )
+}
+
+async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    form_page(&ctx, None, &OrganisationInput { org_type: "ngo".into(), ..Default::default() }, &FieldErrors::new(), None).await
+}
+
+async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_edit(&ctx.viewer, id))?;
+    let o = store::get(&ctx.state.db, id).await?;
+    let input = OrganisationInput { name_fi: o.name_fi, name_sv: o.name_sv, org_type: o.org_type, area_id: o.area_id, website: o.website, themes: o.themes };
+    form_page(&ctx, Some(id), &input, &FieldErrors::new(), None).await
+}
+
+/// Shows the form again on a validation error or a conflict; other errors pass on.
+async fn redisplay(ctx: &PageCtx, id: Option<i64>, input: &OrganisationInput, err: AppError) -> AppResult<Response> {
+    match err {
+        AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(ctx, id, input, &errors, None).await?).into_response()),
+        AppError::Conflict(key) => Ok((StatusCode::CONFLICT, form_page(ctx, id, input, &FieldErrors::new(), Some(key)).await?).into_response()),
+        other => Err(other),
+    }
+}
+
+async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    let input = OrganisationInput::from_form(&form);
+    match store::create(&ctx.state.db, &input, &ctx.viewer.actor()).await {
+        Ok(o) => Ok(Redirect::to(&format!("/organisations/{}?saved=1", o.id)).into_response()),
+        Err(e) => redisplay(&ctx, None, &input, e).await,
+    }
+}
+
+async fn update(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
+    require(&ctx.viewer, can_edit(&ctx.viewer, id))?;
+    let input = OrganisationInput::from_form(&form);
+    match store::update(&ctx.state.db, id, &input, &ctx.viewer.actor()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/organisations/{id}?saved=1")).into_response()),
+        Err(e) => redisplay(&ctx, Some(id), &input, e).await,
+    }
+}
+
+async fn delete(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    match store::delete(&ctx.state.db, id, &ctx.viewer.actor()).await {
+        Ok(()) => Ok(Redirect::to("/organisations?deleted=1").into_response()),
+        Err(AppError::Conflict(key)) => {
+            let org = store::get(&ctx.state.db, id).await?;
+            let page = ctx.render(
+                "network/organisation.html",
+                minijinja::context! { org, themes => themes::list(&ctx.state.db).await?, can_edit => can_edit(&ctx.viewer, id), can_delete => true, conflict => key },
+            )?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,161 @@
+//! SQL for organisations. Every change is written to the audit log in the same transaction.
+
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::model::{Organisation, OrganisationInput};
+use crate::auth::Actor;
+use crate::db::{Db, Page, Paging};
+use crate::error::{AppError, AppResult};
+use crate::web::forms::Check;
+use crate::with_db;
+
+/// List filters (all optional).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct OrgFilter {
+    /// Organisation type.
+    #[serde(default, rename = "type")]
+    pub org_type: Option<String>,
+    /// Area id.
+    #[serde(default)]
+    pub area: Option<i64>,
+    /// Theme slug.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Text in the name.
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+const SELECT: &str = "SELECT o.id, o.name_fi, o.name_sv, o.org_type, o.area_id, a.name_fi AS area_name, o.website, o.is_example, o.created_at, o.updated_at \
+                      FROM organisations o LEFT JOIN areas a ON a.id = o.area_id";
+
+const WHERE: &str = " WHERE ($1 = '' OR o.org_type = $1) AND ($2 = 0 OR o.area_id = $2) \
+                      AND ($3 = '' OR EXISTS (SELECT 1 FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id WHERE ot.organisation_id = o.id AND t.slug = $3)) \
+                      AND ($4 = '' OR lower(o.name_fi) LIKE $4 OR lower(o.name_sv) LIKE $4)";
+
+pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
+    let t = f.org_type.clone().unwrap_or_default();
+    let area = f.area.unwrap_or(0);
+    let theme = f.theme.clone().unwrap_or_default();
+    let q = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("%{}%", s.to_lowercase())).unwrap_or_default();
+    let sql = format!("{SELECT}{WHERE} ORDER BY o.name_fi, o.id LIMIT $5 OFFSET $6");
+    let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}");
+    let (mut items, total) = with_db!(db, p => {
+        let items = sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(&t).bind(area).bind(&theme).bind(&q).bind(paging.limit()).bind(paging.offset())
+            .fetch_all(p).await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&t).bind(area).bind(&theme).bind(&q).fetch_one(p).await?;
+        Ok::<_, sqlx::Error>((items, total))
+    })?;
+    attach_themes(db, &mut items).await?;
+    Ok(Page::new(items, total, paging))
+}
+
+/// All organisations' ids and names, for select boxes.
+pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
+    Ok(with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations ORDER BY name_fi").fetch_all(p).await)?)
+}
+
+pub async fn get(db: &Db, id: i64) -> AppResult<Organisation> {
+    let sql = format!("{SELECT} WHERE o.id = $1");
+    let org = with_db!(db, p => sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?;
+    let mut items = vec![org.ok_or(AppError::NotFound)?];
+    attach_themes(db, &mut items).await?;
+    Ok(items.remove(0))
+}
+
+/// Loads the theme slugs of many organisations in one query.
+async fn attach_themes(db: &Db, items: &mut [Organisation]) -> AppResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = items.iter().map(|o| o.id.to_string()).collect();
+    // Ids are integers from the database, so inlining them is safe.
+    let sql = format!(
+        "SELECT ot.organisation_id, t.slug FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id \
+         WHERE ot.organisation_id IN ({}) ORDER BY t.sort_order",
+        ids.join(",")
+    );
+    let rows: Vec<(i64, String)> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    for o in items.iter_mut() {
+        o.themes = rows.iter().filter(|(id, _)| *id == o.id).map(|(_, s)| s.clone()).collect();
+    }
+    Ok(())
+}
+
+/// Checks the input against the database (area exists, themes known).
+pub async fn validate(db: &Db, input: &OrganisationInput) -> AppResult<(OrganisationInput, Vec<i64>)> {
+    let mut c = Check::new();
+    let v = input.check(&mut c);
+    let themes = crate::network::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
+    if let Some(area) = v.area_id {
+        if crate::network::areas::get_area(db, area).await.is_err() {
+            c.add("area_id", "error-choice");
+        }
+    }
+    Ok(c.finish((v, themes))?)
+}
+
+pub async fn create(db: &Db, input: &OrganisationInput, actor: &Actor) -> AppResult<Organisation> {
+    let (v, themes) = validate(db, input).await?;
+    let now = Utc::now();
+    let id = with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(now)
+        .fetch_one(&mut *tx).await
+        .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
+        for t in &themes {
+            sqlx::query("INSERT INTO organisation_themes (organisation_id, theme_id) VALUES ($1, $2)").bind(id).bind(t).execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, actor, "create", "organisation", id, None, Some(serde_json::to_value(&v).unwrap_or_default()))?;
+        tx.commit().await?;
+        id
+    });
+    get(db, id).await
+}
+
+pub async fn update(db: &Db, id: i64, input: &OrganisationInput, actor: &Actor) -> AppResult<Organisation> {
+    let before = get(db, id).await?;
+    let (v, themes) = validate(db, input).await?;
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE organisations SET name_fi = $1, name_sv = $2, org_type = $3, area_id = $4, website = $5, updated_at = $6 WHERE id = $7")
+            .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(Utc::now()).bind(id)
+            .execute(&mut *tx).await
+            .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
+        sqlx::query("DELETE FROM organisation_themes WHERE organisation_id = $1").bind(id).execute(&mut *tx).await?;
+        for t in &themes {
+            sqlx::query("INSERT INTO organisation_themes (organisation_id, theme_id) VALUES ($1, $2)").bind(id).bind(t).execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, actor, "update", "organisation", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(serde_json::to_value(&v).unwrap_or_default()))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })?;
+    get(db, id).await
+}
+
+/// Deletes an organisation that nothing refers to any more. One that still has people,
+/// users, convened groups or decisions is refused with 409 and a message saying so.
+pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
+    let before = get(db, id).await?;
+    let in_use_sql = "SELECT (SELECT COUNT(*) FROM person_organisations WHERE organisation_id = $1) \
+                      + (SELECT COUNT(*) FROM users WHERE organisation_id = $1) \
+                      + (SELECT COUNT(*) FROM work_groups WHERE convener_id = $1) \
+                      + (SELECT COUNT(*) FROM decisions WHERE responsible_id = $1)";
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
+        if refs > 0 {
+            return Err(AppError::Conflict("error-organisation-in-use"));
+        }
+        sqlx::query("DELETE FROM organisations WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(|e| AppError::from_db(e, "error-organisation-in-use"))?;
+        crate::audit!(&mut *tx, actor, "delete", "organisation", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}

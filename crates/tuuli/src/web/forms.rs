@@ -1,0 +1,246 @@
+//! Form input: parsing that never fails, field validation into message keys, and safe
+//! Markdown. Handlers take form bodies as `Form<Vec<(String, String)>>`-like raw pairs or
+//! structs of `String`s, so that whatever the user typed can be shown back.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use crate::error::FieldErrors;
+
+/// Raw form pairs, with helpers to read them.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct RawForm(pub Vec<(String, String)>);
+
+impl RawForm {
+    pub fn parse(body: &[u8]) -> Self {
+        RawForm(serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default())
+    }
+    /// The first value of a field, trimmed ("" when absent).
+    pub fn get(&self, key: &str) -> String {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+    }
+    /// Every value of a repeated field (checkboxes, multi-selects).
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).collect()
+    }
+    pub fn checked(&self, key: &str) -> bool {
+        matches!(self.get(key).as_str(), "on" | "true" | "1" | "yes")
+    }
+}
+
+/// Collects field errors while parsing a form or JSON input.
+#[derive(Debug, Default)]
+pub struct Check {
+    pub errors: FieldErrors,
+}
+
+impl Check {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A required text of at most `max` characters.
+    pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.errors.add(field, "error-required");
+        } else if v.chars().count() > max {
+            self.errors.add(field, "error-too-long");
+        }
+        v.to_owned()
+    }
+
+    /// An optional text of at most `max` characters.
+    pub fn optional(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if v.chars().count() > max {
+            self.errors.add(field, "error-too-long");
+        }
+        v.to_owned()
+    }
+
+    /// An optional email address (something@something.tld, no spaces).
+    pub fn email(&mut self, field: &str, value: &str) -> String {
+        let v = value.trim();
+        if !v.is_empty() && !is_email(v) {
+            self.errors.add(field, "error-email");
+        }
+        v.to_owned()
+    }
+
+    /// An optional http(s) address.
+    pub fn url(&mut self, field: &str, value: &str) -> String {
+        let v = value.trim();
+        if !v.is_empty() && !is_http_url(v) {
+            self.errors.add(field, "error-url");
+        }
+        v.to_owned()
+    }
+
+    /// An optional date `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
+        let v = value.trim();
+        if v.is_empty() {
+            return None;
+        }
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.errors.add(field, "error-date");
+                None
+            }
+        }
+    }
+
+    /// A required local date and time (`YYYY-MM-DDTHH:MM` as browsers send, seconds optional).
+    pub fn datetime(&mut self, field: &str, value: &str) -> Option<NaiveDateTime> {
+        let v = value.trim();
+        if v.is_empty() {
+            self.errors.add(field, "error-required");
+            return None;
+        }
+        let parsed = NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+            .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+            .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M"));
+        match parsed {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.errors.add(field, "error-datetime");
+                None
+            }
+        }
+    }
+
+    /// An optional id (positive whole number).
+    pub fn id(&mut self, field: &str, value: &str) -> Option<i64> {
+        let v = value.trim();
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                self.errors.add(field, "error-choice");
+                None
+            }
+        }
+    }
+
+    /// A required id.
+    pub fn required_id(&mut self, field: &str, value: &str) -> Option<i64> {
+        if value.trim().is_empty() {
+            self.errors.add(field, "error-required");
+            return None;
+        }
+        self.id(field, value)
+    }
+
+    /// One of the allowed values.
+    pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.errors.add(field, "error-required");
+        } else if !allowed.contains(&v) {
+            self.errors.add(field, "error-choice");
+        }
+        v.to_owned()
+    }
+
+    pub fn add(&mut self, field: &str, key: &str) {
+        self.errors.add(field, key);
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
+        self.errors.into_result(value)
+    }
+}
+
+pub fn is_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        && !domain.contains('@')
+        && v.len() <= 254
+}
+
+pub fn is_http_url(v: &str) -> bool {
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/') && !v.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"'))
+        && v.len() <= 500
+}
+
+/// Renders Markdown to HTML safely: raw HTML in the source is shown as text, and only
+/// http(s), mailto and relative links survive.
+pub fn markdown_to_html(src: &str) -> String {
+    let parser = Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| match ev {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
+            Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
+            Event::Start(Tag::Image { link_type, dest_url: "#".into(), title, id })
+        }
+        other => other,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, parser);
+    out
+}
+
+fn safe_link(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("mailto:") || u.starts_with('/') || u.starts_with('#')
+        || !u.contains(':')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cannot_carry_scripts() {
+        let html = markdown_to_html("Hi <script>alert(1)</script> [x](javascript:alert(1)) **bold**");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("<strong>bold</strong>"), "{html}");
+    }
+
+    #[test]
+    fn fields_are_checked_into_message_keys() {
+        let mut c = Check::new();
+        c.required("name", "  ", 10);
+        c.email("email", "not-an-email");
+        c.url("website", "javascript:alert(1)");
+        c.date("consent", "2026-13-40");
+        c.datetime("starts", "tomorrow");
+        let errs = c.finish(()).unwrap_err();
+        assert_eq!(errs.0.get("name").map(String::as_str), Some("error-required"));
+        assert_eq!(errs.0.get("email").map(String::as_str), Some("error-email"));
+        assert_eq!(errs.0.get("website").map(String::as_str), Some("error-url"));
+        assert_eq!(errs.0.get("consent").map(String::as_str), Some("error-date"));
+        assert_eq!(errs.0.get("starts").map(String::as_str), Some("error-datetime"));
+    }
+
+    #[test]
+    fn good_input_passes() {
+        let mut c = Check::new();
+        assert_eq!(c.required("n", " Lahti ", 10), "Lahti");
+        assert!(c.datetime("s", "2026-12-01T09:30").is_some());
+        assert!(c.email("e", "a.b@lahti.fi").contains('@'));
+        assert!(c.url("w", "https://www.lahti.fi/").starts_with("https"));
+        assert!(c.finish(()).is_ok());
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for RawForm {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| crate::error::AppError::PayloadTooLarge)?;
+        Ok(RawForm::parse(&bytes))
+    }
+}

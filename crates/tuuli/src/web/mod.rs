@@ -1,0 +1,156 @@
+//! Shared web plumbing: application state, the page context every HTML handler gets,
+//! template rendering, cookies, forms and the JSON extractor for the API.
+
+pub mod forms;
+pub mod middleware;
+pub mod templates;
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use axum::response::Html;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::auth::Viewer;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::{I18n, Lang};
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+pub struct Inner {
+    pub db: Db,
+    pub config: Config,
+    pub i18n: Arc<I18n>,
+    pub templates: templates::Templates,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> anyhow::Result<Self> {
+        let i18n = Arc::new(I18n::load()?);
+        let templates = templates::Templates::new(i18n.clone());
+        Ok(AppState(Arc::new(Inner { db, config, i18n, templates })))
+    }
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The CSRF token of this request (set by the CSRF middleware).
+#[derive(Clone, Debug)]
+pub struct CsrfToken(pub String);
+
+/// What every HTML handler knows about the request: language, viewer, CSRF token, path.
+#[derive(Clone, Debug)]
+pub struct PageCtx {
+    pub lang: Lang,
+    pub viewer: Viewer,
+    pub csrf: String,
+    pub path: String,
+    pub query: String,
+    pub state: AppState,
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let viewer = Viewer::from_request_parts(parts, state).await?;
+        let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
+        let csrf = parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default();
+        let uri = parts.extensions.get::<OriginalUri>().map(|u| u.0.clone()).unwrap_or_else(|| parts.uri.clone());
+        Ok(PageCtx {
+            lang,
+            viewer,
+            csrf,
+            path: uri.path().to_owned(),
+            query: uri.query().unwrap_or("").to_owned(),
+            state: state.clone(),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct ViewerCtx<'a> {
+    name: &'a str,
+    email: &'a str,
+    role: &'a str,
+    is_admin: bool,
+    is_coordinator: bool,
+    organisation_id: Option<i64>,
+}
+
+impl PageCtx {
+    /// Translates a message key in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.state.i18n.t(self.lang, key, &[])
+    }
+
+    /// Renders a template with the page context merged in (`lang`, `viewer`, `csrf`, …).
+    pub fn render<S: Serialize>(&self, name: &str, ctx: S) -> Result<Html<String>, AppError> {
+        let viewer = self.viewer.user().map(|u| ViewerCtx {
+            name: &u.name,
+            email: &u.email,
+            role: u.role.as_str(),
+            is_admin: u.is_admin(),
+            is_coordinator: u.is_coordinator(),
+            organisation_id: u.organisation_id,
+        });
+        let base = minijinja::context! {
+            lang => self.lang.code(),
+            viewer => viewer,
+            csrf => &self.csrf,
+            path => &self.path,
+            query => &self.query,
+        };
+        let merged = minijinja::context! { ..minijinja::Value::from_serialize(&ctx), ..base };
+        self.state.templates.render(name, merged).map(Html).map_err(AppError::Internal)
+    }
+}
+
+/// A JSON body for the API whose rejections are our JSON errors (400, 413, 415, 422).
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::JsonDataError(e)) => {
+                let mut f = FieldErrors::new();
+                f.0.insert("body".into(), e.body_text());
+                Err(AppError::Validation(f))
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::BadRequest("error-json-content-type")),
+            Err(JsonRejection::BytesRejection(_)) => Err(AppError::PayloadTooLarge),
+            Err(_) => Err(AppError::BadRequest("error-json-syntax")),
+        }
+    }
+}
