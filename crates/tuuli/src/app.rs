@@ -9,8 +9,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::web::middleware::{self, SecureCookies};
 use crate::web::AppState;
+use crate::web::middleware::{self, SecureCookies};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,7 +25,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -35,7 +38,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", crate::network::api_router().merge(crate::admin::api_router()))
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        crate::network::api_router().merge(crate::admin::api_router()),
+    )
 }
 
 /// Builds the whole application.
@@ -49,7 +55,12 @@ pub fn build_app(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || {
                 let body = spec_json.clone();
-                async move { ([(header::CONTENT_TYPE, "application/json")], body.as_str().to_owned()) }
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        body.as_str().to_owned(),
+                    )
+                }
             }),
         )
         .merge(api)
@@ -59,20 +70,37 @@ pub fn build_app(state: AppState) -> Router {
         .merge(crate::admin::router())
         .merge(crate::assets::router())
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf::protect))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::csrf::protect,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::render_errors,
+        ))
         .layer(axum::middleware::from_fn(middleware::language))
-        .layer(axum::middleware::from_fn(move |mut req: axum::extract::Request, next: axum::middleware::Next| async move {
-            req.extensions_mut().insert(secure);
-            next.run(req).await
-        }))
+        .layer(axum::middleware::from_fn(
+            move |mut req: axum::extract::Request, next: axum::middleware::Next| async move {
+                req.extensions_mut().insert(secure);
+                next.run(req).await
+            },
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {
-    let ok = crate::with_db!(&state.db, p => sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(p).await).is_ok();
-    let status = if ok { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
-    (status, axum::Json(serde_json::json!({ "status": if ok { "ok" } else { "unavailable" }, "database": state.db.kind_name() })))
+    let ok = crate::with_db!(&state.db, p => sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)").fetch_one(p).await).is_ok();
+    let status = if ok {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        axum::Json(
+            serde_json::json!({ "status": if ok { "ok" } else { "unavailable" }, "database": state.db.kind_name() }),
+        ),
+    )
 }

@@ -53,27 +53,50 @@ impl Config {
         Self::load_from(path, |k| std::env::var(k).ok())
     }
 
-    pub fn load_from(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+    pub fn load_from(
+        path: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
         let mut cfg = Config::default();
         let file = match path {
-            Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("could not read the config file {}", p.display()))?),
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .with_context(|| format!("could not read the config file {}", p.display()))?,
+            ),
             None => std::fs::read_to_string("tuuli.toml").ok(),
         };
         if let Some(text) = file {
-            let f: FileConfig = toml::from_str(&text).context("the config file is not valid (see tuuli.example.toml for the keys)")?;
-            if let Some(v) = f.bind { cfg.bind = v }
-            if let Some(v) = f.database_url { cfg.database_url = v }
-            if let Some(v) = f.secure_cookies { cfg.secure_cookies = v }
-            if let Some(v) = f.session_hours { cfg.session_hours = v }
-            if let Some(v) = f.max_body_bytes { cfg.max_body_bytes = v }
+            let f: FileConfig = toml::from_str(&text)
+                .context("the config file is not valid (see tuuli.example.toml for the keys)")?;
+            if let Some(v) = f.bind {
+                cfg.bind = v
+            }
+            if let Some(v) = f.database_url {
+                cfg.database_url = v
+            }
+            if let Some(v) = f.secure_cookies {
+                cfg.secure_cookies = v
+            }
+            if let Some(v) = f.session_hours {
+                cfg.session_hours = v
+            }
+            if let Some(v) = f.max_body_bytes {
+                cfg.max_body_bytes = v
+            }
         }
-        if let Some(v) = env("TUULI_BIND") { cfg.bind = v }
-        if let Some(v) = env("TUULI_DATABASE_URL") { cfg.database_url = v }
+        if let Some(v) = env("TUULI_BIND") {
+            cfg.bind = v
+        }
+        if let Some(v) = env("TUULI_DATABASE_URL") {
+            cfg.database_url = v
+        }
         if let Some(v) = env("TUULI_SECURE_COOKIES") {
             cfg.secure_cookies = matches!(v.as_str(), "1" | "true" | "yes");
         }
         if let Some(v) = env("TUULI_SESSION_HOURS") {
-            cfg.session_hours = v.parse().context("TUULI_SESSION_HOURS must be a whole number of hours")?;
+            cfg.session_hours = v
+                .parse()
+                .context("TUULI_SESSION_HOURS must be a whole number of hours")?;
         }
         if cfg.session_hours < 1 {
             anyhow::bail!("session_hours must be at least 1");
@@ -92,7 +115,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("t.toml");
         std::fs::write(&file, "bind = \"0.0.0.0:9000\"\nsession_hours = 3\n").unwrap();
-        let cfg = Config::load_from(Some(&file), |k| (k == "TUULI_BIND").then(|| "127.0.0.1:1".to_owned())).unwrap();
+        let cfg = Config::load_from(Some(&file), |k| {
+            (k == "TUULI_BIND").then(|| "127.0.0.1:1".to_owned())
+        })
+        .unwrap();
         assert_eq!(cfg.bind, "127.0.0.1:1");
         assert_eq!(cfg.session_hours, 3);
         assert_eq!(cfg.database_url, DEFAULT_DATABASE_URL);
@@ -104,7 +130,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("t.toml");
         std::fs::write(&file, "bnid = \"x\"\n").unwrap();
-        let err = format!("{:#}", Config::load_from(Some(&file), |_| None).unwrap_err());
+        let err = format!(
+            "{:#}",
+            Config::load_from(Some(&file), |_| None).unwrap_err()
+        );
         assert!(err.contains("bnid"), "{err}");
     }
 }

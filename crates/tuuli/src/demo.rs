@@ -18,8 +18,18 @@ pub const DEMO_PASSWORD: &str = "tuuli-demo-2026";
 /// Demo users: (email, name, role, organisation name).
 pub const DEMO_USERS: [(&str, &str, &str, Option<&str>); 4] = [
     (ADMIN_EMAIL, "Esimerkki Admin", "admin", None),
-    ("koordinaattori@example.fi", "Esimerkki Koordinaattori", "coordinator", Some("Päijät-Hämeen hyvinvointialue")),
-    ("sysma@example.fi", "Esimerkki Sysmä", "editor", Some("Sysmän kunta")),
+    (
+        "koordinaattori@example.fi",
+        "Esimerkki Koordinaattori",
+        "coordinator",
+        Some("Päijät-Hämeen hyvinvointialue"),
+    ),
+    (
+        "sysma@example.fi",
+        "Esimerkki Sysmä",
+        "editor",
+        Some("Sysmän kunta"),
+    ),
     ("jasen@example.fi", "Esimerkki Jäsen", "member", None),
 ];
 
@@ -60,14 +70,22 @@ pub fn area_rows() -> Vec<AreaRow> {
         };
         let fi = c[0].split(" (").next().unwrap_or(c[0]).trim().to_owned();
         let (sv, en) = match kind {
-            "wellbeing_county" => ("Päijänne-Tavastlands välfärdsområde".to_owned(), "Päijät-Häme wellbeing services county".to_owned()),
+            "wellbeing_county" => (
+                "Päijänne-Tavastlands välfärdsområde".to_owned(),
+                "Päijät-Häme wellbeing services county".to_owned(),
+            ),
             "region" => (c[1].to_owned(), "Päijät-Häme".to_owned()),
             "subregion" => (c[1].to_owned(), "Lahti sub-region".to_owned()),
-            "hospital_district" => (c[1].to_owned(), "Päijät-Häme hospital district (former)".to_owned()),
+            "hospital_district" => (
+                c[1].to_owned(),
+                "Päijät-Häme hospital district (former)".to_owned(),
+            ),
             "country" => ("Hela landet".to_owned(), "Finland".to_owned()),
             _ => (c[1].to_owned(), fi.clone()),
         };
-        let population = [c[9], c[8], c[7]].iter().find_map(|v| v.trim().parse::<i64>().ok());
+        let population = [c[9], c[8], c[7]]
+            .iter()
+            .find_map(|v| v.trim().parse::<i64>().ok());
         out.push(AreaRow {
             kind,
             name_fi: fi,
@@ -84,7 +102,13 @@ pub fn area_rows() -> Vec<AreaRow> {
 
 /// Organisations named in the source documents (is_example = false) and a few examples:
 /// (name_fi, name_sv, type, area official code and kind, example).
-fn organisations() -> Vec<(String, String, &'static str, (&'static str, &'static str), bool)> {
+fn organisations() -> Vec<(
+    String,
+    String,
+    &'static str,
+    (&'static str, &'static str),
+    bool,
+)> {
     let mut v = vec![(
         "Päijät-Hämeen hyvinvointialue".to_owned(),
         "Päijänne-Tavastlands välfärdsområde".to_owned(),
@@ -105,7 +129,13 @@ fn organisations() -> Vec<(String, String, &'static str, (&'static str, &'static
         ("Sysmän kunta", "Sysmä kommun", "781", ""),
     ];
     for (fi, sv, code, _) in munis {
-        v.push((fi.to_owned(), sv.to_owned(), "municipality", (code, "municipality"), false));
+        v.push((
+            fi.to_owned(),
+            sv.to_owned(),
+            "municipality",
+            (code, "municipality"),
+            false,
+        ));
     }
     v.push((
         "Mente-palvelut, Päijät-Hämeen sosiaalipsykiatrinen säätiö".to_owned(),
@@ -114,16 +144,39 @@ fn organisations() -> Vec<(String, String, &'static str, (&'static str, &'static
         ("398", "municipality"),
         false,
     ));
-    v.push(("Lahden seurakuntayhtymä".to_owned(), "Lahtis kyrkliga samfällighet".to_owned(), "parish", ("398", "municipality"), true));
-    v.push(("Esimerkkijärjestö ry".to_owned(), "Exempelföreningen rf".to_owned(), "ngo", ("398", "municipality"), true));
-    v.push(("Valtakunnallinen esimerkkiliitto ry".to_owned(), "Riksomfattande exempelförbundet rf".to_owned(), "national", ("SSS", "country"), true));
+    v.push((
+        "Lahden seurakuntayhtymä".to_owned(),
+        "Lahtis kyrkliga samfällighet".to_owned(),
+        "parish",
+        ("398", "municipality"),
+        true,
+    ));
+    v.push((
+        "Esimerkkijärjestö ry".to_owned(),
+        "Exempelföreningen rf".to_owned(),
+        "ngo",
+        ("398", "municipality"),
+        true,
+    ));
+    v.push((
+        "Valtakunnallinen esimerkkiliitto ry".to_owned(),
+        "Riksomfattande exempelförbundet rf".to_owned(),
+        "national",
+        ("SSS", "country"),
+        true,
+    ));
     v
 }
 
 /// Loads the demo (idempotent) and returns the demo admin's sign-in.
 pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
-    crate::network::themes::ensure(db).await.map_err(|e| anyhow::anyhow!("loading themes: {}", e.key()))?;
-    let admin = DemoAdmin { email: ADMIN_EMAIL.to_owned(), password: DEMO_PASSWORD.to_owned() };
+    crate::network::themes::ensure(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("loading themes: {}", e.key()))?;
+    let admin = DemoAdmin {
+        email: ADMIN_EMAIL.to_owned(),
+        password: DEMO_PASSWORD.to_owned(),
+    };
     let exists: i64 = with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1").bind(ADMIN_EMAIL).fetch_one(p).await)?;
     if exists > 0 {
         return Ok(admin);
@@ -338,10 +391,26 @@ mod tests {
         let rows = super::area_rows();
         assert_eq!(rows.iter().filter(|r| r.kind == "municipality").count(), 10);
         let lahti = rows.iter().find(|r| r.name_fi == "Lahti").expect("Lahti");
-        assert_eq!((lahti.official_code.as_str(), lahti.sotkanet_id, lahti.name_sv.as_str()), ("398", Some(177), "Lahtis"));
+        assert_eq!(
+            (
+                lahti.official_code.as_str(),
+                lahti.sotkanet_id,
+                lahti.name_sv.as_str()
+            ),
+            ("398", Some(177), "Lahtis")
+        );
         let region = rows.iter().find(|r| r.kind == "region").expect("region");
-        assert_eq!((region.name_fi.as_str(), region.sotkanet_id), ("Päijät-Häme", Some(493)));
-        assert!(rows.iter().any(|r| r.kind == "wellbeing_county" && r.sotkanet_id == Some(975)));
-        assert!(rows.iter().any(|r| r.kind == "country" && r.official_code == "SSS"));
+        assert_eq!(
+            (region.name_fi.as_str(), region.sotkanet_id),
+            ("Päijät-Häme", Some(493))
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.kind == "wellbeing_county" && r.sotkanet_id == Some(975))
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.kind == "country" && r.official_code == "SSS")
+        );
     }
 }

@@ -20,7 +20,9 @@ impl FieldErrors {
         Self::default()
     }
     pub fn add(&mut self, field: &str, key: &str) {
-        self.0.entry(field.to_owned()).or_insert_with(|| key.to_owned());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| key.to_owned());
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -79,7 +81,10 @@ impl AppError {
 
     pub fn key(&self) -> &'static str {
         match self {
-            AppError::BadRequest(k) | AppError::Forbidden(k) | AppError::Conflict(k) | AppError::TooManyRequests(k) => k,
+            AppError::BadRequest(k)
+            | AppError::Forbidden(k)
+            | AppError::Conflict(k)
+            | AppError::TooManyRequests(k) => k,
             AppError::Unauthorized => "error-unauthorized",
             AppError::NotFound => "error-not-found",
             AppError::PayloadTooLarge => "error-too-large",
@@ -96,8 +101,12 @@ impl AppError {
     pub fn from_db(err: sqlx::Error, conflict_key: &'static str) -> Self {
         match &err {
             sqlx::Error::RowNotFound => AppError::NotFound,
-            sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict(conflict_key),
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => AppError::Conflict("error-still-referenced"),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                AppError::Conflict(conflict_key)
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                AppError::Conflict("error-still-referenced")
+            }
             _ => AppError::Internal(err.into()),
         }
     }
@@ -131,9 +140,14 @@ impl IntoResponse for AppError {
             AppError::Validation(f) => f.clone(),
             _ => FieldErrors::default(),
         };
-        let info = ErrorInfo { status, key: self.key(), details };
+        let info = ErrorInfo {
+            status,
+            key: self.key(),
+            details,
+        };
         // The middleware replaces this body with a localised one.
-        let mut res = (status, axum::Json(serde_json::json!({ "error": info.key }))).into_response();
+        let mut res =
+            (status, axum::Json(serde_json::json!({ "error": info.key }))).into_response();
         res.extensions_mut().insert(info);
         res
     }

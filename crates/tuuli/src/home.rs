@@ -14,5 +14,8 @@ pub fn router() -> Router<AppState> {
 
 async fn home(ctx: PageCtx) -> AppResult<Html<String>> {
     let db = &ctx.state.db;
-    ctx.render("home.html", minijinja::context! { themes => themes::list(db).await? })
+    ctx.render(
+        "home.html",
+        minijinja::context! { themes => themes::list(db).await? },
+    )
 }

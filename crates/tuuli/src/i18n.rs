@@ -12,7 +12,9 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 /// A user-interface language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -49,7 +51,11 @@ impl Lang {
             let tag = bits.next().unwrap_or("").trim();
             let primary = tag.split('-').next().unwrap_or("");
             let q = bits
-                .find_map(|b| b.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|b| {
+                    b.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Some(lang) = Lang::parse(primary) {
                 if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
@@ -106,16 +112,19 @@ impl I18n {
                         keys.insert(m.id.name.to_owned());
                     }
                 }
-                bundle
-                    .add_resource(res)
-                    .map_err(|errs| anyhow::anyhow!("locales/{l}/{name}: duplicate keys {errs:?}"))?;
+                bundle.add_resource(res).map_err(|errs| {
+                    anyhow::anyhow!("locales/{l}/{name}: duplicate keys {errs:?}")
+                })?;
             }
             Ok((bundle, keys))
         };
         let (fi, kfi) = mk(Lang::Fi)?;
         let (sv, ksv) = mk(Lang::Sv)?;
         let (en, ken) = mk(Lang::En)?;
-        Ok(I18n { bundles: [fi, sv, en], keys: [kfi, ksv, ken] })
+        Ok(I18n {
+            bundles: [fi, sv, en],
+            keys: [kfi, ksv, ken],
+        })
     }
 
     fn idx(lang: Lang) -> usize {
@@ -158,7 +167,11 @@ impl I18n {
         let mut out = BTreeMap::new();
         for lang in Lang::ALL {
             let have = self.keys(lang);
-            let missing: Vec<String> = all.iter().filter(|k| !have.contains(**k)).map(|k| (*k).clone()).collect();
+            let missing: Vec<String> = all
+                .iter()
+                .filter(|k| !have.contains(**k))
+                .map(|k| (*k).clone())
+                .collect();
             if !missing.is_empty() {
                 out.insert(lang.code(), missing);
             }
@@ -173,25 +186,44 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(Lang::from_accept_language("sv-FI,sv;q=0.9,en;q=0.8"), Some(Lang::Sv));
-        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,fi;q=0.7"), Some(Lang::Fi));
+        assert_eq!(
+            Lang::from_accept_language("sv-FI,sv;q=0.9,en;q=0.8"),
+            Some(Lang::Sv)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,en;q=0.5,fi;q=0.7"),
+            Some(Lang::Fi)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
-        assert_eq!(Lang::from_accept_language("en;q=0,sv;q=0.1"), Some(Lang::Sv));
+        assert_eq!(
+            Lang::from_accept_language("en;q=0,sv;q=0.1"),
+            Some(Lang::Sv)
+        );
     }
 
     #[test]
     fn every_language_has_every_message_key() {
         let i18n = I18n::load().expect("locale files parse");
         let missing = i18n.missing_keys();
-        assert!(missing.is_empty(), "keys missing from some language: {missing:#?}");
-        assert!(i18n.keys(Lang::Fi).len() > 100, "the locale files were not embedded");
+        assert!(
+            missing.is_empty(),
+            "keys missing from some language: {missing:#?}"
+        );
+        assert!(
+            i18n.keys(Lang::Fi).len() > 100,
+            "the locale files were not embedded"
+        );
     }
 
     #[test]
     fn messages_take_arguments() {
         let i18n = I18n::load().expect("locale files parse");
         assert_eq!(i18n.t(Lang::En, "no-such-key", &[]), "no-such-key");
-        let s = i18n.t(Lang::Fi, "paging-status", &[("page", "2".into()), ("pages", "5".into())]);
+        let s = i18n.t(
+            Lang::Fi,
+            "paging-status",
+            &[("page", "2".into()), ("pages", "5".into())],
+        );
         assert!(s.contains('2') && s.contains('5'), "{s}");
     }
 }

@@ -53,9 +53,17 @@ pub async fn list(db: &Db, f: &AuditFilter) -> AppResult<Page<AuditEntry>> {
     let paging = Paging::new(f.page, f.per_page, 50);
     let entity = f.entity.clone().unwrap_or_default();
     let action = f.action.clone().unwrap_or_default();
-    let actor = f.actor.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("%{}%", s.to_lowercase())).unwrap_or_default();
+    let actor = f
+        .actor
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{}%", s.to_lowercase()))
+        .unwrap_or_default();
     let eid = f.entity_id.unwrap_or(0);
-    let sql = format!("SELECT id, at, user_id, actor, action, entity, entity_id, before_json, after_json FROM audit_log{WHERE} ORDER BY id DESC LIMIT $5 OFFSET $6");
+    let sql = format!(
+        "SELECT id, at, user_id, actor, action, entity, entity_id, before_json, after_json FROM audit_log{WHERE} ORDER BY id DESC LIMIT $5 OFFSET $6"
+    );
     let count_sql = format!("SELECT COUNT(*) FROM audit_log{WHERE}");
     let (items, total) = with_db!(db, p => {
         let items = sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(sql.as_str())).bind(&entity).bind(eid).bind(&action).bind(&actor).bind(paging.limit()).bind(paging.offset()).fetch_all(p).await?;
@@ -66,7 +74,9 @@ pub async fn list(db: &Db, f: &AuditFilter) -> AppResult<Page<AuditEntry>> {
 }
 
 pub async fn entities(db: &Db) -> AppResult<Vec<String>> {
-    Ok(with_db!(db, p => sqlx::query_scalar::<_, String>("SELECT DISTINCT entity FROM audit_log ORDER BY entity").fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_scalar::<_, String>("SELECT DISTINCT entity FROM audit_log ORDER BY entity").fetch_all(p).await)?,
+    )
 }
 
 pub fn router() -> Router<AppState> {
@@ -105,7 +115,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 /// The audit log, newest first (admins only).
 #[utoipa::path(get, path = "/audit", tag = "audit", params(AuditFilter), security(("bearer" = [])),
     responses((status = 200, body = Page<AuditEntry>), (status = 401), (status = 403)))]
-async fn api_list(State(state): State<AppState>, viewer: Viewer, Query(f): Query<AuditFilter>) -> AppResult<axum::Json<Page<AuditEntry>>> {
+async fn api_list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(f): Query<AuditFilter>,
+) -> AppResult<axum::Json<Page<AuditEntry>>> {
     viewer.require_role(Role::Admin)?;
     Ok(axum::Json(list(&state.db, &f).await?))
 }

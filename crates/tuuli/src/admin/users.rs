@@ -14,10 +14,20 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/admin/users", get(list_page).post(create))
 }
 
-async fn render(ctx: &PageCtx, form: &RawForm, errors: &FieldErrors, conflict: Option<&str>) -> AppResult<Html<String>> {
+async fn render(
+    ctx: &PageCtx,
+    form: &RawForm,
+    errors: &FieldErrors,
+    conflict: Option<&str>,
+) -> AppResult<Html<String>> {
     let users = store::list_users(&ctx.state.db).await?;
     let organisations = crate::network::organisations::store::choices(&ctx.state.db).await?;
-    let values: std::collections::BTreeMap<String, String> = form.0.iter().filter(|(k, _)| k != "password" && k != "_csrf").cloned().collect();
+    let values: std::collections::BTreeMap<String, String> = form
+        .0
+        .iter()
+        .filter(|(k, _)| k != "password" && k != "_csrf")
+        .cloned()
+        .collect();
     ctx.render(
         "admin/users.html",
         minijinja::context! { users, organisations, values, errors => errors.0, conflict, roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
@@ -37,9 +47,18 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         c.email("email", &email);
     }
     let name = c.required("name", &form.get("name"), 200);
-    let role = c.one_of("role", &form.get("role"), &["admin", "coordinator", "editor", "member"]);
+    let role = c.one_of(
+        "role",
+        &form.get("role"),
+        &["admin", "coordinator", "editor", "member"],
+    );
     let organisation_id = c.id("organisation_id", &form.get("organisation_id"));
-    let pw = form.0.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
+    let pw = form
+        .0
+        .iter()
+        .find(|(k, _)| k == "password")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     if pw.chars().count() < password::MIN_LENGTH {
         c.add("password", "error-password-short");
     }
@@ -48,7 +67,11 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         c.add("organisation_id", "error-editor-needs-organisation");
     }
     if !c.errors.is_empty() {
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ctx, &form, &c.errors, None).await?).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&ctx, &form, &c.errors, None).await?,
+        )
+            .into_response());
     }
     let new = store::NewUser {
         email,
@@ -60,7 +83,11 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     };
     match store::create_user(&ctx.state.db, &new, &ctx.viewer.actor()).await {
         Ok(_) => Ok(Redirect::to("/admin/users?saved=1").into_response()),
-        Err(AppError::Conflict(key)) => Ok((StatusCode::CONFLICT, render(&ctx, &form, &FieldErrors::new(), Some(key)).await?).into_response()),
+        Err(AppError::Conflict(key)) => Ok((
+            StatusCode::CONFLICT,
+            render(&ctx, &form, &FieldErrors::new(), Some(key)).await?,
+        )
+            .into_response()),
         Err(e) => Err(e),
     }
 }

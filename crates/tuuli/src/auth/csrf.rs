@@ -21,7 +21,8 @@ pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()));
+    let existing = cookie(req.headers(), CSRF_COOKIE)
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()));
     let token = existing.clone().unwrap_or_else(|| super::random_token(""));
     let secure = is_secure(&req);
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -37,7 +38,10 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut res = next.run(req).await;
     if existing.is_none() {
-        let c = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}", if secure { "; Secure" } else { "" });
+        let c = format!(
+            "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+            if secure { "; Secure" } else { "" }
+        );
         if let Ok(v) = HeaderValue::from_str(&c) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -50,9 +54,15 @@ async fn check(req: Request, expected: Option<&str>, limit: usize) -> Result<Req
     if is_api && req.headers().contains_key(header::AUTHORIZATION) {
         return Ok(req);
     }
-    let Some(expected) = expected else { return Err(AppError::Forbidden("error-csrf")) };
+    let Some(expected) = expected else {
+        return Err(AppError::Forbidden("error-csrf"));
+    };
     if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if constant_eq(h, expected) { Ok(req) } else { Err(AppError::Forbidden("error-csrf")) };
+        return if constant_eq(h, expected) {
+            Ok(req)
+        } else {
+            Err(AppError::Forbidden("error-csrf"))
+        };
     }
     if is_api {
         return Err(AppError::Forbidden("error-csrf"));
@@ -66,7 +76,9 @@ async fn check(req: Request, expected: Option<&str>, limit: usize) -> Result<Req
         return Err(AppError::Forbidden("error-csrf"));
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, limit).await.map_err(|_| AppError::PayloadTooLarge)?;
+    let bytes = to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge)?;
     let sent = form_urlencoded_field(&bytes, CSRF_FIELD);
     if !sent.is_some_and(|s| constant_eq(&s, expected)) {
         return Err(AppError::Forbidden("error-csrf"));
@@ -75,11 +87,19 @@ async fn check(req: Request, expected: Option<&str>, limit: usize) -> Result<Req
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx, cookie};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/login", get(login_form).post(login)).route("/logout", post(logout))
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
 }
 
 #[derive(Deserialize)]
@@ -23,20 +25,37 @@ struct NextQuery {
 
 /// Only same-site relative paths are followed after sign-in.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next.to_owned() } else { "/".to_owned() }
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
 }
 
 async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> AppResult<Response> {
     let next = safe_next(q.next.as_deref().unwrap_or("/"));
-    Ok(ctx.render("auth/login.html", minijinja::context! { next => next, email => "" })?.into_response())
+    Ok(ctx
+        .render(
+            "auth/login.html",
+            minijinja::context! { next => next, email => "" },
+        )?
+        .into_response())
 }
 
 async fn login(State(state): State<AppState>, ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     let email = form.get("email");
-    let pass = form.0.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone()).unwrap_or_default();
+    let pass = form
+        .0
+        .iter()
+        .find(|(k, _)| k == "password")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     let next = safe_next(&form.get("next"));
     let fail = |key: &str, status: StatusCode| -> AppResult<Response> {
-        let page = ctx.render("auth/login.html", minijinja::context! { next => &next, email => &email, error => key })?;
+        let page = ctx.render(
+            "auth/login.html",
+            minijinja::context! { next => &next, email => &email, error => key },
+        )?;
         Ok((status, page).into_response())
     };
     if email.is_empty() || pass.is_empty() {
@@ -46,7 +65,10 @@ async fn login(State(state): State<AppState>, ctx: PageCtx, form: RawForm) -> Ap
         return fail("login-throttled", StatusCode::TOO_MANY_REQUESTS);
     }
     let creds = store::credentials(&state.db, &email).await?;
-    let hash = creds.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| password::DUMMY_HASH.to_owned());
+    let hash = creds
+        .as_ref()
+        .map(|(_, h)| h.clone())
+        .unwrap_or_else(|| password::DUMMY_HASH.to_owned());
     let ok = password::verify(pass, hash).await? && creds.is_some();
     let Some((user, _)) = creds.filter(|_| ok) else {
         store::record_failure(&state.db, &email).await?;
@@ -67,7 +89,10 @@ async fn login(State(state): State<AppState>, ctx: PageCtx, form: RawForm) -> Ap
     Ok(res)
 }
 
-async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -> AppResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> AppResult<Response> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         store::delete_session(&state.db, &token).await?;
     }
@@ -83,7 +108,10 @@ async fn logout(State(state): State<AppState>, headers: axum::http::HeaderMap) -
 mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(super::safe_next("/organisations?page=2"), "/organisations?page=2");
+        assert_eq!(
+            super::safe_next("/organisations?page=2"),
+            "/organisations?page=2"
+        );
         assert_eq!(super::safe_next("//evil.example"), "/");
         assert_eq!(super::safe_next("https://evil.example"), "/");
     }

@@ -17,7 +17,9 @@ use crate::error::AppError;
 use crate::web::AppState;
 
 /// The roles of DOMAIN.md, from most to least rights.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Member,
@@ -68,7 +70,8 @@ impl CurrentUser {
     }
     /// An editor of this organisation (or anyone who edits everything).
     pub fn edits_organisation(&self, org: Option<i64>) -> bool {
-        self.is_coordinator() || (self.role == Role::Editor && org.is_some() && self.organisation_id == org)
+        self.is_coordinator()
+            || (self.role == Role::Editor && org.is_some() && self.organisation_id == org)
     }
 }
 
@@ -86,7 +89,11 @@ impl Viewer {
     /// 401 for the anonymous, 403 for a user whose role is below `role`.
     pub fn require_role(&self, role: Role) -> Result<&CurrentUser, AppError> {
         let u = self.require_signed_in()?;
-        if u.role >= role { Ok(u) } else { Err(AppError::forbidden()) }
+        if u.role >= role {
+            Ok(u)
+        } else {
+            Err(AppError::forbidden())
+        }
     }
     pub fn is_coordinator(&self) -> bool {
         self.0.as_ref().is_some_and(CurrentUser::is_coordinator)
@@ -97,8 +104,14 @@ impl Viewer {
     /// Who to write in the audit log.
     pub fn actor(&self) -> Actor {
         match &self.0 {
-            Some(u) => Actor { user_id: Some(u.id), label: u.email.clone() },
-            None => Actor { user_id: None, label: "anonymous".into() },
+            Some(u) => Actor {
+                user_id: Some(u.id),
+                label: u.email.clone(),
+            },
+            None => Actor {
+                user_id: None,
+                label: "anonymous".into(),
+            },
         }
     }
 }
@@ -113,7 +126,10 @@ pub struct Actor {
 impl Actor {
     /// Changes made from the command line.
     pub fn system(label: &str) -> Self {
-        Actor { user_id: None, label: label.to_owned() }
+        Actor {
+            user_id: None,
+            label: label.to_owned(),
+        }
     }
 }
 
@@ -122,7 +138,10 @@ pub const SESSION_COOKIE: &str = "tuuli_session";
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(v) = parts.extensions.get::<Viewer>() {
             return Ok(v.clone());
         }
@@ -133,7 +152,11 @@ impl FromRequestParts<AppState> for Viewer {
                 .and_then(|s| s.strip_prefix("Bearer "))
                 .ok_or(AppError::Unauthorized)?;
             // A token that is wrong or revoked is an error, not an anonymous request.
-            Viewer(Some(store::user_for_token(&state.db, token.trim()).await?.ok_or(AppError::Unauthorized)?))
+            Viewer(Some(
+                store::user_for_token(&state.db, token.trim())
+                    .await?
+                    .ok_or(AppError::Unauthorized)?,
+            ))
         } else if let Some(token) = crate::web::cookie(&parts.headers, SESSION_COOKIE) {
             Viewer(store::user_for_session(&state.db, &token).await?)
         } else {
@@ -164,7 +187,11 @@ mod tests {
 
     #[test]
     fn roles_are_ordered_by_rights() {
-        assert!(Role::Admin > Role::Coordinator && Role::Coordinator > Role::Editor && Role::Editor > Role::Member);
+        assert!(
+            Role::Admin > Role::Coordinator
+                && Role::Coordinator > Role::Editor
+                && Role::Editor > Role::Member
+        );
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
@@ -173,7 +200,14 @@ mod tests {
 
     #[test]
     fn an_editor_edits_only_their_own_organisation() {
-        let u = CurrentUser { id: 1, email: "e@x".into(), name: "E".into(), role: Role::Editor, organisation_id: Some(5), person_id: None };
+        let u = CurrentUser {
+            id: 1,
+            email: "e@x".into(),
+            name: "E".into(),
+            role: Role::Editor,
+            organisation_id: Some(5),
+            person_id: None,
+        };
         assert!(u.edits_organisation(Some(5)));
         assert!(!u.edits_organisation(Some(6)));
         assert!(!u.edits_organisation(None));

@@ -1,7 +1,9 @@
 //! argon2id password hashing, run off the async runtime.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 
 pub const MIN_LENGTH: usize = 10;
 
@@ -20,8 +22,12 @@ pub async fn hash(password: String) -> anyhow::Result<String> {
 /// Checks a password against a stored hash. A malformed hash never matches.
 pub async fn verify(password: String, stored: String) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let Ok(parsed) = PasswordHash::new(&stored) else { return Ok(false) };
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return Ok(false);
+        };
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await?
 }
@@ -36,8 +42,16 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let h = super::hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"), "{h}");
-        assert!(super::verify("correct horse battery".into(), h.clone()).await.unwrap());
+        assert!(
+            super::verify("correct horse battery".into(), h.clone())
+                .await
+                .unwrap()
+        );
         assert!(!super::verify("wrong".into(), h).await.unwrap());
-        assert!(!super::verify("x".into(), "not a hash".into()).await.unwrap());
+        assert!(
+            !super::verify("x".into(), "not a hash".into())
+                .await
+                .unwrap()
+        );
     }
 }

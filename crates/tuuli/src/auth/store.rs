@@ -99,7 +99,9 @@ pub async fn credentials(db: &Db, email: &str) -> AppResult<Option<(CurrentUser,
         user: UserRow,
         password_hash: String,
     }
-    let sql = format!("SELECT {USER_COLS}, u.password_hash FROM users u WHERE lower(u.email) = $1 AND NOT u.disabled");
+    let sql = format!(
+        "SELECT {USER_COLS}, u.password_hash FROM users u WHERE lower(u.email) = $1 AND NOT u.disabled"
+    );
     let email = email.trim().to_lowercase();
     let row: Option<Row> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&email).fetch_optional(p).await)?;
     Ok(row.and_then(|r| r.user.into_user().map(|u| (u, r.password_hash))))
@@ -150,7 +152,9 @@ pub async fn delete_session(db: &Db, token: &str) -> AppResult<()> {
 
 /// Creates an API token for the user with this email; returns (token id, secret).
 pub async fn create_token(db: &Db, email: &str, actor: &super::Actor) -> AppResult<(i64, String)> {
-    let Some((user, _)) = credentials(db, email).await? else { return Err(AppError::NotFound) };
+    let Some((user, _)) = credentials(db, email).await? else {
+        return Err(AppError::NotFound);
+    };
     let token = super::random_token("tuuli_");
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;

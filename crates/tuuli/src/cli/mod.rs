@@ -13,7 +13,11 @@ use crate::config::Config;
 use crate::db::Db;
 
 #[derive(Debug, Parser)]
-#[command(name = "tuuli", version, about = "Tuuli: regional coordination of preventive work (the four winds).")]
+#[command(
+    name = "tuuli",
+    version,
+    about = "Tuuli: regional coordination of preventive work (the four winds)."
+)]
 pub struct Cli {
     /// Configuration file (default: ./tuuli.toml when present; see tuuli.example.toml).
     #[arg(long, global = true, value_name = "FILE")]
@@ -109,9 +113,16 @@ enum TokenCommand {
 /// Runs the command line and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TUULI_LOG").unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TUULI_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the runtime: {e}");
@@ -152,7 +163,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Migrate { db } => {
             let (cfg, _) = open(&cli.config, &db).await?;
-            println!("migrations applied to {}", crate::db::redact(&cfg.database_url));
+            println!(
+                "migrations applied to {}",
+                crate::db::redact(&cfg.database_url)
+            );
             Ok(())
         }
         Command::Demo { db } => {
@@ -161,8 +175,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_demo_admin(&admin);
             Ok(())
         }
-        Command::User(UserCommand::Add { email, name, role, organisation, password_stdin: _, db }) => {
-            let role = Role::parse(&role).with_context(|| format!("unknown role '{role}': use admin, coordinator, editor or member"))?;
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            role,
+            organisation,
+            password_stdin: _,
+            db,
+        }) => {
+            let role = Role::parse(&role).with_context(|| {
+                format!("unknown role '{role}': use admin, coordinator, editor or member")
+            })?;
             if !crate::web::forms::is_email(&email) {
                 anyhow::bail!("'{email}' is not an email address");
             }
@@ -170,14 +193,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("an editor edits one organisation's data: give --organisation ID");
             }
             let mut pw = String::new();
-            std::io::stdin().read_to_string(&mut pw).context("could not read the password from standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut pw)
+                .context("could not read the password from standard input")?;
             let pw = pw.trim_end_matches(['\n', '\r']).to_owned();
             if pw.chars().count() < password::MIN_LENGTH {
-                anyhow::bail!("the password must be at least {} characters long", password::MIN_LENGTH);
+                anyhow::bail!(
+                    "the password must be at least {} characters long",
+                    password::MIN_LENGTH
+                );
             }
             let (_, pool) = open(&cli.config, &db).await?;
             let hash = password::hash(pw).await?;
-            let new = store::NewUser { email: email.clone(), name, role, organisation_id: organisation, person_id: None, password_hash: hash };
+            let new = store::NewUser {
+                email: email.clone(),
+                name,
+                role,
+                organisation_id: organisation,
+                person_id: None,
+                password_hash: hash,
+            };
             let id = store::create_user(&pool, &new, &Actor::system("cli")).await.map_err(|e| match e {
                 crate::error::AppError::Conflict(_) => anyhow::anyhow!("a user with the email {email} exists already"),
                 crate::error::AppError::Internal(e) => e,
@@ -188,8 +223,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::List { db }) => {
             let (_, pool) = open(&cli.config, &db).await?;
-            let users = store::list_users(&pool).await.map_err(|e| anyhow::anyhow!("could not list users: {}", e.key()))?;
-            println!("{:<5} {:<32} {:<12} {:<28} {}", "id", "email", "role", "name", "organisation");
+            let users = store::list_users(&pool)
+                .await
+                .map_err(|e| anyhow::anyhow!("could not list users: {}", e.key()))?;
+            println!(
+                "{:<5} {:<32} {:<12} {:<28} {}",
+                "id", "email", "role", "name", "organisation"
+            );
             for u in users {
                 println!(
                     "{:<5} {:<32} {:<12} {:<28} {}{}",
@@ -205,17 +245,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Token(TokenCommand::Create { email, db }) => {
             let (_, pool) = open(&cli.config, &db).await?;
-            let (id, token) = store::create_token(&pool, &email, &Actor::system("cli")).await.map_err(|e| match e {
-                crate::error::AppError::NotFound => anyhow::anyhow!("no active user has the email {email}; add one with `tuuli user add`"),
-                other => anyhow::anyhow!("could not create the token: {}", other.key()),
-            })?;
-            eprintln!("token {id} created for {email}; use it as `Authorization: Bearer <token>`; revoke with `tuuli token revoke --id {id}`. It is shown only now:");
+            let (id, token) = store::create_token(&pool, &email, &Actor::system("cli"))
+                .await
+                .map_err(|e| match e {
+                    crate::error::AppError::NotFound => anyhow::anyhow!(
+                        "no active user has the email {email}; add one with `tuuli user add`"
+                    ),
+                    other => anyhow::anyhow!("could not create the token: {}", other.key()),
+                })?;
+            eprintln!(
+                "token {id} created for {email}; use it as `Authorization: Bearer <token>`; revoke with `tuuli token revoke --id {id}`. It is shown only now:"
+            );
             println!("{token}");
             Ok(())
         }
         Command::Token(TokenCommand::Revoke { id, db }) => {
             let (_, pool) = open(&cli.config, &db).await?;
-            if store::revoke_token(&pool, id, &Actor::system("cli")).await.map_err(|e| anyhow::anyhow!("{}", e.key()))? {
+            if store::revoke_token(&pool, id, &Actor::system("cli"))
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.key()))?
+            {
                 println!("token {id} revoked");
                 Ok(())
             } else {
@@ -227,15 +276,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn print_demo_admin(admin: &crate::demo::DemoAdmin) {
     println!("Demo data loaded (people, meetings and decisions are fictitious examples).");
-    println!("Demo admin: email {}  password {}", admin.email, admin.password);
+    println!(
+        "Demo admin: email {}  password {}",
+        admin.email, admin.password
+    );
 }
 
 async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&cfg.bind)
         .await
-        .with_context(|| format!("could not listen on {}: is another program using it? choose another with --bind", cfg.bind))?;
+        .with_context(|| {
+            format!(
+                "could not listen on {}: is another program using it? choose another with --bind",
+                cfg.bind
+            )
+        })?;
     let addr = listener.local_addr()?;
-    println!("Tuuli is running at http://{addr}/ (database: {}); stop with Ctrl+C", pool.kind_name());
+    println!(
+        "Tuuli is running at http://{addr}/ (database: {}); stop with Ctrl+C",
+        pool.kind_name()
+    );
     let state = crate::web::AppState::new(pool.clone(), cfg)?;
     let app = crate::build_app(state);
     axum::serve(listener, app)

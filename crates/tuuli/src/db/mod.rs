@@ -8,8 +8,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::postgres::{PgPoolOptions, PgPool};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 /// A pool for one of the two supported databases.
 #[derive(Clone, Debug)]
@@ -91,7 +93,9 @@ impl Db {
             Kind::Sqlite => {
                 let memory = url.contains(":memory:") || url.contains("mode=memory");
                 if !memory {
-                    if let Some(parent) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|p| p.to_owned())) {
+                    if let Some(parent) = sqlite_path(url)
+                        .and_then(|p| std::path::Path::new(p).parent().map(|p| p.to_owned()))
+                    {
                         if !parent.as_os_str().is_empty() {
                             std::fs::create_dir_all(&parent).with_context(|| {
                                 format!("could not create the data folder {}", parent.display())
@@ -103,15 +107,27 @@ impl Db {
                     .with_context(|| format!("invalid SQLite URL '{url}'"))?
                     .create_if_missing(true)
                     .foreign_keys(true)
-                    .journal_mode(if memory { SqliteJournalMode::Memory } else { SqliteJournalMode::Wal })
+                    .journal_mode(if memory {
+                        SqliteJournalMode::Memory
+                    } else {
+                        SqliteJournalMode::Wal
+                    })
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(5));
                 let pool = SqlitePoolOptions::new()
                     // An in-memory database lives in one connection; keep exactly that one.
                     .max_connections(if memory { 1 } else { 8 })
                     .min_connections(if memory { 1 } else { 0 })
-                    .idle_timeout(if memory { None } else { Some(Duration::from_secs(600)) })
-                    .max_lifetime(if memory { None } else { Some(Duration::from_secs(3600)) })
+                    .idle_timeout(if memory {
+                        None
+                    } else {
+                        Some(Duration::from_secs(600))
+                    })
+                    .max_lifetime(if memory {
+                        None
+                    } else {
+                        Some(Duration::from_secs(3600))
+                    })
                     .connect_with(opts)
                     .await
                     .with_context(|| format!("could not open the SQLite database {url}"))?;
@@ -149,7 +165,9 @@ impl Db {
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     Some(rest.split('?').next().unwrap_or(rest))
 }
 
@@ -201,7 +219,12 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn new(items: Vec<T>, total: i64, paging: Paging) -> Self {
-        Page { items, total, page: paging.page, per_page: paging.per_page }
+        Page {
+            items,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        }
     }
     pub fn pages(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page).max(1)
@@ -214,7 +237,10 @@ mod tests {
 
     #[test]
     fn urls_select_the_backend_or_explain_what_is_wrong() {
-        assert_eq!(Kind::from_url("postgres://a@b/c").ok(), Some(Kind::Postgres));
+        assert_eq!(
+            Kind::from_url("postgres://a@b/c").ok(),
+            Some(Kind::Postgres)
+        );
         assert_eq!(Kind::from_url("sqlite://x.db").ok(), Some(Kind::Sqlite));
         let err = Kind::from_url("mysql://x").unwrap_err().to_string();
         assert!(err.contains("sqlite://"), "{err}");
@@ -223,7 +249,10 @@ mod tests {
     #[test]
     fn passwords_are_hidden_when_urls_are_printed() {
         assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(redact("sqlite://tuuli-data/tuuli.db"), "sqlite://tuuli-data/tuuli.db");
+        assert_eq!(
+            redact("sqlite://tuuli-data/tuuli.db"),
+            "sqlite://tuuli-data/tuuli.db"
+        );
     }
 
     #[test]

@@ -46,7 +46,9 @@ pub async fn list(db: &Db, filter: &AreaFilter) -> AppResult<Vec<Area>> {
          CASE kind WHEN 'country' THEN 0 WHEN 'wellbeing_county' THEN 1 WHEN 'region' THEN 2 WHEN 'subregion' THEN 3 WHEN 'hospital_district' THEN 4 ELSE 5 END, name_fi"
     );
     let kind = filter.kind.clone().unwrap_or_default();
-    Ok(with_db!(db, p => sqlx::query_as::<_, Area>(sqlx::AssertSqlSafe(sql.as_str())).bind(&kind).fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, Area>(sqlx::AssertSqlSafe(sql.as_str())).bind(&kind).fetch_all(p).await)?,
+    )
 }
 
 pub async fn get_area(db: &Db, id: i64) -> AppResult<Area> {
@@ -56,11 +58,19 @@ pub async fn get_area(db: &Db, id: i64) -> AppResult<Area> {
 
 /// Municipalities only, for filters and forms.
 pub async fn municipalities(db: &Db) -> AppResult<Vec<Area>> {
-    list(db, &AreaFilter { kind: Some("municipality".into()) }).await
+    list(
+        db,
+        &AreaFilter {
+            kind: Some("municipality".into()),
+        },
+    )
+    .await
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/areas", get(list_page)).route("/areas/{id}", get(detail_page))
+    Router::new()
+        .route("/areas", get(list_page))
+        .route("/areas/{id}", get(detail_page))
 }
 
 async fn list_page(ctx: PageCtx) -> AppResult<Html<String>> {
@@ -70,23 +80,42 @@ async fn list_page(ctx: PageCtx) -> AppResult<Html<String>> {
 
 async fn detail_page(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let area = get_area(&ctx.state.db, id).await?;
-    let filter = super::organisations::store::OrgFilter { area: Some(id), ..Default::default() };
-    let orgs = super::organisations::store::list(&ctx.state.db, &filter, crate::db::Paging::new(None, Some(200), 200)).await?;
-    ctx.render("network/area.html", minijinja::context! { area, organisations => orgs.items })
+    let filter = super::organisations::store::OrgFilter {
+        area: Some(id),
+        ..Default::default()
+    };
+    let orgs = super::organisations::store::list(
+        &ctx.state.db,
+        &filter,
+        crate::db::Paging::new(None, Some(200), 200),
+    )
+    .await?;
+    ctx.render(
+        "network/area.html",
+        minijinja::context! { area, organisations => orgs.items },
+    )
 }
 
 pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_list)).routes(routes!(api_get))
+    OpenApiRouter::new()
+        .routes(routes!(api_list))
+        .routes(routes!(api_get))
 }
 
 /// Areas, widest first.
 #[utoipa::path(get, path = "/areas", tag = "areas", params(AreaFilter), responses((status = 200, body = Vec<Area>)))]
-async fn api_list(State(state): State<AppState>, Query(filter): Query<AreaFilter>) -> AppResult<axum::Json<Vec<Area>>> {
+async fn api_list(
+    State(state): State<AppState>,
+    Query(filter): Query<AreaFilter>,
+) -> AppResult<axum::Json<Vec<Area>>> {
     Ok(axum::Json(list(&state.db, &filter).await?))
 }
 
 /// One area.
 #[utoipa::path(get, path = "/areas/{id}", tag = "areas", params(("id" = i64, Path)), responses((status = 200, body = Area), (status = 404)))]
-async fn api_get(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<axum::Json<Area>> {
+async fn api_get(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<axum::Json<Area>> {
     Ok(axum::Json(get_area(&state.db, id).await?))
 }

@@ -20,15 +20,32 @@ pub const GROUP_TYPES: &[&str] = &["coordination", "expert", "other"];
 pub const GROUP_STATUSES: &[&str] = &["active", "planned", "negotiation", "closed"];
 
 /// Roles in a group.
-pub const MEMBER_ROLES: &[&str] = &["chair", "convener", "secretary", "member", "lived_experience", "national_rep"];
+pub const MEMBER_ROLES: &[&str] = &[
+    "chair",
+    "convener",
+    "secretary",
+    "member",
+    "lived_experience",
+    "national_rep",
+];
 
 /// The membership role that reveals lived-experience status; shown only to coordinators.
 pub const LIVED_EXPERIENCE_ROLE: &str = "lived_experience";
 
 /// Area kinds, from the widest.
-pub const AREA_KINDS: &[&str] = &["country", "wellbeing_county", "region", "subregion", "hospital_district", "municipality"];
+pub const AREA_KINDS: &[&str] = &[
+    "country",
+    "wellbeing_county",
+    "region",
+    "subregion",
+    "hospital_district",
+    "municipality",
+];
 
 /// Options for a `<select>`: value and label key.
 pub fn options(prefix: &str, values: &[&str]) -> Vec<(String, String)> {
-    values.iter().map(|v| ((*v).to_owned(), format!("{prefix}-{}", v.replace('_', "-")))).collect()
+    values
+        .iter()
+        .map(|v| ((*v).to_owned(), format!("{prefix}-{}", v.replace('_', "-"))))
+        .collect()
 }

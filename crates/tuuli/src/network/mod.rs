@@ -14,10 +14,16 @@ use crate::web::AppState;
 
 /// The HTML routes of the network module.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(areas::router()).merge(organisations::html::router()).merge(themes::router())
+    Router::new()
+        .merge(areas::router())
+        .merge(organisations::html::router())
+        .merge(themes::router())
 }
 
 /// The JSON routes of the network module (under `/api/v1`).
 pub fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(themes::api_router()).merge(areas::api_router()).merge(organisations::api::router())
+    OpenApiRouter::new()
+        .merge(themes::api_router())
+        .merge(areas::api_router())
+        .merge(organisations::api::router())
 }

@@ -23,10 +23,30 @@ pub struct Theme {
 
 /// The four themes: (slug, fi, sv, en).
 pub const THEMES: [(&str, &str, &str, &str); 4] = [
-    ("substances", "Ehkäisevä päihdetyö", "Förebyggande missbruksarbete", "Substance-abuse prevention"),
-    ("mental-health", "Mielenterveyden edistäminen", "Främjande av psykisk hälsa", "Mental-health promotion"),
-    ("gambling", "Digi- ja rahapelihaittojen ehkäisy", "Förebyggande av skador orsakade av digitala spel och penningspel", "Prevention of digital-gaming and gambling harms"),
-    ("violence", "Perhe- ja lähisuhdeväkivallan ehkäisy", "Förebyggande av våld i familjen och i nära relationer", "Prevention of family and intimate-partner violence"),
+    (
+        "substances",
+        "Ehkäisevä päihdetyö",
+        "Förebyggande missbruksarbete",
+        "Substance-abuse prevention",
+    ),
+    (
+        "mental-health",
+        "Mielenterveyden edistäminen",
+        "Främjande av psykisk hälsa",
+        "Mental-health promotion",
+    ),
+    (
+        "gambling",
+        "Digi- ja rahapelihaittojen ehkäisy",
+        "Förebyggande av skador orsakade av digitala spel och penningspel",
+        "Prevention of digital-gaming and gambling harms",
+    ),
+    (
+        "violence",
+        "Perhe- ja lähisuhdeväkivallan ehkäisy",
+        "Förebyggande av våld i familjen och i nära relationer",
+        "Prevention of family and intimate-partner violence",
+    ),
 ];
 
 pub async fn list(db: &Db) -> AppResult<Vec<Theme>> {
@@ -45,7 +65,12 @@ pub async fn ensure(db: &Db) -> AppResult<()> {
 }
 
 /// Resolves theme slugs to ids; unknown slugs are reported as the field error.
-pub async fn ids_for(db: &Db, slugs: &[String], check: &mut crate::web::forms::Check, field: &str) -> AppResult<Vec<i64>> {
+pub async fn ids_for(
+    db: &Db,
+    slugs: &[String],
+    check: &mut crate::web::forms::Check,
+    field: &str,
+) -> AppResult<Vec<i64>> {
     let all = list(db).await?;
     let mut ids = Vec::new();
     for s in slugs.iter().filter(|s| !s.is_empty()) {

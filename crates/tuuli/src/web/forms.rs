@@ -17,11 +17,19 @@ impl RawForm {
     }
     /// The first value of a field, trimmed ("" when absent).
     pub fn get(&self, key: &str) -> String {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
     }
     /// Every value of a repeated field (checkboxes, multi-selects).
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.trim().to_owned()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
     }
     pub fn checked(&self, key: &str) -> bool {
         matches!(self.get(key).as_str(), "on" | "true" | "1" | "yes")
@@ -156,18 +164,24 @@ impl Check {
 }
 
 pub fn is_email(v: &str) -> bool {
-    let Some((local, domain)) = v.split_once('@') else { return false };
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !v.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        && !v
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"')
         && !domain.contains('@')
         && v.len() <= 254
 }
 
 pub fn is_http_url(v: &str) -> bool {
-    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"));
     matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/') && !v.chars().any(|c| c.is_whitespace() || c == '<' || c == '>' || c == '"'))
         && v.len() <= 500
 }
@@ -175,16 +189,35 @@ pub fn is_http_url(v: &str) -> bool {
 /// Renders Markdown to HTML safely: raw HTML in the source is shown as text, and only
 /// http(s), mailto and relative links survive.
 pub fn markdown_to_html(src: &str) -> String {
-    let parser = Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| match ev {
-        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
-            Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_link(&dest_url) => {
-            Event::Start(Tag::Image { link_type, dest_url: "#".into(), title, id })
-        }
-        other => other,
-    });
+    let parser =
+        Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
+            match ev {
+                Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if !safe_link(&dest_url) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: "#".into(),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if !safe_link(&dest_url) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: "#".into(),
+                    title,
+                    id,
+                }),
+                other => other,
+            }
+        });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, parser);
     out
@@ -192,7 +225,11 @@ pub fn markdown_to_html(src: &str) -> String {
 
 fn safe_link(url: &str) -> bool {
     let u = url.trim().to_ascii_lowercase();
-    u.starts_with("http://") || u.starts_with("https://") || u.starts_with("mailto:") || u.starts_with('/') || u.starts_with('#')
+    u.starts_with("http://")
+        || u.starts_with("https://")
+        || u.starts_with("mailto:")
+        || u.starts_with('/')
+        || u.starts_with('#')
         || !u.contains(':')
 }
 
@@ -202,7 +239,8 @@ mod tests {
 
     #[test]
     fn markdown_cannot_carry_scripts() {
-        let html = markdown_to_html("Hi <script>alert(1)</script> [x](javascript:alert(1)) **bold**");
+        let html =
+            markdown_to_html("Hi <script>alert(1)</script> [x](javascript:alert(1)) **bold**");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
@@ -218,11 +256,20 @@ mod tests {
         c.date("consent", "2026-13-40");
         c.datetime("starts", "tomorrow");
         let errs = c.finish(()).unwrap_err();
-        assert_eq!(errs.0.get("name").map(String::as_str), Some("error-required"));
+        assert_eq!(
+            errs.0.get("name").map(String::as_str),
+            Some("error-required")
+        );
         assert_eq!(errs.0.get("email").map(String::as_str), Some("error-email"));
         assert_eq!(errs.0.get("website").map(String::as_str), Some("error-url"));
-        assert_eq!(errs.0.get("consent").map(String::as_str), Some("error-date"));
-        assert_eq!(errs.0.get("starts").map(String::as_str), Some("error-datetime"));
+        assert_eq!(
+            errs.0.get("consent").map(String::as_str),
+            Some("error-date")
+        );
+        assert_eq!(
+            errs.0.get("starts").map(String::as_str),
+            Some("error-datetime")
+        );
     }
 
     #[test]
@@ -240,7 +287,9 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for RawForm {
     type Rejection = crate::error::AppError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| crate::error::AppError::PayloadTooLarge)?;
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| crate::error::AppError::PayloadTooLarge)?;
         Ok(RawForm::parse(&bytes))
     }
 }

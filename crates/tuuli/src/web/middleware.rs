@@ -17,29 +17,48 @@ pub async fn language(mut req: Request, next: Next) -> Response {
         .uri()
         .query()
         .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "lang").and_then(|(_, v)| Lang::parse(&v)));
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == "lang")
+                .and_then(|(_, v)| Lang::parse(&v))
+        });
     let lang = from_query
         .or_else(|| cookie(req.headers(), LANG_COOKIE).and_then(|c| Lang::parse(&c)))
         .or_else(|| {
-            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language)
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
         })
         .unwrap_or_default();
     req.extensions_mut().insert(lang);
     let secure = is_secure(&req);
     let mut res = next.run(req).await;
     if let Some(l) = from_query {
-        let c = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{}", l.code(), if secure { "; Secure" } else { "" });
+        let c = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+            l.code(),
+            if secure { "; Secure" } else { "" }
+        );
         if let Ok(v) = HeaderValue::from_str(&c) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    res.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Cookie"),
+    );
     res
 }
 
 /// Whether cookies should be `Secure`: configured so, or the proxy says the client used HTTPS.
 pub fn is_secure(req: &Request) -> bool {
-    let forwarded = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        == Some("https");
     forwarded || req.extensions().get::<SecureCookies>().is_some_and(|s| s.0)
 }
 
@@ -52,7 +71,11 @@ pub struct SecureCookies(pub bool);
 /// body-limit layers get the same treatment.
 pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    let path_and_query = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| path.clone());
+    let path_and_query = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| path.clone());
     let is_api = path.starts_with("/api/");
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
     let (parts, body) = req.into_parts();
@@ -61,27 +84,56 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     let status = res.status();
     let info = match res.extensions().get::<ErrorInfo>() {
         Some(i) => i.clone(),
-        None if status == StatusCode::NOT_FOUND => ErrorInfo { status, key: "error-not-found", details: FieldErrors::new() },
-        None if status == StatusCode::METHOD_NOT_ALLOWED => ErrorInfo { status, key: "error-method", details: FieldErrors::new() },
-        None if status == StatusCode::PAYLOAD_TOO_LARGE => ErrorInfo { status, key: "error-too-large", details: FieldErrors::new() },
-        None if status.is_client_error() => ErrorInfo { status, key: "error-bad-request", details: FieldErrors::new() },
+        None if status == StatusCode::NOT_FOUND => ErrorInfo {
+            status,
+            key: "error-not-found",
+            details: FieldErrors::new(),
+        },
+        None if status == StatusCode::METHOD_NOT_ALLOWED => ErrorInfo {
+            status,
+            key: "error-method",
+            details: FieldErrors::new(),
+        },
+        None if status == StatusCode::PAYLOAD_TOO_LARGE => ErrorInfo {
+            status,
+            key: "error-too-large",
+            details: FieldErrors::new(),
+        },
+        None if status.is_client_error() => ErrorInfo {
+            status,
+            key: "error-bad-request",
+            details: FieldErrors::new(),
+        },
         None => return res,
     };
     // A handler that rendered its own page (a form re-shown with errors) keeps it.
-    if res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) {
+    if res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
+    {
         return res;
     }
     let i18n = &state.i18n;
     if is_api {
-        let details: serde_json::Map<String, serde_json::Value> =
-            info.details.0.iter().map(|(k, v)| (k.clone(), i18n.t(lang, v, &[]).into())).collect();
+        let details: serde_json::Map<String, serde_json::Value> = info
+            .details
+            .0
+            .iter()
+            .map(|(k, v)| (k.clone(), i18n.t(lang, v, &[]).into()))
+            .collect();
         let body = serde_json::json!({ "error": i18n.t(lang, info.key, &[]), "details": details });
         let mut out = (info.status, axum::Json(body)).into_response();
         copy_cookies(&res, &mut out);
         return out;
     }
     if info.status == StatusCode::UNAUTHORIZED {
-        let target = format!("/login?next={}", serde_urlencoded::to_string([("", &path_and_query)]).unwrap_or_default().trim_start_matches('='));
+        let target = format!(
+            "/login?next={}",
+            serde_urlencoded::to_string([("", &path_and_query)])
+                .unwrap_or_default()
+                .trim_start_matches('=')
+        );
         return Redirect::to(&target).into_response();
     }
     let ctx = match PageCtx::from_parts(&mut kept, &state).await {
@@ -107,7 +159,10 @@ fn copy_cookies(from: &Response, to: &mut Response) {
 }
 
 impl PageCtx {
-    async fn from_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Option<PageCtx> {
+    async fn from_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Option<PageCtx> {
         use axum::extract::FromRequestParts;
         PageCtx::from_request_parts(parts, state).await.ok()
     }
@@ -117,7 +172,10 @@ impl PageCtx {
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(

@@ -44,7 +44,12 @@ impl AppState {
     pub fn new(db: Db, config: Config) -> anyhow::Result<Self> {
         let i18n = Arc::new(I18n::load()?);
         let templates = templates::Templates::new(i18n.clone());
-        Ok(AppState(Arc::new(Inner { db, config, i18n, templates })))
+        Ok(AppState(Arc::new(Inner {
+            db,
+            config,
+            i18n,
+            templates,
+        })))
     }
 }
 
@@ -78,11 +83,22 @@ pub struct PageCtx {
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let viewer = Viewer::from_request_parts(parts, state).await?;
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
-        let csrf = parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default();
-        let uri = parts.extensions.get::<OriginalUri>().map(|u| u.0.clone()).unwrap_or_else(|| parts.uri.clone());
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
         Ok(PageCtx {
             lang,
             viewer,
@@ -128,7 +144,11 @@ impl PageCtx {
             query => &self.query,
         };
         let merged = minijinja::context! { ..minijinja::Value::from_serialize(&ctx), ..base };
-        self.state.templates.render(name, merged).map(Html).map_err(AppError::Internal)
+        self.state
+            .templates
+            .render(name, merged)
+            .map(Html)
+            .map_err(AppError::Internal)
     }
 }
 
@@ -148,7 +168,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 f.0.insert("body".into(), e.body_text());
                 Err(AppError::Validation(f))
             }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::BadRequest("error-json-content-type")),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::BadRequest("error-json-content-type"))
+            }
             Err(JsonRejection::BytesRejection(_)) => Err(AppError::PayloadTooLarge),
             Err(_) => Err(AppError::BadRequest("error-json-syntax")),
         }

@@ -19,7 +19,10 @@ impl std::fmt::Debug for Templates {
 }
 
 fn lang_of(state: &State) -> Lang {
-    state.lookup("lang").and_then(|v| v.as_str().and_then(Lang::parse)).unwrap_or_default()
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or_default()
 }
 
 impl Templates {
@@ -29,21 +32,48 @@ impl Templates {
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
         minijinja_embed::load_templates!(&mut env);
         let tr = i18n.clone();
-        env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
-            let mut args = Vec::new();
-            for k in kwargs.args() {
-                let v: Value = kwargs.get(k)?;
-                args.push((k, if v.is_undefined() || v.is_none() { String::new() } else { v.to_string() }));
-            }
-            Ok(tr.t(lang_of(state), key, &args))
+        env.add_function(
+            "t",
+            move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
+                let mut args = Vec::new();
+                for k in kwargs.args() {
+                    let v: Value = kwargs.get(k)?;
+                    args.push((
+                        k,
+                        if v.is_undefined() || v.is_none() {
+                            String::new()
+                        } else {
+                            v.to_string()
+                        },
+                    ));
+                }
+                Ok(tr.t(lang_of(state), key, &args))
+            },
+        );
+        env.add_filter("markdown", |s: &str| {
+            Value::from_safe_string(crate::web::forms::markdown_to_html(s))
         });
-        env.add_filter("markdown", |s: &str| Value::from_safe_string(crate::web::forms::markdown_to_html(s)));
-        env.add_filter("fmt_date", |v: Value| -> Result<String, Error> { Ok(format_date(&v.to_string())) });
-        env.add_filter("fmt_datetime", |v: Value| -> Result<String, Error> { Ok(format_datetime(&v.to_string())) });
-        env.add_filter("urlencode_q", |s: &str| -> String { serde_urlencoded::to_string([("", s)]).unwrap_or_default().trim_start_matches('=').to_owned() });
+        env.add_filter("fmt_date", |v: Value| -> Result<String, Error> {
+            Ok(format_date(&v.to_string()))
+        });
+        env.add_filter("fmt_datetime", |v: Value| -> Result<String, Error> {
+            Ok(format_datetime(&v.to_string()))
+        });
+        env.add_filter("urlencode_q", |s: &str| -> String {
+            serde_urlencoded::to_string([("", s)])
+                .unwrap_or_default()
+                .trim_start_matches('=')
+                .to_owned()
+        });
         // Localised names: `item|name` picks name_<lang>, falling back to name_fi.
         env.add_filter("name", |state: &State, v: Value| -> Result<String, Error> {
-            let get = |k: &str| v.get_attr(k).ok().filter(|x| !x.is_undefined() && !x.is_none()).map(|x| x.to_string()).unwrap_or_default();
+            let get = |k: &str| {
+                v.get_attr(k)
+                    .ok()
+                    .filter(|x| !x.is_undefined() && !x.is_none())
+                    .map(|x| x.to_string())
+                    .unwrap_or_default()
+            };
             let fi = get("name_fi");
             let sv = get("name_sv");
             let en = get("name_en");
@@ -51,23 +81,42 @@ impl Templates {
         });
         // `items|options`: (id, localised name) pairs for a select box; items with a plain
         // `name` field keep it.
-        env.add_filter("options", |state: &State, items: Vec<Value>| -> Vec<Vec<Value>> {
-            let lang = lang_of(state);
-            items
-                .iter()
-                .map(|v| {
-                    let get = |k: &str| v.get_attr(k).ok().filter(|x| !x.is_undefined() && !x.is_none()).map(|x| x.to_string()).unwrap_or_default();
-                    let fi = get("name_fi");
-                    let label = if fi.is_empty() { get("name") } else { lang.pick(&fi, &get("name_sv"), &get("name_en")).to_owned() };
-                    vec![v.get_attr("id").unwrap_or(Value::UNDEFINED), Value::from(label)]
-                })
-                .collect()
-        });
+        env.add_filter(
+            "options",
+            |state: &State, items: Vec<Value>| -> Vec<Vec<Value>> {
+                let lang = lang_of(state);
+                items
+                    .iter()
+                    .map(|v| {
+                        let get = |k: &str| {
+                            v.get_attr(k)
+                                .ok()
+                                .filter(|x| !x.is_undefined() && !x.is_none())
+                                .map(|x| x.to_string())
+                                .unwrap_or_default()
+                        };
+                        let fi = get("name_fi");
+                        let label = if fi.is_empty() {
+                            get("name")
+                        } else {
+                            lang.pick(&fi, &get("name_sv"), &get("name_en")).to_owned()
+                        };
+                        vec![
+                            v.get_attr("id").unwrap_or(Value::UNDEFINED),
+                            Value::from(label),
+                        ]
+                    })
+                    .collect()
+            },
+        );
         Templates { env }
     }
 
     pub fn render(&self, name: &str, ctx: Value) -> anyhow::Result<String> {
-        let tmpl = self.env.get_template(name).map_err(|e| anyhow::anyhow!("template {name}: {e:#}"))?;
+        let tmpl = self
+            .env
+            .get_template(name)
+            .map_err(|e| anyhow::anyhow!("template {name}: {e:#}"))?;
         tmpl.render(ctx).map_err(|e| {
             let mut msg = format!("rendering {name}: {e}");
             let mut src = std::error::Error::source(&e);
@@ -90,7 +139,12 @@ pub fn format_date(s: &str) -> String {
     let mut it = d.split('-');
     match (it.next(), it.next(), it.next()) {
         (Some(y), Some(m), Some(day)) if y.len() == 4 => {
-            format!("{}.{}.{}", day.trim_start_matches('0'), m.trim_start_matches('0'), y)
+            format!(
+                "{}.{}.{}",
+                day.trim_start_matches('0'),
+                m.trim_start_matches('0'),
+                y
+            )
         }
         _ => s.to_owned(),
     }

@@ -16,7 +16,9 @@ use crate::error::AppResult;
 use crate::web::{ApiJson, AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(get_one, update, delete))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update, delete))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -30,14 +32,23 @@ pub struct PageParams {
 /// Organisations, filtered and paged. Public.
 #[utoipa::path(get, path = "/organisations", tag = "organisations", params(OrgFilter, PageParams),
     responses((status = 200, body = Page<Organisation>)))]
-async fn list(State(state): State<AppState>, Query(f): Query<OrgFilter>, Query(p): Query<PageParams>) -> AppResult<Json<Page<Organisation>>> {
-    Ok(Json(store::list(&state.db, &f, Paging::new(p.page, p.per_page, 50)).await?))
+async fn list(
+    State(state): State<AppState>,
+    Query(f): Query<OrgFilter>,
+    Query(p): Query<PageParams>,
+) -> AppResult<Json<Page<Organisation>>> {
+    Ok(Json(
+        store::list(&state.db, &f, Paging::new(p.page, p.per_page, 50)).await?,
+    ))
 }
 
 /// One organisation. Public.
 #[utoipa::path(get, path = "/organisations/{id}", tag = "organisations", params(("id" = i64, Path)),
     responses((status = 200, body = Organisation), (status = 404)))]
-async fn get_one(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Json<Organisation>> {
+async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Organisation>> {
     Ok(Json(store::get(&state.db, id).await?))
 }
 
@@ -45,25 +56,43 @@ async fn get_one(State(state): State<AppState>, Path(id): Path<i64>) -> AppResul
 #[utoipa::path(post, path = "/organisations", tag = "organisations", request_body = OrganisationInput,
     security(("bearer" = [])),
     responses((status = 201, body = Organisation), (status = 401), (status = 403), (status = 409), (status = 422)))]
-async fn create(State(state): State<AppState>, viewer: Viewer, ApiJson(input): ApiJson<OrganisationInput>) -> AppResult<(StatusCode, Json<Organisation>)> {
+async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> AppResult<(StatusCode, Json<Organisation>)> {
     require(&viewer, can_create(&viewer))?;
-    Ok((StatusCode::CREATED, Json(store::create(&state.db, &input, &viewer.actor()).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(store::create(&state.db, &input, &viewer.actor()).await?),
+    ))
 }
 
 /// Replaces an organisation's data (its editors, coordinators and admins).
 #[utoipa::path(put, path = "/organisations/{id}", tag = "organisations", params(("id" = i64, Path)), request_body = OrganisationInput,
     security(("bearer" = [])),
     responses((status = 200, body = Organisation), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
-async fn update(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>, ApiJson(input): ApiJson<OrganisationInput>) -> AppResult<Json<Organisation>> {
+async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<OrganisationInput>,
+) -> AppResult<Json<Organisation>> {
     require(&viewer, can_edit(&viewer, id))?;
-    Ok(Json(store::update(&state.db, id, &input, &viewer.actor()).await?))
+    Ok(Json(
+        store::update(&state.db, id, &input, &viewer.actor()).await?,
+    ))
 }
 
 /// Deletes an organisation nothing refers to (coordinators and admins); 409 otherwise.
 #[utoipa::path(delete, path = "/organisations/{id}", tag = "organisations", params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
-async fn delete(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> AppResult<StatusCode> {
+async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
     require(&viewer, can_create(&viewer))?;
     store::delete(&state.db, id, &viewer.actor()).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -76,7 +76,13 @@ async fn detail(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
 }
 
 /// Renders the form with what the user typed and what to fix.
-async fn form_page(ctx: &PageCtx, id: Option<i64>, input: &OrganisationInput, errors: &FieldErrors, conflict: Option<&str>) -> AppResult<Html<String>> {
+async fn form_page(
+    ctx: &PageCtx,
+    id: Option<i64>,
+    input: &OrganisationInput,
+    errors: &FieldErrors,
+    conflict: Option<&str>,
+) -> AppResult<Html<String>> {
     ctx.render(
         "network/organisation_form.html",
         minijinja::context! {
@@ -90,21 +96,51 @@ async fn form_page(ctx: &PageCtx, id: Option<i64>, input: &OrganisationInput, er
 
 async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_create(&ctx.viewer))?;
-    form_page(&ctx, None, &OrganisationInput { org_type: "ngo".into(), ..Default::default() }, &FieldErrors::new(), None).await
+    form_page(
+        &ctx,
+        None,
+        &OrganisationInput {
+            org_type: "ngo".into(),
+            ..Default::default()
+        },
+        &FieldErrors::new(),
+        None,
+    )
+    .await
 }
 
 async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_edit(&ctx.viewer, id))?;
     let o = store::get(&ctx.state.db, id).await?;
-    let input = OrganisationInput { name_fi: o.name_fi, name_sv: o.name_sv, org_type: o.org_type, area_id: o.area_id, website: o.website, themes: o.themes };
+    let input = OrganisationInput {
+        name_fi: o.name_fi,
+        name_sv: o.name_sv,
+        org_type: o.org_type,
+        area_id: o.area_id,
+        website: o.website,
+        themes: o.themes,
+    };
     form_page(&ctx, Some(id), &input, &FieldErrors::new(), None).await
 }
 
 /// Shows the form again on a validation error or a conflict; other errors pass on.
-async fn redisplay(ctx: &PageCtx, id: Option<i64>, input: &OrganisationInput, err: AppError) -> AppResult<Response> {
+async fn redisplay(
+    ctx: &PageCtx,
+    id: Option<i64>,
+    input: &OrganisationInput,
+    err: AppError,
+) -> AppResult<Response> {
     match err {
-        AppError::Validation(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(ctx, id, input, &errors, None).await?).into_response()),
-        AppError::Conflict(key) => Ok((StatusCode::CONFLICT, form_page(ctx, id, input, &FieldErrors::new(), Some(key)).await?).into_response()),
+        AppError::Validation(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(ctx, id, input, &errors, None).await?,
+        )
+            .into_response()),
+        AppError::Conflict(key) => Ok((
+            StatusCode::CONFLICT,
+            form_page(ctx, id, input, &FieldErrors::new(), Some(key)).await?,
+        )
+            .into_response()),
         other => Err(other),
     }
 }

@@ -23,5 +23,9 @@ pub fn can_edit(v: &Viewer, id: i64) -> bool {
 /// 401 for the anonymous, 403 for others without the right.
 pub fn require(v: &Viewer, allowed: bool) -> Result<(), AppError> {
     v.require_signed_in()?;
-    if allowed { Ok(()) } else { Err(AppError::forbidden()) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::forbidden())
+    }
 }

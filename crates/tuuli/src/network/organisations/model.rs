@@ -81,7 +81,12 @@ mod tests {
     #[test]
     fn an_organisation_needs_a_name_and_a_known_type() {
         let mut c = Check::new();
-        OrganisationInput { name_fi: " ".into(), org_type: "club".into(), ..Default::default() }.check(&mut c);
+        OrganisationInput {
+            name_fi: " ".into(),
+            org_type: "club".into(),
+            ..Default::default()
+        }
+        .check(&mut c);
         let e = c.finish(()).unwrap_err();
         assert_eq!(e.0["name_fi"], "error-required");
         assert_eq!(e.0["org_type"], "error-choice");

@@ -38,7 +38,12 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
     let t = f.org_type.clone().unwrap_or_default();
     let area = f.area.unwrap_or(0);
     let theme = f.theme.clone().unwrap_or_default();
-    let q = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| format!("%{}%", s.to_lowercase())).unwrap_or_default();
+    let q =
+        f.q.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("%{}%", s.to_lowercase()))
+            .unwrap_or_default();
     let sql = format!("{SELECT}{WHERE} ORDER BY o.name_fi, o.id LIMIT $5 OFFSET $6");
     let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}");
     let (mut items, total) = with_db!(db, p => {
@@ -54,7 +59,9 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
 
 /// All organisations' ids and names, for select boxes.
 pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
-    Ok(with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations ORDER BY name_fi").fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations ORDER BY name_fi").fetch_all(p).await)?,
+    )
 }
 
 pub async fn get(db: &Db, id: i64) -> AppResult<Organisation> {
@@ -77,15 +84,23 @@ async fn attach_themes(db: &Db, items: &mut [Organisation]) -> AppResult<()> {
          WHERE ot.organisation_id IN ({}) ORDER BY t.sort_order",
         ids.join(",")
     );
-    let rows: Vec<(i64, String)> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    let rows: Vec<(i64, String)> =
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
     for o in items.iter_mut() {
-        o.themes = rows.iter().filter(|(id, _)| *id == o.id).map(|(_, s)| s.clone()).collect();
+        o.themes = rows
+            .iter()
+            .filter(|(id, _)| *id == o.id)
+            .map(|(_, s)| s.clone())
+            .collect();
     }
     Ok(())
 }
 
 /// Checks the input against the database (area exists, themes known).
-pub async fn validate(db: &Db, input: &OrganisationInput) -> AppResult<(OrganisationInput, Vec<i64>)> {
+pub async fn validate(
+    db: &Db,
+    input: &OrganisationInput,
+) -> AppResult<(OrganisationInput, Vec<i64>)> {
     let mut c = Check::new();
     let v = input.check(&mut c);
     let themes = crate::network::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
@@ -119,7 +134,12 @@ pub async fn create(db: &Db, input: &OrganisationInput, actor: &Actor) -> AppRes
     get(db, id).await
 }
 
-pub async fn update(db: &Db, id: i64, input: &OrganisationInput, actor: &Actor) -> AppResult<Organisation> {
+pub async fn update(
+    db: &Db,
+    id: i64,
+    input: &OrganisationInput,
+    actor: &Actor,
+) -> AppResult<Organisation> {
     let before = get(db, id).await?;
     let (v, themes) = validate(db, input).await?;
     with_db!(db, p => {

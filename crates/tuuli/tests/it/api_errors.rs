@@ -1,0 +1,106 @@
+use axum::http::Method;
+use serde_json::json;
+use tuuli::auth::Role;
+
+use crate::both;
+
+both!(api_errors_are_json_with_field_details, |app| async move {
+    app.add_user("adm@example.fi", Role::Admin, None, None)
+        .await;
+    let token = app.token_for("adm@example.fi").await;
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&token),
+            Some(json!({"name_fi": "", "org_type": "club", "website": "nope"})),
+        )
+        .await;
+    res.assert_status(422);
+    let body = res.json();
+    assert!(body["error"].is_string());
+    assert!(
+        body["details"]["name_fi"].is_string()
+            && body["details"]["org_type"].is_string()
+            && body["details"]["website"].is_string(),
+        "{body}"
+    );
+    // Unknown fields and wrong types are 422 too; broken JSON is 400.
+    app.api(
+        Method::POST,
+        "/api/v1/organisations",
+        Some(&token),
+        Some(json!({"name_fi": "X", "org_type": "ngo", "colour": "red"})),
+    )
+    .await
+    .assert_status(422);
+    let req = axum::http::Request::post("/api/v1/organisations")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from("{not json"))
+        .unwrap();
+    let res = app.send(req).await;
+    res.assert_status(400);
+    assert!(res.json()["error"].is_string());
+});
+
+both!(api_answers_401_403_404_as_json, |app| async move {
+    app.add_user("m@example.fi", Role::Member, None, None).await;
+    let token = app.token_for("m@example.fi").await;
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            None,
+            Some(json!({"name_fi": "X", "org_type": "ngo"})),
+        )
+        .await;
+    res.assert_status(403); // no token and no CSRF header: refused before anything else
+    let res = app.api(Method::GET, "/api/v1/audit", None, None).await;
+    res.assert_status(401);
+    assert!(res.json()["error"].is_string());
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&token),
+            Some(json!({"name_fi": "X", "org_type": "ngo"})),
+        )
+        .await;
+    res.assert_status(403);
+    let res = app
+        .api(Method::GET, "/api/v1/organisations/999999", None, None)
+        .await;
+    res.assert_status(404);
+    assert!(res.json()["error"].is_string());
+    app.api(
+        Method::GET,
+        "/api/v1/organisations/not-a-number",
+        None,
+        None,
+    )
+    .await
+    .assert_status(400);
+});
+
+both!(oversized_bodies_get_413, |app| async move {
+    app.add_user("adm@example.fi", Role::Admin, None, None)
+        .await;
+    let token = app.token_for("adm@example.fi").await;
+    let big = "x".repeat(400 * 1024);
+    let res = app
+        .api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&token),
+            Some(json!({"name_fi": big, "org_type": "ngo"})),
+        )
+        .await;
+    res.assert_status(413);
+    assert!(res.json()["error"].is_string());
+    app.sign_in("adm@example.fi").await;
+    let res = app
+        .post_form("/organisations", &[("name_fi", &big), ("org_type", "ngo")])
+        .await;
+    res.assert_status(413);
+});

@@ -1,0 +1,97 @@
+use crate::both;
+
+both!(health_answers_with_the_database_kind, |app| async move {
+    let res = app.get("/health").await;
+    res.assert_status(200);
+    let kind = res.json()["database"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(kind, app.db.kind_name());
+});
+
+both!(the_openapi_document_describes_the_api, |app| async move {
+    let res = app.get("/api/openapi.json").await;
+    res.assert_status(200);
+    let spec = res.json();
+    assert!(
+        spec["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.1"),
+        "{spec}"
+    );
+    for path in [
+        "/api/v1/organisations",
+        "/api/v1/organisations/{id}",
+        "/api/v1/themes",
+        "/api/v1/areas",
+        "/api/v1/audit",
+    ] {
+        assert!(
+            spec["paths"].get(path).is_some(),
+            "missing {path} in the OpenAPI document"
+        );
+    }
+});
+
+both!(
+    pages_are_finnish_by_default_and_follow_accept_language_and_the_switch,
+    |app| async move {
+        let fi = app.get("/").await;
+        assert!(fi.body.contains("<html lang=\"fi\""));
+        assert!(
+            fi.body.contains("<title>Etusivu – Tuuli</title>"),
+            "{}",
+            fi.body
+        );
+        let req = axum::http::Request::get("/")
+            .header("accept-language", "en-GB,en;q=0.9")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let en = app.send(req).await;
+        assert!(en.body.contains("<html lang=\"en\""));
+        let sv = app.get("/?lang=sv").await;
+        assert!(sv.body.contains("<html lang=\"sv\""));
+        // The choice is remembered in a cookie.
+        let again = app.get("/areas").await;
+        assert!(
+            again.body.contains("<html lang=\"sv\""),
+            "language not remembered"
+        );
+        assert!(again.body.contains("Områden"));
+    }
+);
+
+both!(every_response_carries_security_headers, |app| async move {
+    let res = app.get("/").await;
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+    ] {
+        assert!(res.headers.contains_key(h), "missing {h}");
+    }
+    let csrf = res
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap_or("").to_owned())
+        .find(|c| c.starts_with("tuuli_csrf="));
+    let csrf = csrf.expect("csrf cookie");
+    assert!(
+        csrf.contains("HttpOnly") && csrf.contains("SameSite=Lax"),
+        "{csrf}"
+    );
+});
+
+both!(unknown_pages_get_a_localised_404_page, |app| async move {
+    let res = app.get("/no-such-page").await;
+    res.assert_status(404);
+    assert!(
+        res.body.contains("<html lang=\"fi\"") && res.body.contains("ei löytynyt"),
+        "{}",
+        res.body
+    );
+});

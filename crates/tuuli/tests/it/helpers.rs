@@ -1,0 +1,379 @@
+//! `TestApp`: the real application (`build_app`) on a fresh database, driven in-process
+//! with cookies, CSRF tokens, sign-in and bearer tokens handled like a browser would.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use tuuli::auth::{Actor, Role, password, store};
+use tuuli::config::Config;
+use tuuli::db::Db;
+use tuuli::web::AppState;
+
+pub use tuuli::db::Kind as Backend;
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The password every test user has.
+pub const PASSWORD: &str = "test-password-123";
+
+/// Runs a test body on SQLite and on PostgreSQL: `both!(name, |app| async move { … })`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::helpers::TestApp::new($crate::helpers::Backend::Sqlite)
+                    .await
+                    .expect("sqlite app");
+                $body.await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = $crate::helpers::TestApp::postgres().await else {
+                    return;
+                };
+                $body.await;
+            }
+        }
+    };
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    pub state: AppState,
+    pub cookies: std::sync::Mutex<HashMap<String, String>>,
+    cleanup: Option<Cleanup>,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Schema(String, String),
+}
+
+/// A response with its body read.
+#[derive(Debug)]
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Res {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    pub fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    }
+    #[track_caller]
+    pub fn assert_status(&self, s: u16) -> &Self {
+        assert_eq!(
+            self.status.as_u16(),
+            s,
+            "unexpected status; body: {}",
+            &self.body[..self.body.len().min(2000)]
+        );
+        self
+    }
+}
+
+impl TestApp {
+    /// A fresh app on SQLite (a temporary file, WAL, as in production) or PostgreSQL.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+                let path =
+                    std::env::temp_dir().join(format!("tuuli-test-{}-{n}.db", std::process::id()));
+                let _ = std::fs::remove_file(&path);
+                let db = Db::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .expect("sqlite");
+                Some(Self::with_db(db, Some(Cleanup::File(path))).await)
+            }
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    /// A fresh app in its own PostgreSQL schema, or None (with a printed notice) when
+    /// `TEST_DATABASE_URL` is not set. Under `CI=true` its absence fails the test.
+    pub async fn postgres() -> Option<Self> {
+        let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI");
+            }
+            eprintln!("skipping the PostgreSQL variant: TEST_DATABASE_URL is not set");
+            return None;
+        };
+        use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let schema = format!("t_{}_{}_{n}", std::process::id(), rand_suffix());
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .expect("connect to TEST_DATABASE_URL");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&admin)
+            .await
+            .expect("create schema");
+        admin.close().await;
+        let opts = PgConnectOptions::from_str(&url)
+            .expect("url")
+            .options([("search_path", schema.as_str())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .expect("pg pool");
+        Some(Self::with_db(Db::Postgres(pool), Some(Cleanup::Schema(url, schema))).await)
+    }
+
+    async fn with_db(db: Db, cleanup: Option<Cleanup>) -> Self {
+        db.migrate().await.expect("migrate");
+        tuuli::network::themes::ensure(&db).await.expect("themes");
+        let state = AppState::new(db.clone(), Config::default()).expect("state");
+        let router = tuuli::build_app(state.clone());
+        TestApp {
+            router,
+            db,
+            state,
+            cookies: Default::default(),
+            cleanup,
+        }
+    }
+
+    /// Loads the Päijät-Häme demo data.
+    pub async fn with_demo(self) -> Self {
+        tuuli::demo::load(&self.db).await.expect("demo");
+        self
+    }
+
+    /// Sends a request with this app's cookies, remembering the cookies it sets.
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        let mut req = req;
+        let cookie = {
+            let jar = self.cookies.lock().expect("jar");
+            jar.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if !cookie.is_empty() && !req.headers().contains_key(header::COOKIE) {
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().expect("cookie"));
+        }
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        {
+            let mut jar = self.cookies.lock().expect("jar");
+            for v in headers.get_all(header::SET_COOKIE) {
+                let s = v.to_str().unwrap_or("");
+                if let Some((k, rest)) = s.split_once('=') {
+                    let val = rest.split(';').next().unwrap_or("").to_owned();
+                    if s.contains("Max-Age=0") {
+                        jar.remove(k);
+                    } else {
+                        jar.insert(k.to_owned(), val);
+                    }
+                }
+            }
+        }
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Res {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Res {
+        self.send(Request::get(path).body(Body::empty()).expect("req"))
+            .await
+    }
+
+    /// The CSRF token from the cookie, fetching a page first if there is none yet.
+    pub async fn csrf(&self) -> String {
+        if let Some(t) = self.cookies.lock().expect("jar").get("tuuli_csrf").cloned() {
+            return t;
+        }
+        self.get("/login").await;
+        self.cookies
+            .lock()
+            .expect("jar")
+            .get("tuuli_csrf")
+            .cloned()
+            .expect("csrf cookie set")
+    }
+
+    /// Posts a form like a browser: the CSRF field is added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form_raw(path, &all).await
+    }
+
+    /// Posts a form exactly as given (no CSRF field added).
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Res {
+        let body = serde_urlencoded::to_string(fields).expect("form");
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("req"),
+        )
+        .await
+    }
+
+    /// A JSON API call with an optional bearer token.
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Res {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, "");
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string())),
+            None => b.body(Body::empty()),
+        };
+        self.send(req.expect("req")).await
+    }
+
+    /// Creates a user directly in the store and returns its id.
+    pub async fn add_user(
+        &self,
+        email: &str,
+        role: Role,
+        organisation_id: Option<i64>,
+        person_id: Option<i64>,
+    ) -> i64 {
+        let hash = password::hash(PASSWORD.into()).await.expect("hash");
+        let new = store::NewUser {
+            email: email.into(),
+            name: format!("Test {email}"),
+            role,
+            organisation_id,
+            person_id,
+            password_hash: hash,
+        };
+        store::create_user(&self.db, &new, &Actor::system("test"))
+            .await
+            .expect("user")
+    }
+
+    /// Signs in through the login form (the session cookie is kept).
+    pub async fn sign_in(&self, email: &str) -> Res {
+        let res = self
+            .post_form(
+                "/login",
+                &[("email", email), ("password", PASSWORD), ("next", "/")],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            res.body
+        );
+        res
+    }
+
+    pub fn sign_out_locally(&self) {
+        self.cookies.lock().expect("jar").remove("tuuli_session");
+    }
+
+    /// An API token for a user.
+    pub async fn token_for(&self, email: &str) -> String {
+        store::create_token(&self.db, email, &Actor::system("test"))
+            .await
+            .expect("token")
+            .1
+    }
+
+    /// Creates an organisation through the store and returns its id.
+    pub async fn add_org(&self, name: &str, org_type: &str) -> i64 {
+        let input = tuuli::network::organisations::model::OrganisationInput {
+            name_fi: name.into(),
+            org_type: org_type.into(),
+            ..Default::default()
+        };
+        tuuli::network::organisations::store::create(&self.db, &input, &Actor::system("test"))
+            .await
+            .expect("org")
+            .id
+    }
+
+    /// Counts audit rows for an entity and action.
+    pub async fn audit_count(&self, entity: &str, action: &str) -> i64 {
+        tuuli::with_db!(&self.db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE entity = $1 AND action = $2")
+            .bind(entity).bind(action).fetch_one(p).await).expect("audit count")
+    }
+}
+
+fn rand_suffix() -> String {
+    tuuli::auth::random_token("")[..8].to_owned()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match self.cleanup.take() {
+            Some(Cleanup::File(p)) => {
+                for ext in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{ext}", p.display()));
+                }
+            }
+            Some(Cleanup::Schema(url, schema)) => {
+                // Drop the schema from a plain thread: Drop cannot await.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    rt.block_on(async {
+                        let pool = sqlx::postgres::PgPoolOptions::new()
+                            .max_connections(1)
+                            .connect(&url)
+                            .await
+                            .ok()?;
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                            .execute(&pool)
+                            .await
+                            .ok()?;
+                        pool.close().await;
+                        Some(())
+                    })
+                })
+                .join();
+            }
+            None => {}
+        }
+    }
+}

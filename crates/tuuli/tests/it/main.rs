@@ -1,0 +1,11 @@
+//! The integration tests: one binary, files mirror the URL space.
+//! Every test runs on SQLite and, when `TEST_DATABASE_URL` is set, on PostgreSQL
+//! (under `CI=true` a missing PostgreSQL is a failure, not a skip).
+
+mod helpers;
+
+mod admin;
+mod api_errors;
+mod auth;
+mod health;
+mod organisations;

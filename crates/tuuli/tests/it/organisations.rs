@@ -1,0 +1,307 @@
+use axum::http::Method;
+use serde_json::json;
+use tuuli::auth::Role;
+
+use crate::both;
+
+both!(
+    a_coordinator_creates_an_organisation_with_the_form_and_it_is_audited,
+    |app| async move {
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("k@example.fi").await;
+        let res = app
+            .post_form(
+                "/organisations",
+                &[
+                    ("name_fi", "Päihdetyön Tuki ry"),
+                    ("name_sv", "Missbruksstöd rf"),
+                    ("org_type", "ngo"),
+                    ("themes", "substances"),
+                    ("themes", "gambling"),
+                ],
+            )
+            .await;
+        res.assert_status(303);
+        let page = app.get(&res.location()).await;
+        page.assert_status(200);
+        assert!(page.body.contains("Päihdetyön Tuki ry") && page.body.contains("Tallennettu"));
+        let list = app.get("/organisations?theme=gambling").await;
+        assert!(list.body.contains("Päihdetyön Tuki ry"));
+        let list = app.get("/organisations?theme=violence").await;
+        assert!(!list.body.contains("Päihdetyön Tuki ry"));
+        assert_eq!(app.audit_count("organisation", "create").await, 1);
+    }
+);
+
+both!(
+    creating_an_organisation_without_a_name_shows_the_form_again_with_the_typed_values,
+    |app| async move {
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("k@example.fi").await;
+        let res = app
+            .post_form(
+                "/organisations?lang=en",
+                &[
+                    ("name_fi", ""),
+                    ("name_sv", "Behållen text"),
+                    ("org_type", "ngo"),
+                    ("website", "ftp://x"),
+                ],
+            )
+            .await;
+        res.assert_status(422);
+        assert!(
+            res.body.contains("value=\"Behållen text\""),
+            "typed value lost"
+        );
+        assert!(res.body.contains("id=\"name_fi-error\""));
+        assert!(res.body.contains("aria-invalid=\"true\""));
+        assert!(res.body.contains("Fill in this field") || res.body.contains("Täytä tämä kenttä"));
+        assert_eq!(app.audit_count("organisation", "create").await, 0);
+    }
+);
+
+both!(
+    a_duplicate_organisation_in_the_same_area_is_a_conflict,
+    |app| async move {
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("adm@example.fi").await;
+        let body = json!({"name_fi": "Sama ry", "org_type": "ngo"});
+        app.api(
+            Method::POST,
+            "/api/v1/organisations",
+            Some(&token),
+            Some(body.clone()),
+        )
+        .await
+        .assert_status(201);
+        let res = app
+            .api(
+                Method::POST,
+                "/api/v1/organisations",
+                Some(&token),
+                Some(json!({"name_fi": "sama RY", "org_type": "ngo"})),
+            )
+            .await;
+        res.assert_status(409);
+        assert!(
+            res.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("organisaatio"),
+            "{}",
+            res.body
+        );
+        app.sign_in("adm@example.fi").await;
+        let res = app
+            .post_form(
+                "/organisations",
+                &[("name_fi", "Sama ry"), ("org_type", "ngo")],
+            )
+            .await;
+        res.assert_status(409);
+        assert!(res.body.contains("Samalla alueella on jo"));
+    }
+);
+
+both!(
+    the_api_creates_reads_updates_and_deletes_organisations,
+    |app| async move {
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("adm@example.fi").await;
+        let res = app.api(Method::POST, "/api/v1/organisations", Some(&token), Some(json!({"name_fi": "API ry", "org_type": "ngo", "themes": ["violence"], "website": "https://api.example.fi"}))).await;
+        res.assert_status(201);
+        let id = res.json()["id"].as_i64().unwrap();
+        let got = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/organisations/{id}"),
+                None,
+                None,
+            )
+            .await;
+        got.assert_status(200);
+        assert_eq!(got.json()["themes"], json!(["violence"]));
+        let upd = app
+            .api(
+                Method::PUT,
+                &format!("/api/v1/organisations/{id}"),
+                Some(&token),
+                Some(json!({"name_fi": "API ry 2", "org_type": "foundation"})),
+            )
+            .await;
+        upd.assert_status(200);
+        assert_eq!(upd.json()["org_type"], "foundation");
+        let list = app
+            .api(
+                Method::GET,
+                "/api/v1/organisations?type=foundation&per_page=1",
+                None,
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["per_page"], 1);
+        app.api(
+            Method::DELETE,
+            &format!("/api/v1/organisations/{id}"),
+            Some(&token),
+            None,
+        )
+        .await
+        .assert_status(204);
+        app.api(
+            Method::GET,
+            &format!("/api/v1/organisations/{id}"),
+            None,
+            None,
+        )
+        .await
+        .assert_status(404);
+        // Before and after are kept in the audit log.
+        let audit = app
+            .api(
+                Method::GET,
+                "/api/v1/audit?entity=organisation",
+                Some(&token),
+                None,
+            )
+            .await
+            .json();
+        let actions: Vec<&str> = audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["delete", "update", "create"]);
+        let upd_entry = &audit["items"][1];
+        assert!(
+            upd_entry["before_json"]
+                .as_str()
+                .unwrap()
+                .contains("API ry")
+        );
+        assert!(
+            upd_entry["after_json"]
+                .as_str()
+                .unwrap()
+                .contains("API ry 2")
+        );
+    }
+);
+
+both!(
+    an_organisation_with_people_or_users_is_not_silently_deleted,
+    |app| async move {
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let org = app.add_org("Käytössä ry", "ngo").await;
+        app.add_user("ed@example.fi", Role::Editor, Some(org), None)
+            .await;
+        let token = app.token_for("adm@example.fi").await;
+        let res = app
+            .api(
+                Method::DELETE,
+                &format!("/api/v1/organisations/{org}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        res.assert_status(409);
+        assert!(
+            res.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("ei poistettu")
+        );
+        app.api(
+            Method::GET,
+            &format!("/api/v1/organisations/{org}"),
+            None,
+            None,
+        )
+        .await
+        .assert_status(200);
+    }
+);
+
+both!(
+    an_editor_edits_their_own_organisation_only,
+    |app| async move {
+        let own = app.add_org("Oma ry", "ngo").await;
+        let other = app.add_org("Muu ry", "ngo").await;
+        app.add_user("ed@example.fi", Role::Editor, Some(own), None)
+            .await;
+        app.sign_in("ed@example.fi").await;
+        app.get(&format!("/organisations/{own}/edit"))
+            .await
+            .assert_status(200);
+        app.post_form(
+            &format!("/organisations/{own}/edit"),
+            &[("name_fi", "Oma ry (uusi nimi)"), ("org_type", "ngo")],
+        )
+        .await
+        .assert_status(303);
+        app.get(&format!("/organisations/{other}/edit"))
+            .await
+            .assert_status(403);
+        app.post_form(
+            &format!("/organisations/{other}/edit"),
+            &[("name_fi", "Kaapattu"), ("org_type", "ngo")],
+        )
+        .await
+        .assert_status(403);
+        app.post_form(
+            "/organisations",
+            &[("name_fi", "Uusi"), ("org_type", "ngo")],
+        )
+        .await
+        .assert_status(403);
+        let page = app.get(&format!("/organisations/{other}")).await;
+        assert!(page.body.contains("Muu ry"));
+    }
+);
+
+both!(the_organisation_list_filters_and_pages, |app| async move {
+    let app = app.with_demo().await;
+    let all = app
+        .api(
+            Method::GET,
+            "/api/v1/organisations?per_page=200",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert!(all["total"].as_i64().unwrap() >= 14, "{all}");
+    let munis = app
+        .api(
+            Method::GET,
+            "/api/v1/organisations?type=municipality",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(munis["total"], 10);
+    let p1 = app.get("/organisations?type=municipality").await;
+    assert!(p1.body.contains("Sysmän kunta"));
+    let page2 = app
+        .api(
+            Method::GET,
+            "/api/v1/organisations?type=municipality&per_page=4&page=3",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(page2["items"].as_array().unwrap().len(), 2);
+    let q = app.get("/organisations?q=sysm").await;
+    assert!(q.body.contains("Sysmän kunta") && !q.body.contains("Lahden kaupunki"));
+});
