@@ -3,19 +3,61 @@
 use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
+use chrono::NaiveDateTime;
+use serde::Serialize;
 
+use crate::db::Db;
 use crate::error::AppResult;
 use crate::network::themes;
 use crate::web::{AppState, PageCtx};
+use crate::with_db;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow)]
+struct GroupCard {
+    id: i64,
+    name_fi: String,
+    name_sv: String,
+    name_en: String,
+    status: String,
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow)]
+struct MeetingLine {
+    id: i64,
+    title: String,
+    starts_at: NaiveDateTime,
+    group_name: String,
+    is_example: bool,
+}
+
+async fn groups(db: &Db) -> AppResult<Vec<GroupCard>> {
+    let sql = "SELECT id, name_fi, name_sv, name_en, status FROM work_groups WHERE status <> 'closed' \
+               ORDER BY CASE group_type WHEN 'coordination' THEN 0 ELSE 1 END, name_fi";
+    Ok(with_db!(db, p => sqlx::query_as::<_, GroupCard>(sql).fetch_all(p).await)?)
+}
+
+/// The next public meetings, from now on (local time, as meetings are stored).
+async fn coming_public_meetings(db: &Db, limit: i64) -> AppResult<Vec<MeetingLine>> {
+    let sql = "SELECT m.id, m.title, m.starts_at, g.name_fi AS group_name, m.is_example FROM meetings m JOIN work_groups g ON g.id = m.group_id \
+               WHERE m.is_public AND m.ends_at >= $1 ORDER BY m.starts_at LIMIT $2";
+    let now = crate::network::access::local_now();
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, MeetingLine>(sql).bind(now).bind(limit).fetch_all(p).await)?,
+    )
 }
 
 async fn home(ctx: PageCtx) -> AppResult<Html<String>> {
     let db = &ctx.state.db;
     ctx.render(
         "home.html",
-        minijinja::context! { themes => themes::list(db).await? },
+        minijinja::context! {
+            themes => themes::list(db).await?,
+            groups => groups(db).await?,
+            meetings => coming_public_meetings(db, 5).await?,
+        },
     )
 }

@@ -2,9 +2,13 @@
 //! meetings. Each entity has its own folder or file with `store` (SQL), `html` (pages) and
 //! `api` (JSON, with OpenAPI) sharing the same model and store functions.
 
+pub mod access;
 pub mod areas;
+pub mod groups;
 pub mod kinds;
+pub mod meetings;
 pub mod organisations;
+pub mod people;
 pub mod themes;
 
 use axum::Router;

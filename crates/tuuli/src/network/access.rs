@@ -1,0 +1,124 @@
+//! Visibility and edit rights shared by people, groups, memberships and meetings.
+//!
+//! - The public sees areas, organisations, groups (without members) and public meetings.
+//! - A member also sees the members, internal meetings and minutes of the groups they
+//!   belong to (an open membership of the person linked to their user).
+//! - An editor edits their own organisation's data: the groups it convenes, with their
+//!   memberships and meetings, and its people.
+//! - Coordinators and admins see and edit everything; only they see lived-experience status.
+
+use chrono::NaiveDateTime;
+
+use crate::auth::{Role, Viewer};
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::with_db;
+
+/// Meetings are kept in local (Finnish) wall-clock time; "now" for comparisons is taken
+/// in the same terms. Europe/Helsinki is UTC+2 in winter and UTC+3 in summer (last Sunday
+/// of March 01:00 UTC to last Sunday of October 01:00 UTC).
+pub fn local_now() -> NaiveDateTime {
+    helsinki_from_utc(chrono::Utc::now().naive_utc())
+}
+
+/// Converts a UTC time to Helsinki wall-clock time.
+pub fn helsinki_from_utc(utc: NaiveDateTime) -> NaiveDateTime {
+    utc + chrono::Duration::hours(helsinki_offset_hours(utc))
+}
+
+/// Converts Helsinki wall-clock time to UTC (for iCalendar `Z` times).
+pub fn helsinki_to_utc(local: NaiveDateTime) -> NaiveDateTime {
+    let guess = local - chrono::Duration::hours(2);
+    local - chrono::Duration::hours(helsinki_offset_hours(guess))
+}
+
+fn helsinki_offset_hours(utc: NaiveDateTime) -> i64 {
+    use chrono::{Datelike, NaiveDate, Weekday};
+    let year = utc.year();
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().unwrap_or(d);
+        }
+        d.and_hms_opt(1, 0, 0).unwrap_or_default()
+    };
+    if utc >= last_sunday(3) && utc < last_sunday(10) {
+        3
+    } else {
+        2
+    }
+}
+
+/// Ids of the groups in which the viewer's person has an open membership.
+pub async fn member_group_ids(db: &Db, viewer: &Viewer) -> AppResult<Vec<i64>> {
+    let Some(person) = viewer.user().and_then(|u| u.person_id) else {
+        return Ok(vec![]);
+    };
+    let today = local_now().date();
+    let sql = "SELECT group_id FROM memberships WHERE person_id = $1 AND (end_date IS NULL OR end_date >= $2)";
+    Ok(
+        with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(person).bind(today).fetch_all(p).await)?,
+    )
+}
+
+/// The convener organisation of a group (None when the group has none or does not exist).
+pub async fn group_convener(db: &Db, group_id: i64) -> AppResult<Option<i64>> {
+    let sql = "SELECT convener_id FROM work_groups WHERE id = $1";
+    Ok(with_db!(db, p => sqlx::query_scalar::<_, Option<i64>>(sql).bind(group_id).fetch_optional(p).await)?.flatten())
+}
+
+/// Who may edit a group, its memberships and its meetings: coordinators and admins, and
+/// editors of the convening organisation.
+pub async fn can_edit_group(db: &Db, viewer: &Viewer, group_id: i64) -> AppResult<bool> {
+    let Some(u) = viewer.user() else {
+        return Ok(false);
+    };
+    if u.is_coordinator() {
+        return Ok(true);
+    }
+    if u.role != Role::Editor {
+        return Ok(false);
+    }
+    Ok(u.organisation_id.is_some() && group_convener(db, group_id).await? == u.organisation_id)
+}
+
+/// Who may see a group's members, internal meetings and minutes.
+pub async fn can_see_group_internals(db: &Db, viewer: &Viewer, group_id: i64) -> AppResult<bool> {
+    if viewer.user().is_none() {
+        return Ok(false);
+    }
+    if can_edit_group(db, viewer, group_id).await? {
+        return Ok(true);
+    }
+    Ok(member_group_ids(db, viewer).await?.contains(&group_id))
+}
+
+/// Lived-experience status (and the membership role that reveals it) is visible only to
+/// coordinators and admins.
+pub fn sees_lived_experience(viewer: &Viewer) -> bool {
+    viewer.is_coordinator()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn dt(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn helsinki_time_follows_daylight_saving() {
+        assert_eq!(helsinki_from_utc(dt(2026, 1, 15, 10)), dt(2026, 1, 15, 12));
+        assert_eq!(helsinki_from_utc(dt(2026, 7, 1, 10)), dt(2026, 7, 1, 13));
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(helsinki_from_utc(dt(2026, 3, 29, 0)), dt(2026, 3, 29, 2));
+        assert_eq!(helsinki_from_utc(dt(2026, 3, 29, 1)), dt(2026, 3, 29, 4));
+        assert_eq!(helsinki_to_utc(dt(2026, 12, 1, 13)), dt(2026, 12, 1, 11));
+        assert_eq!(helsinki_to_utc(dt(2026, 6, 1, 13)), dt(2026, 6, 1, 10));
+    }
+}
