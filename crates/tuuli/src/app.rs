@@ -86,6 +86,7 @@ pub fn build_app(state: AppState) -> Router {
             },
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

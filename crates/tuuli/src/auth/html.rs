@@ -42,7 +42,12 @@ async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> AppResult<Respo
         .into_response())
 }
 
-async fn login(State(state): State<AppState>, ctx: PageCtx, form: RawForm) -> AppResult<Response> {
+async fn login(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ctx: PageCtx,
+    form: RawForm,
+) -> AppResult<Response> {
     let email = form.get("email");
     let pass = form
         .0
@@ -76,7 +81,11 @@ async fn login(State(state): State<AppState>, ctx: PageCtx, form: RawForm) -> Ap
     };
     store::clear_failures(&state.db, &email).await?;
     let token = store::create_session(&state.db, user.id, state.config.session_hours).await?;
-    let secure = state.config.secure_cookies;
+    let secure = state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            == Some("https");
     let c = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         state.config.session_hours * 3600,

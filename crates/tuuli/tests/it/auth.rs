@@ -197,3 +197,67 @@ both!(
         assert_eq!(res.location(), "/");
     }
 );
+
+both!(cookies_are_secure_behind_an_https_proxy, |app| async move {
+    app.add_user("g@example.fi", Role::Member, None, None).await;
+    let token = app.csrf().await;
+    let body = serde_urlencoded::to_string([
+        ("_csrf", token.as_str()),
+        ("email", "g@example.fi"),
+        ("password", PASSWORD),
+    ])
+    .unwrap();
+    let req = axum::http::Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-proto", "https")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = app.send(req).await;
+    res.assert_status(303);
+    let session = res
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("tuuli_session="))
+        .unwrap();
+    assert!(session.contains("; Secure"), "{session}");
+    let page = app
+        .send(
+            axum::http::Request::get("/?lang=en")
+                .header("x-forwarded-proto", "https")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let lang = page
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("tuuli_lang="))
+        .unwrap();
+    assert!(lang.contains("; Secure"), "{lang}");
+});
+
+both!(passwords_are_stored_as_argon2id_hashes, |app| async move {
+    app.add_user("h@example.fi", Role::Member, None, None).await;
+    let hash: String = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'h@example.fi'").fetch_one(p).await).unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
+    let session_rows: Vec<String> = {
+        app.sign_in("h@example.fi").await;
+        tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_all(p).await).unwrap()
+    };
+    let cookie = app
+        .cookies
+        .lock()
+        .unwrap()
+        .get("tuuli_session")
+        .cloned()
+        .unwrap();
+    assert!(
+        !session_rows.contains(&cookie),
+        "the session secret must not be stored"
+    );
+    assert!(session_rows.contains(&tuuli::auth::token_hash(&cookie)));
+});

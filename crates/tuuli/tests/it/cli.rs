@@ -15,11 +15,20 @@ fn tuuli(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
         .spawn()
         .expect("run tuuli");
     if let Some(s) = stdin {
-        child.stdin.take().expect("stdin").write_all(s.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(s.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().expect("wait");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn temp_db(name: &str) -> (std::path::PathBuf, String) {
@@ -56,14 +65,45 @@ fn users_and_tokens_are_managed_from_the_command_line() {
     let (ok, out, err) = tuuli(&["migrate", "--database", &url], None);
     assert!(ok, "{err}");
     assert!(out.contains("migrations applied"));
-    let (ok, out, err) = tuuli(&["user", "add", "--email", "k@example.fi", "--name", "Koordinaattori", "--role", "coordinator", "--password-stdin", "--database", &url], Some("a-long-password\n"));
+    let (ok, out, err) = tuuli(
+        &[
+            "user",
+            "add",
+            "--email",
+            "k@example.fi",
+            "--name",
+            "Koordinaattori",
+            "--role",
+            "coordinator",
+            "--password-stdin",
+            "--database",
+            &url,
+        ],
+        Some("a-long-password\n"),
+    );
     assert!(ok, "{err}");
     assert!(out.contains("k@example.fi"));
     let (ok, out, _) = tuuli(&["user", "list", "--database", &url], None);
-    assert!(ok && out.contains("k@example.fi") && out.contains("coordinator"), "{out}");
-    let (ok, out, err) = tuuli(&["token", "create", "--email", "k@example.fi", "--database", &url], None);
+    assert!(
+        ok && out.contains("k@example.fi") && out.contains("coordinator"),
+        "{out}"
+    );
+    let (ok, out, err) = tuuli(
+        &[
+            "token",
+            "create",
+            "--email",
+            "k@example.fi",
+            "--database",
+            &url,
+        ],
+        None,
+    );
     assert!(ok, "{err}");
-    assert!(out.trim().starts_with("tuuli_") && out.trim().len() == 70, "{out}");
+    assert!(
+        out.trim().starts_with("tuuli_") && out.trim().len() == 70,
+        "{out}"
+    );
     assert!(err.contains("revoke"), "{err}");
     let (ok, out, err) = tuuli(&["token", "revoke", "--id", "1", "--database", &url], None);
     assert!(ok && out.contains("revoked"), "{err}");
@@ -76,21 +116,123 @@ fn users_and_tokens_are_managed_from_the_command_line() {
 fn bad_input_fails_with_a_sentence_that_says_what_to_do() {
     let (dir, url) = temp_db("bad");
     let cases: Vec<(Vec<&str>, Option<&str>, &str)> = vec![
-        (vec!["user", "add", "--email", "x@example.fi", "--name", "X", "--role", "root", "--password-stdin", "--database", &url], Some("a-long-password"), "use admin, coordinator, editor or member"),
-        (vec!["user", "add", "--email", "not-an-email", "--name", "X", "--role", "member", "--password-stdin", "--database", &url], Some("a-long-password"), "is not an email address"),
-        (vec!["user", "add", "--email", "x@example.fi", "--name", "X", "--role", "member", "--password-stdin", "--database", &url], Some("short"), "at least 10 characters"),
-        (vec!["user", "add", "--email", "x@example.fi", "--name", "X", "--role", "editor", "--password-stdin", "--database", &url], Some("a-long-password"), "--organisation"),
-        (vec!["token", "create", "--email", "nobody@example.fi", "--database", &url], None, "tuuli user add"),
-        (vec!["migrate", "--database", "mysql://x"], None, "sqlite://"),
-        (vec!["migrate", "--database", "postgres://nobody@127.0.0.1:1/none"], None, "could not connect to PostgreSQL"),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "x@example.fi",
+                "--name",
+                "X",
+                "--role",
+                "root",
+                "--password-stdin",
+                "--database",
+                &url,
+            ],
+            Some("a-long-password"),
+            "use admin, coordinator, editor or member",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "not-an-email",
+                "--name",
+                "X",
+                "--role",
+                "member",
+                "--password-stdin",
+                "--database",
+                &url,
+            ],
+            Some("a-long-password"),
+            "is not an email address",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "x@example.fi",
+                "--name",
+                "X",
+                "--role",
+                "member",
+                "--password-stdin",
+                "--database",
+                &url,
+            ],
+            Some("short"),
+            "at least 10 characters",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--email",
+                "x@example.fi",
+                "--name",
+                "X",
+                "--role",
+                "editor",
+                "--password-stdin",
+                "--database",
+                &url,
+            ],
+            Some("a-long-password"),
+            "--organisation",
+        ),
+        (
+            vec![
+                "token",
+                "create",
+                "--email",
+                "nobody@example.fi",
+                "--database",
+                &url,
+            ],
+            None,
+            "tuuli user add",
+        ),
+        (
+            vec!["migrate", "--database", "mysql://x"],
+            None,
+            "sqlite://",
+        ),
+        (
+            vec![
+                "migrate",
+                "--database",
+                "postgres://nobody@127.0.0.1:1/none",
+            ],
+            None,
+            "could not connect to PostgreSQL",
+        ),
     ];
     for (args, stdin, expect) in cases {
         let (ok, _, err) = tuuli(&args, stdin);
         assert!(!ok, "{args:?} should fail");
-        assert!(err.starts_with("error: ") && err.contains(expect), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(expect),
+            "{args:?}: {err}"
+        );
     }
     // The same email twice.
-    let add = ["user", "add", "--email", "dup@example.fi", "--name", "D", "--role", "member", "--password-stdin", "--database", &url];
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "dup@example.fi",
+        "--name",
+        "D",
+        "--role",
+        "member",
+        "--password-stdin",
+        "--database",
+        &url,
+    ];
     assert!(tuuli(&add, Some("a-long-password")).0);
     let (ok, _, err) = tuuli(&add, Some("a-long-password"));
     assert!(!ok && err.contains("exists already"), "{err}");
@@ -102,7 +244,10 @@ fn the_demo_loads_once_and_prints_the_admin_sign_in() {
     let (dir, url) = temp_db("demo");
     let (ok, out, err) = tuuli(&["demo", "--database", &url], None);
     assert!(ok, "{err}");
-    assert!(out.contains("admin@example.fi") && out.contains(tuuli::demo::DEMO_PASSWORD), "{out}");
+    assert!(
+        out.contains("admin@example.fi") && out.contains(tuuli::demo::DEMO_PASSWORD),
+        "{out}"
+    );
     let (ok, out2, err) = tuuli(&["demo", "--database", &url], None);
     assert!(ok, "{err}");
     assert!(out2.contains("admin@example.fi"));

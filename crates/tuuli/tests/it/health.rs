@@ -96,18 +96,34 @@ both!(unknown_pages_get_a_localised_404_page, |app| async move {
     );
 });
 
-both!(loading_the_demo_twice_duplicates_nothing, |app| async move {
-    let app = app.with_demo().await;
-    let count = |sql: &'static str| {
-        let db = app.db.clone();
-        async move { tuuli::with_db!(&db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await).unwrap() }
-    };
-    let before = (count("SELECT COUNT(*) FROM organisations").await, count("SELECT COUNT(*) FROM areas").await, count("SELECT COUNT(*) FROM meetings").await, count("SELECT COUNT(*) FROM audit_log").await);
-    tuuli::demo::load(&app.db).await.unwrap();
-    let after = (count("SELECT COUNT(*) FROM organisations").await, count("SELECT COUNT(*) FROM areas").await, count("SELECT COUNT(*) FROM meetings").await, count("SELECT COUNT(*) FROM audit_log").await);
-    assert_eq!(before, after);
-    assert_eq!(before.1, 15);
-    // The family-violence group is under negotiation, as the documents say.
-    let status: String = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT status FROM work_groups WHERE name_fi LIKE 'Perhe-%'").fetch_one(p).await).unwrap();
-    assert_eq!(status, "negotiation");
-});
+both!(
+    loading_the_demo_twice_duplicates_nothing,
+    |app| async move {
+        let app = app.with_demo().await;
+        let count = |sql: &'static str| {
+            let db = app.db.clone();
+            async move {
+                tuuli::with_db!(&db, p => sqlx::query_scalar::<_, i64>(sql).fetch_one(p).await)
+                    .unwrap()
+            }
+        };
+        let before = (
+            count("SELECT COUNT(*) FROM organisations").await,
+            count("SELECT COUNT(*) FROM areas").await,
+            count("SELECT COUNT(*) FROM meetings").await,
+            count("SELECT COUNT(*) FROM audit_log").await,
+        );
+        tuuli::demo::load(&app.db).await.unwrap();
+        let after = (
+            count("SELECT COUNT(*) FROM organisations").await,
+            count("SELECT COUNT(*) FROM areas").await,
+            count("SELECT COUNT(*) FROM meetings").await,
+            count("SELECT COUNT(*) FROM audit_log").await,
+        );
+        assert_eq!(before, after);
+        assert_eq!(before.1, 15);
+        // The family-violence group is under negotiation, as the documents say.
+        let status: String = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT status FROM work_groups WHERE name_fi LIKE 'Perhe-%'").fetch_one(p).await).unwrap();
+        assert_eq!(status, "negotiation");
+    }
+);

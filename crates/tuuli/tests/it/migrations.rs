@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::helpers::{Backend, TestApp};
 
 fn migration_names(dir: &str) -> Vec<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations").join(dir);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../migrations")
+        .join(dir);
     let mut names: Vec<String> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
@@ -48,7 +50,9 @@ async fn columns(app: &TestApp) -> BTreeMap<String, BTreeSet<String>> {
 #[tokio::test]
 async fn both_databases_get_the_same_tables_and_columns() {
     let sqlite = TestApp::new(Backend::Sqlite).await.expect("sqlite");
-    let Some(pg) = TestApp::postgres().await else { return };
+    let Some(pg) = TestApp::postgres().await else {
+        return;
+    };
     let a = columns(&sqlite).await;
     let b = columns(&pg).await;
     assert!(a.len() >= 15, "{a:?}");
