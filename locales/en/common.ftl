@@ -136,3 +136,4 @@ audit-entity = Item
 audit-entity-id = Item id
 audit-before = Before
 audit-after = After
+home-subscribe-calendar = Subscribe to the calendar of public meetings

@@ -136,3 +136,4 @@ audit-entity = Kohde
 audit-entity-id = Kohteen tunniste
 audit-before = Ennen
 audit-after = Jälkeen
+home-subscribe-calendar = Tilaa julkisten kokousten kalenteri

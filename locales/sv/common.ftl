@@ -136,3 +136,4 @@ audit-entity = Objekt
 audit-entity-id = Objektets id
 audit-before = Före
 audit-after = Efter
+home-subscribe-calendar = Prenumerera på kalendern över offentliga möten

@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod groups;
 mod health;
+mod locales;
 mod matrix;
 mod meetings;
 mod migrations;
