@@ -22,6 +22,7 @@ async fn render(
 ) -> AppResult<Html<String>> {
     let users = store::list_users(&ctx.state.db).await?;
     let organisations = crate::network::organisations::store::choices(&ctx.state.db).await?;
+    let people: Vec<(i64, String)> = crate::with_db!(&ctx.state.db, p => sqlx::query_as("SELECT id, name FROM people ORDER BY name, id").fetch_all(p).await)?;
     let values: std::collections::BTreeMap<String, String> = form
         .0
         .iter()
@@ -30,7 +31,7 @@ async fn render(
         .collect();
     ctx.render(
         "admin/users.html",
-        minijinja::context! { users, organisations, values, errors => errors.0, conflict, roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
+        minijinja::context! { users, organisations, people, values, errors => errors.0, conflict, roles => Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() },
     )
 }
 
@@ -53,6 +54,7 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         &["admin", "coordinator", "editor", "member"],
     );
     let organisation_id = c.id("organisation_id", &form.get("organisation_id"));
+    let person_id = c.id("person_id", &form.get("person_id"));
     let pw = form
         .0
         .iter()
@@ -78,7 +80,7 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         name,
         role: role.unwrap_or(Role::Member),
         organisation_id,
-        person_id: None,
+        person_id,
         password_hash: password::hash(pw).await?,
     };
     match store::create_user(&ctx.state.db, &new, &ctx.viewer.actor()).await {

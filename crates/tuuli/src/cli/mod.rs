@@ -79,6 +79,9 @@ enum UserCommand {
         /// The organisation an editor edits (its id; see /organisations).
         #[arg(long, value_name = "ID")]
         organisation: Option<i64>,
+        /// The person (see /people) a member is, so they see their groups' internal material.
+        #[arg(long, value_name = "ID")]
+        person: Option<i64>,
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -180,6 +183,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             name,
             role,
             organisation,
+            person,
             password_stdin: _,
             db,
         }) => {
@@ -210,13 +214,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 name,
                 role,
                 organisation_id: organisation,
-                person_id: None,
+                person_id: person,
                 password_hash: hash,
             };
             let id = store::create_user(&pool, &new, &Actor::system("cli")).await.map_err(|e| match e {
                 crate::error::AppError::Conflict(_) => anyhow::anyhow!("a user with the email {email} exists already"),
                 crate::error::AppError::Internal(e) => e,
-                other => anyhow::anyhow!("could not add the user ({}): check that organisation {organisation:?} exists", other.key()),
+                other => anyhow::anyhow!("could not add the user ({}): check that organisation {organisation:?} and person {person:?} exist", other.key()),
             })?;
             println!("user {id} added: {email} ({})", role.as_str());
             Ok(())
