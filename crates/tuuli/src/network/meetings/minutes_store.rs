@@ -1,0 +1,131 @@
+//! SQL for what a meeting records: decisions and attendance. Every change is written to the
+//! audit log (entities `decision` and `attendance`) in the same transaction.
+
+use super::model::{Attendee, Decision, DecisionInput, DecisionValues, Meeting};
+use crate::auth::Actor;
+use crate::db::Db;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::web::forms::Check;
+use crate::with_db;
+
+const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, d.text, d.responsible_id, o.name_fi AS responsible_name, d.due_date \
+                               FROM decisions d LEFT JOIN organisations o ON o.id = d.responsible_id";
+
+/// A meeting's decisions in the order they were made.
+pub async fn decisions(db: &Db, meeting_id: i64) -> AppResult<Vec<Decision>> {
+    let sql = format!("{SELECT_DECISION} WHERE d.meeting_id = $1 ORDER BY d.id");
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, Decision>(sqlx::AssertSqlSafe(sql.as_str())).bind(meeting_id).fetch_all(p).await)?,
+    )
+}
+
+/// One decision of a meeting (404 when it belongs to another meeting).
+pub async fn decision(db: &Db, meeting_id: i64, id: i64) -> AppResult<Decision> {
+    let sql = format!("{SELECT_DECISION} WHERE d.id = $1 AND d.meeting_id = $2");
+    with_db!(db, p => sqlx::query_as::<_, Decision>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(meeting_id).fetch_optional(p).await)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Checks a decision against the database (the responsible organisation exists).
+pub async fn validate_decision(db: &Db, input: &DecisionInput) -> AppResult<DecisionValues> {
+    let mut c = Check::new();
+    let v = input.check(&mut c);
+    if let Some(org) = v.responsible_id {
+        let sql = "SELECT COUNT(*) FROM organisations WHERE id = $1";
+        let n: i64 = with_db!(db, p => sqlx::query_scalar(sql).bind(org).fetch_one(p).await)?;
+        if n == 0 {
+            c.add("responsible_id", "error-choice");
+        }
+    }
+    Ok(c.finish(v)?)
+}
+
+pub async fn add_decision(
+    db: &Db,
+    meeting_id: i64,
+    input: &DecisionInput,
+    actor: &Actor,
+) -> AppResult<Decision> {
+    let v = validate_decision(db, input).await?;
+    let id = with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO decisions (meeting_id, text, responsible_id, due_date) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(meeting_id).bind(&v.text).bind(v.responsible_id).bind(v.due_date)
+        .fetch_one(&mut *tx).await?;
+        let after = serde_json::json!({ "meeting_id": meeting_id, "decision": &v });
+        crate::audit!(&mut *tx, actor, "create", "decision", id, None, Some(after))?;
+        tx.commit().await?;
+        id
+    });
+    decision(db, meeting_id, id).await
+}
+
+pub async fn delete_decision(db: &Db, meeting_id: i64, id: i64, actor: &Actor) -> AppResult<()> {
+    let before = decision(db, meeting_id, id).await?;
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("DELETE FROM decisions WHERE id = $1 AND meeting_id = $2").bind(id).bind(meeting_id).execute(&mut *tx).await?;
+        let before = serde_json::json!({ "meeting_id": meeting_id, "decision": &before });
+        crate::audit!(&mut *tx, actor, "delete", "decision", id, Some(before), None)?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })
+}
+
+/// The recorded attendance of a meeting: who was present and who was not.
+pub async fn attendance(db: &Db, meeting_id: i64) -> AppResult<Vec<Attendee>> {
+    let sql = "SELECT a.person_id, p.name, a.present FROM attendance a JOIN people p ON p.id = a.person_id \
+               WHERE a.meeting_id = $1 ORDER BY p.name, p.id";
+    Ok(with_db!(db, p => sqlx::query_as::<_, Attendee>(sql).bind(meeting_id).fetch_all(p).await)?)
+}
+
+/// Who can be marked present: the people whose membership in the group covers the
+/// meeting's date, and anyone already on the list. `present` tells who is marked now.
+pub async fn attendance_choices(db: &Db, m: &Meeting) -> AppResult<Vec<Attendee>> {
+    let sql = "SELECT p.id AS person_id, p.name, COALESCE(a.present, FALSE) AS present FROM people p \
+               LEFT JOIN attendance a ON a.person_id = p.id AND a.meeting_id = $1 \
+               WHERE a.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.person_id = p.id AND ms.group_id = $2 \
+                 AND (ms.start_date IS NULL OR ms.start_date <= $3) AND (ms.end_date IS NULL OR ms.end_date >= $3)) \
+               ORDER BY p.name, p.id";
+    let day = m.starts_at.date();
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, Attendee>(sql).bind(m.id).bind(m.group_id).bind(day).fetch_all(p).await)?,
+    )
+}
+
+/// Replaces the attendance of a meeting: the given people present, the other choices
+/// absent. An id that is not among the choices is a field error on `present`.
+pub async fn set_attendance(db: &Db, m: &Meeting, present: &[i64], actor: &Actor) -> AppResult<()> {
+    let choices = attendance_choices(db, m).await?;
+    if present
+        .iter()
+        .any(|id| !choices.iter().any(|c| c.person_id == *id))
+    {
+        let mut e = FieldErrors::new();
+        e.add("present", "error-choice");
+        return Err(AppError::Validation(e));
+    }
+    let before: Vec<i64> = choices
+        .iter()
+        .filter(|c| c.present)
+        .map(|c| c.person_id)
+        .collect();
+    let mut after: Vec<i64> = present.to_vec();
+    after.sort_unstable();
+    after.dedup();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("DELETE FROM attendance WHERE meeting_id = $1").bind(m.id).execute(&mut *tx).await?;
+        for c in &choices {
+            sqlx::query("INSERT INTO attendance (meeting_id, person_id, present) VALUES ($1, $2, $3)")
+                .bind(m.id).bind(c.person_id).bind(after.contains(&c.person_id))
+                .execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, actor, "update", "attendance", m.id,
+            Some(serde_json::json!({ "present": before })), Some(serde_json::json!({ "present": after })))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })
+}
