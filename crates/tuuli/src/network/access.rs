@@ -55,7 +55,8 @@ pub async fn member_group_ids(db: &Db, viewer: &Viewer) -> AppResult<Vec<i64>> {
         return Ok(vec![]);
     };
     let today = local_now().date();
-    let sql = "SELECT group_id FROM memberships WHERE person_id = $1 AND (end_date IS NULL OR end_date >= $2)";
+    // A membership ended today (the "end membership" button) no longer counts.
+    let sql = "SELECT group_id FROM memberships WHERE person_id = $1 AND (end_date IS NULL OR end_date > $2)";
     Ok(
         with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(person).bind(today).fetch_all(p).await)?,
     )

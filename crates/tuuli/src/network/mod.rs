@@ -21,6 +21,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(areas::router())
         .merge(organisations::html::router())
+        .merge(people::router())
+        .merge(groups::router())
+        .merge(meetings::router())
         .merge(themes::router())
 }
 
@@ -30,4 +33,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .merge(themes::api_router())
         .merge(areas::api_router())
         .merge(organisations::api::router())
+        .merge(people::api_router())
+        .merge(groups::api_router())
+        .merge(meetings::api_router())
 }
