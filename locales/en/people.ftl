@@ -1,0 +1,22 @@
+# People (network/people)
+people-title = People
+people-new = New person
+people-edit = Edit person
+people-deleted = The person was deleted.
+people-filter-text = Search by name, job title or email
+people-no-consent = Not recorded
+people-yes = Yes
+people-no = No
+people-groups = Group memberships
+people-no-groups = No group memberships to show.
+people-hint-phone = For example +358 40 123 4567.
+people-hint-consent = The day the person consented to their data being kept (yyyy-mm-dd).
+people-hint-own-organisation = Your own organisation is always linked to the person.
+people-hint-lived-experience = Visible only to coordinators and admins.
+people-error-phone = Give the phone number in digits, for example +358 40 123 4567.
+people-error-in-use = The person was not deleted because they have group memberships, meeting attendance records or a user account. End or remove the memberships and remove the attendance records first. Ended memberships are kept as the group's history, so a former member is usually best kept in the register.
+field-title = Job title
+field-phone = Phone
+field-consent_date = Date of consent
+field-organisations = Organisations
+field-lived_experience = Lived-experience expert

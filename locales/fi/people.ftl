@@ -1,0 +1,22 @@
+# Henkilöt (network/people)
+people-title = Henkilöt
+people-new = Uusi henkilö
+people-edit = Muokkaa henkilöä
+people-deleted = Henkilö poistettiin.
+people-filter-text = Hae nimellä, tehtävänimikkeellä tai sähköpostilla
+people-no-consent = Ei kirjattu
+people-yes = Kyllä
+people-no = Ei
+people-groups = Ryhmäjäsenyydet
+people-no-groups = Ei näytettäviä ryhmäjäsenyyksiä.
+people-hint-phone = Esimerkiksi +358 40 123 4567.
+people-hint-consent = Päivä, jona henkilö antoi suostumuksensa tietojensa tallentamiseen (vvvv-kk-pp).
+people-hint-own-organisation = Oma organisaatiosi liitetään henkilöön aina.
+people-hint-lived-experience = Tieto näkyy vain koordinaattoreille ja ylläpitäjille.
+people-error-phone = Anna puhelinnumero numeroina, esimerkiksi +358 40 123 4567.
+people-error-in-use = Henkilöä ei poistettu, koska hänellä on ryhmäjäsenyyksiä, kokousten läsnäolotietoja tai käyttäjätunnus. Päätä tai poista jäsenyydet ja poista läsnäolotiedot ensin. Päättyneet jäsenyydet säilytetään ryhmän historiana, joten entinen jäsen kannattaa yleensä säilyttää rekisterissä.
+field-title = Tehtävänimike
+field-phone = Puhelin
+field-consent_date = Suostumuksen päivämäärä
+field-organisations = Organisaatiot
+field-lived_experience = Kokemusasiantuntija

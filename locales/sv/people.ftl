@@ -1,0 +1,22 @@
+# Personer (network/people)
+people-title = Personer
+people-new = Ny person
+people-edit = Redigera person
+people-deleted = Personen raderades.
+people-filter-text = Sök med namn, titel eller e-post
+people-no-consent = Inte registrerat
+people-yes = Ja
+people-no = Nej
+people-groups = Gruppmedlemskap
+people-no-groups = Inga gruppmedlemskap att visa.
+people-hint-phone = Till exempel +358 40 123 4567.
+people-hint-consent = Den dag då personen samtyckte till att uppgifterna sparas (åååå-mm-dd).
+people-hint-own-organisation = Din egen organisation kopplas alltid till personen.
+people-hint-lived-experience = Uppgiften syns endast för koordinatorer och administratörer.
+people-error-phone = Ange telefonnumret med siffror, till exempel +358 40 123 4567.
+people-error-in-use = Personen raderades inte eftersom hen har gruppmedlemskap, närvarouppgifter från möten eller ett användarkonto. Avsluta eller ta bort medlemskapen och ta bort närvarouppgifterna först. Avslutade medlemskap sparas som gruppens historik, så en tidigare medlem bör oftast finnas kvar i registret.
+field-title = Titel
+field-phone = Telefon
+field-consent_date = Datum för samtycke
+field-organisations = Organisationer
+field-lived_experience = Erfarenhetsexpert

@@ -1,1 +1,452 @@
-//! Tests for matrix.
+//! The role × route authorization matrix: every route, every role, the expected status.
+//!
+//! Roles, in column order: anonymous, member (of group G), editor of organisation A (which
+//! convenes G), editor of organisation B, coordinator, admin. Each role runs on a fresh
+//! database with the same world, so destructive routes do not disturb the others.
+//! A page that sends the anonymous to the sign-in form counts as 401.
+
+use axum::http::Method;
+use serde_json::json;
+use tuuli::auth::Role;
+
+use crate::helpers::{Backend, TestApp};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anon,
+    Member,
+    EdA,
+    EdB,
+    Coord,
+    Admin,
+}
+
+const WHO: [Who; 6] = [
+    Who::Anon,
+    Who::Member,
+    Who::EdA,
+    Who::EdB,
+    Who::Coord,
+    Who::Admin,
+];
+
+/// Ids of the world every role sees.
+#[derive(Clone, Copy, Debug)]
+struct World {
+    org_a: i64,
+    org_b: i64,
+    org_free: i64,
+    org_free2: i64,
+    group: i64,
+    group_b: i64,
+    person_a: i64,
+    person_free: i64,
+    person_api: i64,
+    person_del: i64,
+    membership: i64,
+    internal: i64,
+    public: i64,
+    internal_b: i64,
+    decision: i64,
+}
+
+async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
+    tuuli::with_db!(&app.db, p => {
+        let mut q = sqlx::query_scalar::<_, i64>(sql);
+        for b in binds { q = q.bind(*b); }
+        q.fetch_one(p).await
+    })
+    .expect(sql)
+}
+
+async fn world(app: &TestApp) -> World {
+    let org_a = app.add_org("Organisaatio A", "ngo").await;
+    let org_b = app.add_org("Organisaatio B", "ngo").await;
+    let org_free = app.add_org("Vapaa ry", "ngo").await;
+    let org_free2 = app.add_org("Toinen vapaa ry", "ngo").await;
+    let now = "INSERT INTO work_groups (name_fi, group_type, convener_id, status, created_at, updated_at) VALUES ('Ryhmä G', 'expert', $1, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id";
+    let group = exec(app, now, &[org_a]).await;
+    let group_b = exec(app, "INSERT INTO work_groups (name_fi, group_type, convener_id, status, created_at, updated_at) VALUES ('Ryhmä H', 'expert', $1, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[org_b]).await;
+    let person_a = exec(app, "INSERT INTO people (name, lived_experience, created_at, updated_at) VALUES ('Henkilö A', TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[]).await;
+    exec(app, "INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", &[person_a, org_a]).await;
+    let person_free = exec(app, "INSERT INTO people (name, created_at, updated_at) VALUES ('Vapaa Henkilö', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[]).await;
+    exec(app, "INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", &[person_free, org_a]).await;
+    let mut extra = Vec::new();
+    for name in ["API-henkilö", "Poistettava"] {
+        let sql = if name == "API-henkilö" {
+            "INSERT INTO people (name, created_at, updated_at) VALUES ('API-henkilö', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+        } else {
+            "INSERT INTO people (name, created_at, updated_at) VALUES ('Poistettava', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+        };
+        let id = exec(app, sql, &[]).await;
+        exec(app, "INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", &[id, org_a]).await;
+        extra.push(id);
+    }
+    let (person_api, person_del) = (extra[0], extra[1]);
+    let membership = exec(app, "INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'lived_experience', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[group, person_a]).await;
+    let meeting = "INSERT INTO meetings (group_id, title, starts_at, ends_at, is_public, created_at, updated_at) VALUES ($1, 'Kokous', '2030-01-15 10:00:00', '2030-01-15 12:00:00', $2 = 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id";
+    let internal = exec(app, meeting, &[group, 0]).await;
+    let public = exec(app, meeting, &[group, 1]).await;
+    let internal_b = exec(app, meeting, &[group_b, 0]).await;
+    let decision = exec(
+        app,
+        "INSERT INTO decisions (meeting_id, text) VALUES ($1, 'Päätös') RETURNING id",
+        &[public],
+    )
+    .await;
+    World {
+        org_a,
+        org_b,
+        org_free,
+        org_free2,
+        group,
+        group_b,
+        person_a,
+        person_free,
+        person_api,
+        person_del,
+        membership,
+        internal,
+        public,
+        internal_b,
+        decision,
+    }
+}
+
+async fn sign_in_as(app: &TestApp, who: Who, w: &World) -> Option<String> {
+    let (email, role, org, person) = match who {
+        Who::Anon => return None,
+        Who::Member => ("member@example.fi", Role::Member, None, Some(w.person_a)),
+        Who::EdA => ("eda@example.fi", Role::Editor, Some(w.org_a), None),
+        Who::EdB => ("edb@example.fi", Role::Editor, Some(w.org_b), None),
+        Who::Coord => ("coord@example.fi", Role::Coordinator, None, None),
+        Who::Admin => ("admin@example.fi", Role::Admin, None, None),
+    };
+    app.add_user(email, role, org, person).await;
+    app.sign_in(email).await;
+    Some(app.token_for(email).await)
+}
+
+enum Call {
+    Page(Method, String, Vec<(&'static str, String)>),
+    Api(Method, String, Option<serde_json::Value>),
+}
+
+fn page(path: String) -> Call {
+    Call::Page(Method::GET, path, vec![])
+}
+fn form(path: String, fields: Vec<(&'static str, String)>) -> Call {
+    Call::Page(Method::POST, path, fields)
+}
+fn api(method: Method, path: String, body: Option<serde_json::Value>) -> Call {
+    Call::Api(method, path, body)
+}
+
+/// (call, expected status for [anon, member, editor A, editor B, coordinator, admin]).
+/// Successful form posts answer 303 (a redirect to the result).
+fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
+    let ok = [200; 6];
+    let signed = [401, 200, 200, 200, 200, 200];
+    let coord_page = [401, 403, 403, 403, 200, 200];
+    let coord_form = [401, 403, 403, 403, 303, 303];
+    let admin_page = [401, 403, 403, 403, 403, 200];
+    let conv_page = [401, 403, 200, 403, 200, 200];
+    let conv_form = [401, 403, 303, 403, 303, 303];
+    let org_fields = |n: &str| vec![("name_fi", n.to_owned()), ("org_type", "ngo".to_owned())];
+    vec![
+        // Public pages.
+        (page("/".into()), ok),
+        (page("/areas".into()), ok),
+        (page("/organisations".into()), ok),
+        (page(format!("/organisations/{}", w.org_a)), ok),
+        (page("/groups".into()), ok),
+        (page(format!("/groups/{}", w.group)), ok),
+        (page("/meetings".into()), ok),
+        (page(format!("/meetings/{}", w.public)), ok),
+        (
+            page(format!("/meetings/{}", w.internal)),
+            [404, 200, 200, 404, 200, 200],
+        ),
+        (
+            page(format!("/meetings/{}", w.internal_b)),
+            [404, 404, 404, 200, 200, 200],
+        ),
+        (page("/meetings.ics".into()), ok),
+        (page(format!("/groups/{}/meetings.ics", w.group)), ok),
+        (page("/login".into()), ok),
+        // Organisations.
+        (page("/organisations/new".into()), coord_page),
+        (
+            form("/organisations".into(), org_fields("Uusi ry")),
+            coord_form,
+        ),
+        (
+            page(format!("/organisations/{}/edit", w.org_a)),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            form(
+                format!("/organisations/{}/edit", w.org_a),
+                org_fields("Organisaatio A"),
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        (
+            form(format!("/organisations/{}/delete", w.org_free), vec![]),
+            coord_form,
+        ),
+        // People.
+        (page("/people".into()), signed),
+        (
+            page(format!("/people/{}", w.person_a)),
+            [401, 200, 200, 404, 200, 200],
+        ),
+        (page("/people/new".into()), [401, 403, 200, 200, 200, 200]),
+        (
+            page(format!("/people/{}/edit", w.person_a)),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            form(
+                format!("/people/{}/edit", w.person_a),
+                vec![
+                    ("name", "Henkilö A".into()),
+                    ("organisations", w.org_a.to_string()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        (
+            form(format!("/people/{}/delete", w.person_del), vec![]),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        // Groups and memberships.
+        (page("/groups/new".into()), coord_page),
+        (page(format!("/groups/{}/edit", w.group)), conv_page),
+        (
+            form(
+                format!("/groups/{}/edit", w.group),
+                vec![
+                    ("name_fi", "Ryhmä G".into()),
+                    ("group_type", "expert".into()),
+                    ("status", "active".into()),
+                    ("convener_id", w.org_a.to_string()),
+                ],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!("/groups/{}/memberships", w.group),
+                vec![
+                    ("person_id", w.person_free.to_string()),
+                    ("role", "member".into()),
+                ],
+            ),
+            conv_form,
+        ),
+        (
+            page(format!(
+                "/groups/{}/memberships/{}/edit",
+                w.group, w.membership
+            )),
+            conv_page,
+        ),
+        (
+            form(
+                format!("/groups/{}/memberships/{}/end", w.group, w.membership),
+                vec![],
+            ),
+            conv_form,
+        ),
+        // Meetings.
+        (
+            page(format!("/meetings/new?group={}", w.group)),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        (page(format!("/meetings/{}/edit", w.internal)), conv_page),
+        (
+            form(
+                format!("/meetings/{}/decisions", w.internal),
+                vec![("text", "Uusi päätös".into())],
+            ),
+            conv_form,
+        ),
+        (
+            form(format!("/meetings/{}/delete", w.internal_b), vec![]),
+            [401, 403, 403, 303, 303, 303],
+        ),
+        // Administration.
+        (page("/admin/users".into()), admin_page),
+        (page("/admin/audit".into()), admin_page),
+        (
+            form(
+                "/admin/users".into(),
+                vec![
+                    ("email", "x@example.fi".into()),
+                    ("name", "X".into()),
+                    ("role", "member".into()),
+                    ("password", "long-enough-pw".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 403, 303],
+        ),
+        // API.
+        (api(Method::GET, "/api/v1/themes".into(), None), ok),
+        (api(Method::GET, "/api/v1/areas".into(), None), ok),
+        (api(Method::GET, "/api/v1/organisations".into(), None), ok),
+        (
+            api(
+                Method::POST,
+                "/api/v1/organisations".into(),
+                Some(json!({"name_fi": "API ry", "org_type": "ngo"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/organisations/{}", w.org_a),
+                Some(json!({"name_fi": "Organisaatio A", "org_type": "ngo"})),
+            ),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/organisations/{}", w.org_free2),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
+        (api(Method::GET, "/api/v1/people".into(), None), signed),
+        (
+            api(Method::GET, format!("/api/v1/people/{}", w.person_a), None),
+            [401, 200, 200, 404, 200, 200],
+        ),
+        (api(Method::GET, "/api/v1/groups".into(), None), ok),
+        (
+            api(Method::GET, format!("/api/v1/groups/{}", w.group), None),
+            ok,
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/groups".into(),
+                Some(json!({"name_fi": "API-ryhmä", "group_type": "other", "status": "planned"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/groups/{}/memberships", w.group),
+                None,
+            ),
+            [401, 200, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/groups/{}/memberships", w.group),
+                Some(json!({"person_id": w.person_api, "role": "member"})),
+            ),
+            [401, 403, 201, 403, 201, 201],
+        ),
+        (api(Method::GET, "/api/v1/meetings".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/meetings/{}", w.internal),
+                None,
+            ),
+            [404, 200, 200, 404, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/meetings/{}/decisions/{}", w.public, w.decision),
+                None,
+            ),
+            [401, 403, 204, 403, 204, 204],
+        ),
+        (
+            api(Method::GET, "/api/v1/audit".into(), None),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            api(Method::GET, "/api/v1/users-that-do-not-exist".into(), None),
+            [404; 6],
+        ),
+        (
+            page(format!(
+                "/groups/{}/memberships/{}/edit",
+                w.group_b, 999_999
+            )),
+            [401, 403, 403, 404, 404, 404],
+        ),
+    ]
+}
+
+async fn run(backend: Backend) {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (col, who) in WHO.iter().enumerate() {
+        let app = match backend {
+            Backend::Sqlite => TestApp::new(Backend::Sqlite).await.expect("app"),
+            Backend::Postgres => match TestApp::postgres().await {
+                Some(a) => a,
+                None => return,
+            },
+        };
+        let w = world(&app).await;
+        let token = sign_in_as(&app, *who, &w).await;
+        for (call, expect) in cases(&w) {
+            count += 1;
+            let (label, status) = match call {
+                Call::Page(method, path, fields) => {
+                    let res = if method == Method::GET {
+                        app.get(&path).await
+                    } else {
+                        let f: Vec<(&str, &str)> =
+                            fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        app.post_form(&path, &f).await
+                    };
+                    let s = if res.status.as_u16() == 303 && res.location().starts_with("/login") {
+                        401
+                    } else {
+                        res.status.as_u16()
+                    };
+                    (format!("{method} {path}"), s)
+                }
+                Call::Api(method, path, body) => {
+                    let res = app.api(method.clone(), &path, token.as_deref(), body).await;
+                    (format!("API {method} {path}"), res.status.as_u16())
+                }
+            };
+            if status != expect[col] {
+                failures.push(format!(
+                    "{who:?}: {label} → {status}, expected {}",
+                    expect[col]
+                ));
+            }
+        }
+    }
+    assert!(count > 300);
+    assert!(
+        failures.is_empty(),
+        "{} of {count} role × route checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_route_matrix_sqlite() {
+    run(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn role_route_matrix_postgres() {
+    run(Backend::Postgres).await;
+}

@@ -1,0 +1,238 @@
+//! Group pages: list with filters and paging, the group page (with its members for those
+//! who may see them), create/edit forms, delete.
+
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::memberships::{self, MembershipInput};
+use super::model::{Group, GroupInput};
+use super::store::{self, GroupFilter};
+use super::{can_create, require, require_edit};
+use crate::db::Paging;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::network::access::{self, sees_lived_experience};
+use crate::network::{kinds, organisations, people, themes};
+use crate::web::forms::RawForm;
+use crate::web::{AppState, PageCtx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/groups", get(list_page).post(create))
+        .route("/groups/new", get(new_form))
+        .route("/groups/{id}", get(detail))
+        .route("/groups/{id}/edit", get(edit_form).post(update))
+        .route("/groups/{id}/delete", post(delete))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default, rename = "type")]
+    group_type: Option<String>,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
+    let filter = GroupFilter {
+        theme: q.theme.clone().filter(|s| !s.is_empty()),
+        status: q.status.clone().filter(|s| !s.is_empty()),
+        group_type: q.group_type.clone().filter(|s| !s.is_empty()),
+    };
+    let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25);
+    let page = store::list(&ctx.state.db, &filter, paging).await?;
+    let pages = page.pages();
+    ctx.render(
+        "network/groups.html",
+        minijinja::context! {
+            page, pages,
+            filter => minijinja::context! { theme => q.theme, status => q.status, type => q.group_type },
+            group_types => kinds::options("group-type", kinds::GROUP_TYPES),
+            statuses => kinds::options("group-status", kinds::GROUP_STATUSES),
+            themes => themes::list(&ctx.state.db).await?,
+            can_create => can_create(&ctx.viewer),
+        },
+    )
+}
+
+/// The add-member form's state when the group page is shown again after a failed add.
+#[derive(Debug, Default)]
+pub struct AddForm {
+    pub input: MembershipInput,
+    pub errors: FieldErrors,
+    pub conflict: Option<&'static str>,
+}
+
+/// The roles this viewer may give (the lived-experience role only by coordinators).
+pub fn role_options(ctx: &PageCtx) -> Vec<(String, String)> {
+    let sees = sees_lived_experience(&ctx.viewer);
+    kinds::options("member-role", kinds::MEMBER_ROLES)
+        .into_iter()
+        .filter(|(v, _)| sees || v != kinds::LIVED_EXPERIENCE_ROLE)
+        .collect()
+}
+
+/// Renders the group page; members only for those who may see them, the add form only
+/// for those who may edit the group.
+pub async fn group_page(ctx: &PageCtx, group: &Group, add: AddForm) -> AppResult<Html<String>> {
+    let db = &ctx.state.db;
+    let internals = access::can_see_group_internals(db, &ctx.viewer, group.id).await?;
+    let can_edit = access::can_edit_group(db, &ctx.viewer, group.id).await?;
+    let (current, earlier): (Vec<_>, Vec<_>) = if internals {
+        memberships::list_for_group(db, &ctx.viewer, group.id)
+            .await?
+            .into_iter()
+            .partition(|m| m.active)
+    } else {
+        (vec![], vec![])
+    };
+    let people = if can_edit {
+        people::store::choices(db, &ctx.viewer).await?
+    } else {
+        vec![]
+    };
+    let mut add_input = add.input;
+    if add_input.start_date.is_none() {
+        add_input.start_date = Some(access::local_now().date().to_string());
+    }
+    if add_input.role.is_empty() {
+        add_input.role = "member".into();
+    }
+    ctx.render(
+        "network/group.html",
+        minijinja::context! {
+            group, internals, can_edit, current, earlier, people,
+            can_delete => can_create(&ctx.viewer),
+            themes => themes::list(db).await?,
+            roles => role_options(ctx),
+            add => add_input, errors => add.errors.0, conflict => add.conflict,
+        },
+    )
+}
+
+async fn detail(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    let group = store::get(&ctx.state.db, id).await?;
+    group_page(&ctx, &group, AddForm::default()).await
+}
+
+/// Renders the form with what the user typed and what to fix.
+async fn form_page(
+    ctx: &PageCtx,
+    id: Option<i64>,
+    input: &GroupInput,
+    errors: &FieldErrors,
+    conflict: Option<&str>,
+) -> AppResult<Html<String>> {
+    let convener_name = match input.convener_id {
+        Some(org) => organisations::store::get(&ctx.state.db, org)
+            .await
+            .ok()
+            .map(|o| o.name_fi),
+        None => None,
+    };
+    ctx.render(
+        "network/group_form.html",
+        minijinja::context! {
+            id, input, errors => errors.0, conflict, convener_name,
+            // Only coordinators move a group to another convener (see store::update).
+            may_change_convener => ctx.viewer.is_coordinator(),
+            group_types => kinds::options("group-type", kinds::GROUP_TYPES),
+            statuses => kinds::options("group-status", kinds::GROUP_STATUSES),
+            organisations => organisations::store::choices(&ctx.state.db).await?,
+            themes => themes::list(&ctx.state.db).await?,
+        },
+    )
+}
+
+async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    let input = GroupInput {
+        group_type: "expert".into(),
+        status: "planned".into(),
+        ..Default::default()
+    };
+    form_page(&ctx, None, &input, &FieldErrors::new(), None).await
+}
+
+async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    require_edit(&ctx.state.db, &ctx.viewer, id).await?;
+    let g = store::get(&ctx.state.db, id).await?;
+    let input = GroupInput {
+        name_fi: g.name_fi,
+        name_sv: g.name_sv,
+        name_en: g.name_en,
+        group_type: g.group_type,
+        status: g.status,
+        convener_id: g.convener_id,
+        description: g.description,
+        themes: g.themes,
+    };
+    form_page(&ctx, Some(id), &input, &FieldErrors::new(), None).await
+}
+
+/// Shows the form again on a validation error or a conflict; other errors pass on.
+async fn redisplay(
+    ctx: &PageCtx,
+    id: Option<i64>,
+    input: &GroupInput,
+    err: AppError,
+) -> AppResult<Response> {
+    match err {
+        AppError::Validation(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(ctx, id, input, &errors, None).await?,
+        )
+            .into_response()),
+        AppError::Conflict(key) => Ok((
+            StatusCode::CONFLICT,
+            form_page(ctx, id, input, &FieldErrors::new(), Some(key)).await?,
+        )
+            .into_response()),
+        other => Err(other),
+    }
+}
+
+async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    let input = GroupInput::from_form(&form);
+    match store::create(&ctx.state.db, &ctx.viewer, &input).await {
+        Ok(g) => Ok(Redirect::to(&format!("/groups/{}?saved=1", g.id)).into_response()),
+        Err(e) => redisplay(&ctx, None, &input, e).await,
+    }
+}
+
+async fn update(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
+    require_edit(&ctx.state.db, &ctx.viewer, id).await?;
+    let mut input = GroupInput::from_form(&form);
+    if !ctx.viewer.is_coordinator() {
+        // Shown again as stored, since the store keeps it (see store::update).
+        input.convener_id = store::get(&ctx.state.db, id).await?.convener_id;
+    }
+    match store::update(&ctx.state.db, &ctx.viewer, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{id}?saved=1")).into_response()),
+        Err(e) => redisplay(&ctx, Some(id), &input, e).await,
+    }
+}
+
+async fn delete(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    match store::delete(&ctx.state.db, &ctx.viewer, id).await {
+        Ok(()) => Ok(Redirect::to("/groups?deleted=1").into_response()),
+        Err(AppError::Conflict(key)) => {
+            let group = store::get(&ctx.state.db, id).await?;
+            let add = AddForm {
+                conflict: Some(key),
+                ..Default::default()
+            };
+            Ok((StatusCode::CONFLICT, group_page(&ctx, &group, add).await?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,331 @@
+//! Memberships: who belongs to a group, in which role, from when to when. Ended
+//! memberships are kept as history. A membership is current while it has no end date or
+//! its end date is still ahead; "ending" one sets the end date to today.
+//!
+//! The role `lived_experience` reveals lived-experience status: it is set only by
+//! coordinators and admins and shown to everyone else as `member`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Role, Viewer};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::network::access::{self, sees_lived_experience};
+use crate::network::kinds::{LIVED_EXPERIENCE_ROLE, MEMBER_ROLES};
+use crate::web::forms::{Check, RawForm};
+use crate::with_db;
+
+/// A membership as shown on the group page and in the API.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Membership {
+    pub id: i64,
+    pub group_id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    /// chair, convener, secretary, member, lived_experience (coordinators only) or national_rep.
+    pub role: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    /// Whether the membership is current (no end date, or one still ahead).
+    #[sqlx(skip)]
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One of a person's memberships, with the group's names, for the person's page.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct PersonMembership {
+    pub id: i64,
+    pub group_id: i64,
+    pub name_fi: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub role: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    #[sqlx(skip)]
+    pub active: bool,
+}
+
+/// A membership as sent to the API (and, as strings, by the form).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipInput {
+    /// Required when adding; a membership's person cannot be changed (ignored on update).
+    #[serde(default)]
+    pub person_id: Option<i64>,
+    pub role: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub start_date: Option<String>,
+    /// `YYYY-MM-DD`; empty or null for a current membership.
+    #[serde(default)]
+    pub end_date: Option<String>,
+}
+
+/// Checked input: the person, role and dates.
+struct Checked {
+    person_id: i64,
+    role: String,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+impl MembershipInput {
+    pub fn from_form(f: &RawForm) -> Self {
+        let person = f.get("person_id");
+        MembershipInput {
+            // Something that is not a number becomes 0, which `check` reports.
+            person_id: (!person.is_empty()).then(|| person.parse().unwrap_or(0)),
+            role: f.get("role"),
+            start_date: Some(f.get("start_date")),
+            end_date: Some(f.get("end_date")),
+        }
+    }
+
+    fn check(&self, c: &mut Check, fixed_person: Option<i64>) -> Checked {
+        let person_id = match (fixed_person, self.person_id) {
+            (Some(p), _) => p,
+            (None, Some(p)) if p > 0 => p,
+            (None, Some(_)) => {
+                c.add("person_id", "error-choice");
+                0
+            }
+            (None, None) => {
+                c.add("person_id", "error-required");
+                0
+            }
+        };
+        let role = c.one_of("role", &self.role, MEMBER_ROLES);
+        let start = c.date("start_date", self.start_date.as_deref().unwrap_or(""));
+        let end = c.date("end_date", self.end_date.as_deref().unwrap_or(""));
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            c.add("end_date", "groups-error-end-before-start");
+        }
+        Checked {
+            person_id,
+            role,
+            start,
+            end,
+        }
+    }
+}
+
+fn today() -> NaiveDate {
+    access::local_now().date()
+}
+
+fn is_active(end: Option<NaiveDate>, today: NaiveDate) -> bool {
+    end.is_none_or(|e| e > today)
+}
+
+/// The role as this viewer may see it.
+fn masked(viewer: &Viewer, role: String) -> String {
+    if role == LIVED_EXPERIENCE_ROLE && !sees_lived_experience(viewer) {
+        "member".to_owned()
+    } else {
+        role
+    }
+}
+
+const SELECT: &str = "SELECT m.id, m.group_id, m.person_id, p.name AS person_name, m.role, m.start_date, m.end_date, m.created_at, m.updated_at \
+                      FROM memberships m JOIN people p ON p.id = m.person_id";
+
+fn finish(viewer: &Viewer, mut items: Vec<Membership>) -> Vec<Membership> {
+    let today = today();
+    for m in items.iter_mut() {
+        m.active = is_active(m.end_date, today);
+        m.role = masked(viewer, std::mem::take(&mut m.role));
+    }
+    items
+}
+
+/// All memberships of a group, current and ended, roles masked for the viewer. The caller
+/// checks that the viewer may see the group's members.
+pub async fn list_for_group(db: &Db, viewer: &Viewer, group_id: i64) -> AppResult<Vec<Membership>> {
+    let sql = format!("{SELECT} WHERE m.group_id = $1 ORDER BY p.name, m.start_date, m.id");
+    let items = with_db!(db, p => sqlx::query_as::<_, Membership>(sqlx::AssertSqlSafe(sql.as_str())).bind(group_id).fetch_all(p).await)?;
+    Ok(finish(viewer, items))
+}
+
+/// One membership of this group (404 when it belongs to another), role masked.
+pub async fn get(db: &Db, viewer: &Viewer, group_id: i64, id: i64) -> AppResult<Membership> {
+    let raw = load(db, group_id, id).await?;
+    Ok(finish(viewer, vec![raw]).remove(0))
+}
+
+/// Without masking: for rights decisions and the audit log.
+async fn load(db: &Db, group_id: i64, id: i64) -> AppResult<Membership> {
+    let sql = format!("{SELECT} WHERE m.id = $1 AND m.group_id = $2");
+    let found = with_db!(db, p => sqlx::query_as::<_, Membership>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(group_id).fetch_optional(p).await)?;
+    let mut m = found.ok_or(AppError::NotFound)?;
+    m.active = is_active(m.end_date, today());
+    Ok(m)
+}
+
+/// A person's memberships in the groups whose members the viewer may see (the same rule
+/// as `access::can_see_group_internals`), current ones first.
+pub async fn for_person(
+    db: &Db,
+    viewer: &Viewer,
+    person_id: i64,
+) -> AppResult<Vec<PersonMembership>> {
+    let u = viewer.user();
+    let editor_org = u
+        .filter(|u| u.role == Role::Editor)
+        .and_then(|u| u.organisation_id)
+        .unwrap_or(0);
+    let own = u.and_then(|u| u.person_id).unwrap_or(0);
+    let today = today();
+    let sql = "SELECT m.id, m.group_id, g.name_fi, g.name_sv, g.name_en, m.role, m.start_date, m.end_date \
+               FROM memberships m JOIN work_groups g ON g.id = m.group_id \
+               WHERE m.person_id = $1 AND ($2 OR g.convener_id = $3 OR EXISTS (SELECT 1 FROM memberships mine \
+                 WHERE mine.group_id = m.group_id AND mine.person_id = $4 AND (mine.end_date IS NULL OR mine.end_date > $5))) \
+               ORDER BY CASE WHEN m.end_date IS NULL OR m.end_date > $5 THEN 0 ELSE 1 END, g.name_fi, m.start_date";
+    let mut items = with_db!(db, p => sqlx::query_as::<_, PersonMembership>(sql)
+        .bind(person_id).bind(viewer.is_coordinator()).bind(editor_org).bind(own).bind(today)
+        .fetch_all(p).await)?;
+    for m in items.iter_mut() {
+        m.active = is_active(m.end_date, today);
+        m.role = masked(viewer, std::mem::take(&mut m.role));
+    }
+    Ok(items)
+}
+
+/// Checks the input: the person must be one the viewer may see, and only coordinators
+/// give the lived-experience role (always 422 for others, so that the answer reveals
+/// nothing about the stored role).
+async fn validate(
+    db: &Db,
+    viewer: &Viewer,
+    input: &MembershipInput,
+    fixed_person: Option<i64>,
+) -> AppResult<Checked> {
+    let mut c = Check::new();
+    let v = input.check(&mut c, fixed_person);
+    if fixed_person.is_none()
+        && v.person_id > 0
+        && !crate::network::people::store::is_visible(db, viewer, v.person_id).await?
+    {
+        c.add("person_id", "error-choice");
+    }
+    if v.role == LIVED_EXPERIENCE_ROLE && !sees_lived_experience(viewer) {
+        c.add("role", "groups-error-role-lived-experience");
+    }
+    Ok(c.finish(v)?)
+}
+
+/// How many current memberships the person has in the group, other than `except`.
+async fn current_count(db: &Db, group_id: i64, person_id: i64, except: i64) -> AppResult<i64> {
+    let sql = "SELECT COUNT(*) FROM memberships WHERE group_id = $1 AND person_id = $2 AND id <> $3 \
+               AND (end_date IS NULL OR end_date > $4)";
+    Ok(
+        with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(group_id).bind(person_id).bind(except).bind(today()).fetch_one(p).await)?,
+    )
+}
+
+fn audit_json(group_id: i64, v: &Checked) -> serde_json::Value {
+    serde_json::json!({ "group_id": group_id, "person_id": v.person_id, "role": v.role, "start_date": v.start, "end_date": v.end })
+}
+
+/// Adds a person to a group; 409 when they already have a current membership there.
+pub async fn create(
+    db: &Db,
+    viewer: &Viewer,
+    group_id: i64,
+    input: &MembershipInput,
+) -> AppResult<Membership> {
+    let v = validate(db, viewer, input, None).await?;
+    if is_active(v.end, today()) && current_count(db, group_id, v.person_id, 0).await? > 0 {
+        return Err(AppError::Conflict("groups-error-already-member"));
+    }
+    let actor = viewer.actor();
+    let now = Utc::now();
+    let id = with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO memberships (group_id, person_id, role, start_date, end_date, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(group_id).bind(v.person_id).bind(&v.role).bind(v.start).bind(v.end).bind(now)
+        .fetch_one(&mut *tx).await
+        .map_err(|e| AppError::from_db(e, "groups-error-already-member"))?;
+        crate::audit!(&mut *tx, &actor, "create", "membership", id, None, Some(audit_json(group_id, &v)))?;
+        tx.commit().await?;
+        id
+    });
+    get(db, viewer, group_id, id).await
+}
+
+/// Changes a membership's role and dates (its person stays). When someone who may not
+/// see lived-experience status keeps the masked role `member`, the stored role stays.
+pub async fn update(
+    db: &Db,
+    viewer: &Viewer,
+    group_id: i64,
+    id: i64,
+    input: &MembershipInput,
+) -> AppResult<Membership> {
+    let before = load(db, group_id, id).await?;
+    let mut v = validate(db, viewer, input, Some(before.person_id)).await?;
+    if before.role == LIVED_EXPERIENCE_ROLE && v.role == "member" && !sees_lived_experience(viewer)
+    {
+        v.role = before.role.clone();
+    }
+    if is_active(v.end, today()) && current_count(db, group_id, v.person_id, id).await? > 0 {
+        return Err(AppError::Conflict("groups-error-already-member"));
+    }
+    write_update(db, viewer, &before, &v).await?;
+    get(db, viewer, group_id, id).await
+}
+
+async fn write_update(db: &Db, viewer: &Viewer, before: &Membership, v: &Checked) -> AppResult<()> {
+    let actor = viewer.actor();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE memberships SET role = $1, start_date = $2, end_date = $3, updated_at = $4 WHERE id = $5")
+            .bind(&v.role).bind(v.start).bind(v.end).bind(Utc::now()).bind(before.id)
+            .execute(&mut *tx).await
+            .map_err(|e| AppError::from_db(e, "groups-error-already-member"))?;
+        crate::audit!(&mut *tx, &actor, "update", "membership", before.id, Some(serde_json::to_value(before).unwrap_or_default()), Some(audit_json(before.group_id, v)))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })
+}
+
+/// Ends a current membership today; it stays as history. Ending an ended one does
+/// nothing; one that has not started yet is refused (delete it instead).
+pub async fn end(db: &Db, viewer: &Viewer, group_id: i64, id: i64) -> AppResult<()> {
+    let before = load(db, group_id, id).await?;
+    let today = today();
+    if !before.active {
+        return Ok(());
+    }
+    if before.start_date.is_some_and(|s| s > today) {
+        return Err(AppError::Conflict("groups-error-not-started"));
+    }
+    let v = Checked {
+        person_id: before.person_id,
+        role: before.role.clone(),
+        start: before.start_date,
+        end: Some(today),
+    };
+    write_update(db, viewer, &before, &v).await
+}
+
+/// Deletes a membership outright (a mistake); ending it keeps the history instead.
+pub async fn delete(db: &Db, viewer: &Viewer, group_id: i64, id: i64) -> AppResult<()> {
+    let before = load(db, group_id, id).await?;
+    let actor = viewer.actor();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("DELETE FROM memberships WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        crate::audit!(&mut *tx, &actor, "delete", "membership", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,114 @@
+//! Group types: what is stored, what is sent in, and its parsing.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::network::kinds::{GROUP_STATUSES, GROUP_TYPES};
+use crate::web::forms::{Check, RawForm};
+
+/// A group (the coordination group, an expert group, …). Never carries its members.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Group {
+    pub id: i64,
+    pub name_fi: String,
+    pub name_sv: String,
+    pub name_en: String,
+    /// coordination, expert or other.
+    pub group_type: String,
+    /// active, planned, negotiation or closed.
+    pub status: String,
+    /// The convening organisation.
+    pub convener_id: Option<i64>,
+    /// The convening organisation's Finnish name, for display.
+    #[sqlx(default)]
+    pub convener_name: Option<String>,
+    /// Plain text or Markdown.
+    pub description: String,
+    /// Marks demo content that is not in the source documents.
+    pub is_example: bool,
+    /// Theme slugs.
+    #[sqlx(skip)]
+    pub themes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A group as sent to the API (and, as strings, by the form).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupInput {
+    pub name_fi: String,
+    #[serde(default)]
+    pub name_sv: String,
+    #[serde(default)]
+    pub name_en: String,
+    pub group_type: String,
+    pub status: String,
+    /// Organisation id; only coordinators and admins may change it.
+    #[serde(default)]
+    pub convener_id: Option<i64>,
+    #[serde(default)]
+    pub description: String,
+    /// Theme slugs (see `/api/v1/themes`).
+    #[serde(default)]
+    pub themes: Vec<String>,
+}
+
+impl GroupInput {
+    pub fn from_form(f: &RawForm) -> Self {
+        let convener = f.get("convener_id");
+        GroupInput {
+            name_fi: f.get("name_fi"),
+            name_sv: f.get("name_sv"),
+            name_en: f.get("name_en"),
+            group_type: f.get("group_type"),
+            status: f.get("status"),
+            // Something that is not a number becomes 0, which `check` reports.
+            convener_id: (!convener.is_empty()).then(|| convener.parse().unwrap_or(0)),
+            description: f.get("description"),
+            themes: f.all("themes"),
+        }
+    }
+
+    /// Checks the fields; the convener and the theme slugs are resolved by the store.
+    pub fn check(&self, c: &mut Check) -> GroupInput {
+        GroupInput {
+            name_fi: c.required("name_fi", &self.name_fi, 200),
+            name_sv: c.optional("name_sv", &self.name_sv, 200),
+            name_en: c.optional("name_en", &self.name_en, 200),
+            group_type: c.one_of("group_type", &self.group_type, GROUP_TYPES),
+            status: c.one_of("status", &self.status, GROUP_STATUSES),
+            convener_id: self.convener_id.filter(|id| {
+                if *id <= 0 {
+                    c.add("convener_id", "error-choice");
+                }
+                *id > 0
+            }),
+            description: c.optional("description", &self.description, 20_000),
+            themes: self.themes.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_needs_a_name_and_known_type_and_status() {
+        let mut c = Check::new();
+        GroupInput {
+            name_fi: "".into(),
+            group_type: "club".into(),
+            status: "".into(),
+            convener_id: Some(0),
+            ..Default::default()
+        }
+        .check(&mut c);
+        let e = c.finish(()).unwrap_err();
+        assert_eq!(e.0["name_fi"], "error-required");
+        assert_eq!(e.0["group_type"], "error-choice");
+        assert_eq!(e.0["status"], "error-required");
+        assert_eq!(e.0["convener_id"], "error-choice");
+    }
+}

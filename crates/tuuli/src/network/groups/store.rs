@@ -1,0 +1,178 @@
+//! SQL for groups. Groups are public; their members are not (see `memberships`).
+//! Every change is written to the audit log in the same transaction.
+
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::model::{Group, GroupInput};
+use crate::auth::Viewer;
+use crate::db::{Db, Page, Paging};
+use crate::error::{AppError, AppResult};
+use crate::web::forms::Check;
+use crate::with_db;
+
+/// List filters (all optional).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct GroupFilter {
+    /// Theme slug.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Status: active, planned, negotiation or closed.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Group type: coordination, expert or other.
+    #[serde(default, rename = "type")]
+    pub group_type: Option<String>,
+}
+
+const SELECT: &str = "SELECT g.id, g.name_fi, g.name_sv, g.name_en, g.group_type, g.status, g.convener_id, o.name_fi AS convener_name, \
+                      g.description, g.is_example, g.created_at, g.updated_at \
+                      FROM work_groups g LEFT JOIN organisations o ON o.id = g.convener_id";
+
+const WHERE: &str = " WHERE ($1 = '' OR g.status = $1) AND ($2 = '' OR g.group_type = $2) \
+                      AND ($3 = '' OR EXISTS (SELECT 1 FROM group_themes gt JOIN themes t ON t.id = gt.theme_id WHERE gt.group_id = g.id AND t.slug = $3))";
+
+/// Groups, filtered and paged: the coordination group first, then by name.
+pub async fn list(db: &Db, f: &GroupFilter, paging: Paging) -> AppResult<Page<Group>> {
+    let status = f.status.clone().unwrap_or_default();
+    let ty = f.group_type.clone().unwrap_or_default();
+    let theme = f.theme.clone().unwrap_or_default();
+    let sql = format!(
+        "{SELECT}{WHERE} ORDER BY CASE g.group_type WHEN 'coordination' THEN 0 ELSE 1 END, g.name_fi, g.id LIMIT $4 OFFSET $5"
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM work_groups g{WHERE}");
+    let (mut items, total) = with_db!(db, p => {
+        let items = sqlx::query_as::<_, Group>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(&status).bind(&ty).bind(&theme).bind(paging.limit()).bind(paging.offset())
+            .fetch_all(p).await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+            .bind(&status).bind(&ty).bind(&theme).fetch_one(p).await?;
+        Ok::<_, sqlx::Error>((items, total))
+    })?;
+    attach_themes(db, &mut items).await?;
+    Ok(Page::new(items, total, paging))
+}
+
+/// All groups' ids and names, for select boxes.
+pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM work_groups ORDER BY name_fi").fetch_all(p).await)?,
+    )
+}
+
+pub async fn get(db: &Db, id: i64) -> AppResult<Group> {
+    let sql = format!("{SELECT} WHERE g.id = $1");
+    let g = with_db!(db, p => sqlx::query_as::<_, Group>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?;
+    let mut items = vec![g.ok_or(AppError::NotFound)?];
+    attach_themes(db, &mut items).await?;
+    Ok(items.remove(0))
+}
+
+/// Loads the theme slugs of many groups in one query.
+async fn attach_themes(db: &Db, items: &mut [Group]) -> AppResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = items.iter().map(|g| g.id.to_string()).collect();
+    // Ids are integers from the database, so inlining them is safe.
+    let sql = format!(
+        "SELECT gt.group_id, t.slug FROM group_themes gt JOIN themes t ON t.id = gt.theme_id \
+         WHERE gt.group_id IN ({}) ORDER BY t.sort_order",
+        ids.join(",")
+    );
+    let rows: Vec<(i64, String)> =
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    for g in items.iter_mut() {
+        g.themes = rows
+            .iter()
+            .filter(|(id, _)| *id == g.id)
+            .map(|(_, s)| s.clone())
+            .collect();
+    }
+    Ok(())
+}
+
+/// Checks the input against the database (the convener exists, the themes are known).
+pub async fn validate(db: &Db, input: &GroupInput) -> AppResult<(GroupInput, Vec<i64>)> {
+    let mut c = Check::new();
+    let v = input.check(&mut c);
+    let themes = crate::network::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
+    if let Some(org) = v.convener_id
+        && crate::network::organisations::store::get(db, org)
+            .await
+            .is_err()
+    {
+        c.add("convener_id", "error-choice");
+    }
+    Ok(c.finish((v, themes))?)
+}
+
+pub async fn create(db: &Db, viewer: &Viewer, input: &GroupInput) -> AppResult<Group> {
+    let (v, themes) = validate(db, input).await?;
+    let actor = viewer.actor();
+    let now = Utc::now();
+    let id = with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(now)
+        .fetch_one(&mut *tx).await
+        .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
+        for t in &themes {
+            sqlx::query("INSERT INTO group_themes (group_id, theme_id) VALUES ($1, $2)").bind(id).bind(t).execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, &actor, "create", "group", id, None, Some(serde_json::to_value(&v).unwrap_or_default()))?;
+        tx.commit().await?;
+        id
+    });
+    get(db, id).await
+}
+
+/// Replaces a group's data. Only coordinators and admins move a group to another
+/// convener: an editor's change of convener is ignored, so that editors cannot hand a
+/// group (and its members' data) to another organisation or lock themselves out.
+pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> AppResult<Group> {
+    let before = get(db, id).await?;
+    let (mut v, themes) = validate(db, input).await?;
+    if !viewer.is_coordinator() {
+        v.convener_id = before.convener_id;
+    }
+    let actor = viewer.actor();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE work_groups SET name_fi = $1, name_sv = $2, name_en = $3, group_type = $4, convener_id = $5, status = $6, description = $7, updated_at = $8 WHERE id = $9")
+            .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(Utc::now()).bind(id)
+            .execute(&mut *tx).await
+            .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
+        sqlx::query("DELETE FROM group_themes WHERE group_id = $1").bind(id).execute(&mut *tx).await?;
+        for t in &themes {
+            sqlx::query("INSERT INTO group_themes (group_id, theme_id) VALUES ($1, $2)").bind(id).bind(t).execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, &actor, "update", "group", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(serde_json::to_value(&v).unwrap_or_default()))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })?;
+    get(db, id).await
+}
+
+/// Deletes a group without memberships (current or ended) or meetings; 409 otherwise.
+pub async fn delete(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
+    let before = get(db, id).await?;
+    let actor = viewer.actor();
+    let in_use_sql = "SELECT (SELECT COUNT(*) FROM memberships WHERE group_id = $1) \
+                      + (SELECT COUNT(*) FROM meetings WHERE group_id = $1)";
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
+        if refs > 0 {
+            return Err(AppError::Conflict("groups-error-in-use"));
+        }
+        sqlx::query("DELETE FROM work_groups WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::from_db(e, "groups-error-in-use"))?;
+        crate::audit!(&mut *tx, &actor, "delete", "group", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,193 @@
+//! People pages: list with filters and paging, detail, create/edit forms, delete.
+//! Everything here needs a signed-in user; the anonymous are sent to sign in.
+
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::model::{Person, PersonInput};
+use super::store::{self, PersonFilter};
+use super::{can_create, can_edit, require};
+use crate::db::Paging;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::network::access::sees_lived_experience;
+use crate::network::groups::memberships;
+use crate::network::organisations;
+use crate::web::forms::RawForm;
+use crate::web::{AppState, PageCtx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(list_page).post(create))
+        .route("/people/new", get(new_form))
+        .route("/people/{id}", get(detail))
+        .route("/people/{id}/edit", get(edit_form).post(update))
+        .route("/people/{id}/delete", post(delete))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    organisation: Option<String>,
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    page: Option<String>,
+}
+
+async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
+    ctx.viewer.require_signed_in()?;
+    let filter = PersonFilter {
+        organisation: q.organisation.as_deref().and_then(|s| s.parse().ok()),
+        q: q.q.clone(),
+    };
+    let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25);
+    let page = store::list(&ctx.state.db, &ctx.viewer, &filter, paging).await?;
+    let pages = page.pages();
+    ctx.render(
+        "network/people.html",
+        minijinja::context! {
+            page, pages,
+            filter => minijinja::context! { organisation => q.organisation, q => q.q },
+            organisations => organisations::store::choices(&ctx.state.db).await?,
+            can_create => can_create(&ctx.viewer),
+        },
+    )
+}
+
+/// Renders a person's page, optionally with a conflict message (status set by the caller).
+async fn detail_page(
+    ctx: &PageCtx,
+    person: &Person,
+    conflict: Option<&str>,
+) -> AppResult<Html<String>> {
+    let groups = memberships::for_person(&ctx.state.db, &ctx.viewer, person.id).await?;
+    ctx.render(
+        "network/people_detail.html",
+        minijinja::context! {
+            person, groups, conflict,
+            sees_lived => sees_lived_experience(&ctx.viewer),
+            can_edit => can_edit(&ctx.viewer, person),
+        },
+    )
+}
+
+async fn detail(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    ctx.viewer.require_signed_in()?;
+    let person = store::get(&ctx.state.db, &ctx.viewer, id).await?;
+    detail_page(&ctx, &person, None).await
+}
+
+/// Renders the form with what the user typed and what to fix.
+async fn form_page(
+    ctx: &PageCtx,
+    id: Option<i64>,
+    input: &PersonInput,
+    errors: &FieldErrors,
+    conflict: Option<&str>,
+) -> AppResult<Html<String>> {
+    let own_org = ctx
+        .viewer
+        .user()
+        .filter(|u| !u.is_coordinator())
+        .and_then(|u| u.organisation_id);
+    ctx.render(
+        "network/people_form.html",
+        minijinja::context! {
+            id, input, errors => errors.0, conflict, own_org,
+            organisations => organisations::store::choices(&ctx.state.db).await?,
+            sees_lived => sees_lived_experience(&ctx.viewer),
+        },
+    )
+}
+
+async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    // An editor's people belong to the editor's organisation; coordinators choose freely.
+    let own = ctx
+        .viewer
+        .user()
+        .filter(|u| !u.is_coordinator())
+        .and_then(|u| u.organisation_id);
+    let input = PersonInput {
+        organisations: own.into_iter().collect(),
+        lived_experience: sees_lived_experience(&ctx.viewer).then_some(false),
+        ..Default::default()
+    };
+    form_page(&ctx, None, &input, &FieldErrors::new(), None).await
+}
+
+/// The person if the viewer may edit it (see `people::editable`).
+async fn editable(ctx: &PageCtx, id: i64) -> AppResult<Person> {
+    super::editable(&ctx.state.db, &ctx.viewer, id).await
+}
+
+async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    let p = editable(&ctx, id).await?;
+    let input = PersonInput {
+        organisations: p.organisation_ids(),
+        name: p.name,
+        title: p.title,
+        email: p.email,
+        phone: p.phone,
+        consent_date: p.consent_date.map(|d| d.to_string()),
+        lived_experience: p.lived_experience,
+    };
+    form_page(&ctx, Some(id), &input, &FieldErrors::new(), None).await
+}
+
+/// Shows the form again on a validation error or a conflict; other errors pass on.
+async fn redisplay(
+    ctx: &PageCtx,
+    id: Option<i64>,
+    input: &PersonInput,
+    err: AppError,
+) -> AppResult<Response> {
+    match err {
+        AppError::Validation(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(ctx, id, input, &errors, None).await?,
+        )
+            .into_response()),
+        AppError::Conflict(key) => Ok((
+            StatusCode::CONFLICT,
+            form_page(ctx, id, input, &FieldErrors::new(), Some(key)).await?,
+        )
+            .into_response()),
+        other => Err(other),
+    }
+}
+
+async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
+    require(&ctx.viewer, can_create(&ctx.viewer))?;
+    let input = PersonInput::from_form(&form, sees_lived_experience(&ctx.viewer));
+    match store::create(&ctx.state.db, &ctx.viewer, &input).await {
+        Ok(p) => Ok(Redirect::to(&format!("/people/{}?saved=1", p.id)).into_response()),
+        Err(e) => redisplay(&ctx, None, &input, e).await,
+    }
+}
+
+async fn update(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
+    editable(&ctx, id).await?;
+    let input = PersonInput::from_form(&form, sees_lived_experience(&ctx.viewer));
+    match store::update(&ctx.state.db, &ctx.viewer, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
+        Err(e) => redisplay(&ctx, Some(id), &input, e).await,
+    }
+}
+
+async fn delete(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    let person = editable(&ctx, id).await?;
+    match store::delete(&ctx.state.db, &ctx.viewer, id).await {
+        Ok(()) => Ok(Redirect::to("/people?deleted=1").into_response()),
+        Err(AppError::Conflict(key)) => Ok((
+            StatusCode::CONFLICT,
+            detail_page(&ctx, &person, Some(key)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}

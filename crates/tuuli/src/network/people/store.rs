@@ -1,0 +1,302 @@
+//! SQL for people. Every read goes through the visibility rule (see [`Scope`]) and masks
+//! lived-experience status; every change is audited in the same transaction.
+
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::model::{OrgRef, Person, PersonInput};
+use crate::auth::{Role, Viewer};
+use crate::db::{Db, Page, Paging};
+use crate::error::{AppError, AppResult};
+use crate::network::access;
+use crate::web::forms::Check;
+use crate::with_db;
+
+/// List filters (all optional).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct PersonFilter {
+    /// Organisation id.
+    #[serde(default)]
+    pub organisation: Option<i64>,
+    /// Text in the name, title or email address.
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+/// A person for a select box.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct PersonChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Who is looking, reduced to what the visibility rule needs: coordinators see everyone;
+/// an editor the people of their organisation and the members of the groups it convenes;
+/// everyone signed in themselves and the people who share an open membership with them.
+struct Scope {
+    all: bool,
+    editor_org: i64,
+    person: i64,
+    today: NaiveDate,
+    sees_lived: bool,
+}
+
+impl Scope {
+    fn of(viewer: &Viewer) -> Self {
+        let u = viewer.user();
+        Scope {
+            all: viewer.is_coordinator(),
+            editor_org: u
+                .filter(|u| u.role == Role::Editor)
+                .and_then(|u| u.organisation_id)
+                .unwrap_or(0),
+            person: u.and_then(|u| u.person_id).unwrap_or(0),
+            today: access::local_now().date(),
+            sees_lived: access::sees_lived_experience(viewer),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT p.id, p.name, p.title, p.email, p.phone, p.consent_date, p.lived_experience, p.is_example, p.created_at, p.updated_at FROM people p";
+
+/// The visibility rule; binds $1 all, $2 editor organisation, $3 own person, $4 today.
+const VISIBLE: &str = " WHERE ($1 OR p.id = $3 \
+    OR EXISTS (SELECT 1 FROM person_organisations po WHERE po.person_id = p.id AND po.organisation_id = $2) \
+    OR EXISTS (SELECT 1 FROM memberships m JOIN memberships mine ON mine.group_id = m.group_id \
+               WHERE m.person_id = p.id AND mine.person_id = $3 \
+               AND (m.end_date IS NULL OR m.end_date > $4) AND (mine.end_date IS NULL OR mine.end_date > $4)) \
+    OR EXISTS (SELECT 1 FROM memberships m JOIN work_groups g ON g.id = m.group_id WHERE m.person_id = p.id AND g.convener_id = $2))";
+
+const FILTER: &str = " AND ($5 = 0 OR EXISTS (SELECT 1 FROM person_organisations pf WHERE pf.person_id = p.id AND pf.organisation_id = $5)) \
+    AND ($6 = '' OR lower(p.name) LIKE $6 OR lower(p.title) LIKE $6 OR lower(p.email) LIKE $6)";
+
+/// The people the viewer may see, filtered and paged.
+pub async fn list(
+    db: &Db,
+    viewer: &Viewer,
+    f: &PersonFilter,
+    paging: Paging,
+) -> AppResult<Page<Person>> {
+    let s = Scope::of(viewer);
+    let org = f.organisation.unwrap_or(0);
+    let q =
+        f.q.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("%{}%", s.to_lowercase()))
+            .unwrap_or_default();
+    let sql = format!("{SELECT}{VISIBLE}{FILTER} ORDER BY p.name, p.id LIMIT $7 OFFSET $8");
+    let count_sql = format!("SELECT COUNT(*) FROM people p{VISIBLE}{FILTER}");
+    let (mut items, total) = with_db!(db, p => {
+        let items = sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(org).bind(&q)
+            .bind(paging.limit()).bind(paging.offset())
+            .fetch_all(p).await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
+            .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(org).bind(&q)
+            .fetch_one(p).await?;
+        Ok::<_, sqlx::Error>((items, total))
+    })?;
+    attach_organisations(db, &mut items).await?;
+    mask(&s, &mut items);
+    Ok(Page::new(items, total, paging))
+}
+
+/// One person the viewer may see; 404 otherwise, so that existence does not leak.
+pub async fn get(db: &Db, viewer: &Viewer, id: i64) -> AppResult<Person> {
+    let s = Scope::of(viewer);
+    let sql = format!("{SELECT}{VISIBLE} AND p.id = $5");
+    let found = with_db!(db, p => sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(id)
+        .fetch_optional(p).await)?;
+    let mut items = vec![found.ok_or(AppError::NotFound)?];
+    attach_organisations(db, &mut items).await?;
+    mask(&s, &mut items);
+    Ok(items.remove(0))
+}
+
+/// Whether the viewer may see this person.
+pub async fn is_visible(db: &Db, viewer: &Viewer, id: i64) -> AppResult<bool> {
+    let s = Scope::of(viewer);
+    let sql = format!("SELECT COUNT(*) FROM people p{VISIBLE} AND p.id = $5");
+    let n: i64 = with_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(id)
+        .fetch_one(p).await)?;
+    Ok(n > 0)
+}
+
+/// Whether the person belongs to the organisation of the viewer, an editor.
+pub async fn in_own_organisation(db: &Db, viewer: &Viewer, id: i64) -> AppResult<bool> {
+    let Some(org) = Some(Scope::of(viewer).editor_org).filter(|o| *o > 0) else {
+        return Ok(false);
+    };
+    let sql =
+        "SELECT COUNT(*) FROM person_organisations WHERE person_id = $1 AND organisation_id = $2";
+    let n: i64 = with_db!(db, p => sqlx::query_scalar(sql).bind(id).bind(org).fetch_one(p).await)?;
+    Ok(n > 0)
+}
+
+/// The people the viewer may see, for select boxes.
+pub async fn choices(db: &Db, viewer: &Viewer) -> AppResult<Vec<PersonChoice>> {
+    let s = Scope::of(viewer);
+    let sql = format!("SELECT p.id, p.name FROM people p{VISIBLE} ORDER BY p.name, p.id");
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, PersonChoice>(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today)
+        .fetch_all(p).await)?,
+    )
+}
+
+/// A person without any visibility check or masking: for rights checks and the audit log.
+async fn load(db: &Db, id: i64) -> AppResult<Person> {
+    let sql = format!("{SELECT} WHERE p.id = $1");
+    let found = with_db!(db, p => sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?;
+    let mut items = vec![found.ok_or(AppError::NotFound)?];
+    attach_organisations(db, &mut items).await?;
+    Ok(items.remove(0))
+}
+
+fn mask(s: &Scope, items: &mut [Person]) {
+    if !s.sees_lived {
+        for p in items.iter_mut() {
+            p.lived_experience = None;
+        }
+    }
+}
+
+/// Loads the organisations of many people in one query.
+async fn attach_organisations(db: &Db, items: &mut [Person]) -> AppResult<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = items.iter().map(|p| p.id.to_string()).collect();
+    // Ids are integers from the database, so inlining them is safe.
+    let sql = format!(
+        "SELECT po.person_id, o.id, o.name_fi, o.name_sv FROM person_organisations po \
+         JOIN organisations o ON o.id = po.organisation_id WHERE po.person_id IN ({}) ORDER BY o.name_fi",
+        ids.join(",")
+    );
+    let rows: Vec<(i64, i64, String, String)> =
+        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    for person in items.iter_mut() {
+        person.organisations = rows
+            .iter()
+            .filter(|(pid, ..)| *pid == person.id)
+            .map(|(_, id, fi, sv)| OrgRef {
+                id: *id,
+                name_fi: fi.clone(),
+                name_sv: sv.clone(),
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+/// Checks the input against the database (the organisations exist).
+pub async fn validate(db: &Db, input: &PersonInput) -> AppResult<(PersonInput, Option<NaiveDate>)> {
+    let mut c = Check::new();
+    let (v, consent) = input.check(&mut c);
+    if !v.organisations.is_empty() {
+        let ids: Vec<String> = v.organisations.iter().map(i64::to_string).collect();
+        // Checked to be positive integers above, so inlining them is safe.
+        let sql = format!(
+            "SELECT COUNT(*) FROM organisations WHERE id IN ({})",
+            ids.join(",")
+        );
+        let found: i64 = with_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).fetch_one(p).await)?;
+        if found != v.organisations.len() as i64 {
+            c.add("organisations", "error-choice");
+        }
+    }
+    Ok(c.finish((v, consent))?)
+}
+
+/// What the viewer may set: only coordinators set lived-experience status (others keep
+/// the stored value), and an editor's organisation always stays among the person's.
+fn apply_rights(viewer: &Viewer, v: &mut PersonInput, before: Option<&Person>) {
+    if !access::sees_lived_experience(viewer) {
+        v.lived_experience = before.and_then(|b| b.lived_experience);
+    }
+    if let Some(u) = viewer.user().filter(|u| !u.is_coordinator())
+        && let Some(org) = u.organisation_id.filter(|o| !v.organisations.contains(o))
+    {
+        v.organisations.push(org);
+    }
+}
+
+fn audit_json(v: &PersonInput, consent: Option<NaiveDate>, lived: bool) -> serde_json::Value {
+    serde_json::json!({
+        "name": v.name, "title": v.title, "email": v.email, "phone": v.phone,
+        "consent_date": consent, "organisations": v.organisations, "lived_experience": lived,
+    })
+}
+
+/// Creates a person; rights are checked by the caller, field rights here.
+pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput) -> AppResult<Person> {
+    let (mut v, consent) = validate(db, input).await?;
+    apply_rights(viewer, &mut v, None);
+    let lived = v.lived_experience.unwrap_or(false);
+    let actor = viewer.actor();
+    let now = Utc::now();
+    let id = with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (name, title, email, phone, consent_date, lived_experience, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(&v.name).bind(&v.title).bind(&v.email).bind(&v.phone).bind(consent).bind(lived).bind(now)
+        .fetch_one(&mut *tx).await?;
+        for o in &v.organisations {
+            sqlx::query("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2)").bind(id).bind(o).execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, &actor, "create", "person", id, None, Some(audit_json(&v, consent, lived)))?;
+        tx.commit().await?;
+        id
+    });
+    get(db, viewer, id).await
+}
+
+/// Replaces a person's data; rights are checked by the caller, field rights here.
+pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> AppResult<Person> {
+    let before = load(db, id).await?;
+    let (mut v, consent) = validate(db, input).await?;
+    apply_rights(viewer, &mut v, Some(&before));
+    let lived = v.lived_experience.unwrap_or(false);
+    let actor = viewer.actor();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7 WHERE id = $8")
+            .bind(&v.name).bind(&v.title).bind(&v.email).bind(&v.phone).bind(consent).bind(lived).bind(Utc::now()).bind(id)
+            .execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM person_organisations WHERE person_id = $1").bind(id).execute(&mut *tx).await?;
+        for o in &v.organisations {
+            sqlx::query("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2)").bind(id).bind(o).execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, &actor, "update", "person", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(audit_json(&v, consent, lived)))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })?;
+    get(db, viewer, id).await
+}
+
+/// Deletes a person nothing refers to. Memberships (ended ones are history), attendance
+/// and a linked user account keep a person: 409 with a message saying what to do.
+pub async fn delete(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
+    let before = load(db, id).await?;
+    let actor = viewer.actor();
+    let in_use_sql = "SELECT (SELECT COUNT(*) FROM memberships WHERE person_id = $1) \
+                      + (SELECT COUNT(*) FROM attendance WHERE person_id = $1) \
+                      + (SELECT COUNT(*) FROM users WHERE person_id = $1)";
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
+        if refs > 0 {
+            return Err(AppError::Conflict("people-error-in-use"));
+        }
+        sqlx::query("DELETE FROM people WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::from_db(e, "people-error-in-use"))?;
+        crate::audit!(&mut *tx, &actor, "delete", "person", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
