@@ -100,15 +100,41 @@ pub fn area_rows() -> Vec<AreaRow> {
     out
 }
 
-/// Organisations named in the source documents (is_example = false) and a few examples:
-/// (name_fi, name_sv, type, area official code and kind, example).
-fn organisations() -> Vec<(
+/// (name_fi, name_sv, type, (area official code, area kind), is_example).
+type OrgSeed = (
     String,
     String,
     &'static str,
     (&'static str, &'static str),
     bool,
-)> {
+);
+/// (name_fi, name_sv, name_en, type, status, convener, theme slugs, description).
+type GroupSeed<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<i64>,
+    &'a [&'a str],
+    &'a str,
+);
+/// (decision text, responsible organisation prefix, due in days).
+type DecisionSeed<'a> = (&'a str, Option<&'a str>, Option<i64>);
+/// (group index, title, days from today, public, minutes, agenda, decisions).
+type MeetingSeed<'a> = (
+    usize,
+    &'a str,
+    i64,
+    bool,
+    &'a str,
+    &'a [&'a str],
+    &'a [DecisionSeed<'a>],
+);
+
+/// Organisations named in the source documents (is_example = false) and a few examples:
+/// (name_fi, name_sv, type, area official code and kind, example).
+fn organisations() -> Vec<OrgSeed> {
     let mut v = vec![(
         "Päijät-Hämeen hyvinvointialue".to_owned(),
         "Päijänne-Tavastlands välfärdsområde".to_owned(),
@@ -259,7 +285,7 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
         }
 
         // The four groups of the documents, with the statuses they give.
-        let groups: [(&str, &str, &str, &str, &str, Option<i64>, &[&str], &str); 4] = [
+        let groups: [GroupSeed; 4] = [
             ("Ehkäisevän työn seutukoordinaatioryhmä", "Regional samordningsgrupp för förebyggande arbete", "Regional coordination group for preventive work", "coordination", "active", None,
              &["substances", "mental-health", "gambling", "violence"],
              "Alueen kuntien, sote-palveluiden, seurakunnan ja järjestöjen edustajat."),
@@ -332,7 +358,7 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
             .execute(&mut *tx).await?;
 
         // Meetings (examples): (group index, title, days from today, public, minutes, agenda, decisions).
-        let meetings: [(usize, &str, i64, bool, &str, &[&str], &[(&str, Option<&str>, Option<i64>)]); 4] = [
+        let meetings: [MeetingSeed; 4] = [
             (0, "Seutukoordinaatioryhmän kokous (esimerkki)", -30, true,
              "## Muistio (esimerkki)\n\nKäytiin läpi toimintasuunnitelman 2021–2025 eteneminen palvelulupauksittain.\n\n- *Meillä saa puhua*: kuntakierros jatkuu.\n- Hyvinvointikertomusten indikaattorit päivitetään keväällä.",
              &["Kokouksen avaus", "Toimintasuunnitelman tilannekatsaus", "Toimintakertomuksen valmistelu", "Muut asiat"],
@@ -359,7 +385,7 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
             }
             for (text, resp, due) in decisions.iter() {
                 sqlx::query("INSERT INTO decisions (meeting_id, text, responsible_id, due_date) VALUES ($1, $2, $3, $4)")
-                    .bind(id).bind(text).bind(resp.and_then(|r| org(r))).bind(due.map(|d| today + Duration::days(d))).execute(&mut *tx).await?;
+                    .bind(id).bind(text).bind(resp.and_then(&org)).bind(due.map(|d| today + Duration::days(d))).execute(&mut *tx).await?;
             }
             if *days < 0 {
                 let present: Vec<i64> = members.iter().filter(|(mg, _, _)| mg == g).map(|(_, pi, _)| person_ids[*pi]).collect();
@@ -375,7 +401,7 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
             let person = if *role == "member" { Some(person_ids[3]) } else { None };
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (email, name, role, organisation_id, person_id, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-                .bind(email).bind(name).bind(role).bind(org_name.and_then(|n| org(n))).bind(person).bind(&hash).bind(now)
+                .bind(email).bind(name).bind(role).bind(org_name.and_then(&org)).bind(person).bind(&hash).bind(now)
                 .fetch_one(&mut *tx).await?;
             crate::audit!(&mut *tx, &actor, "create", "user", id, None, Some(serde_json::json!({"email": email, "role": role})))?;
         }

@@ -57,10 +57,11 @@ impl Lang {
                         .and_then(|q| q.parse::<f32>().ok())
                 })
                 .unwrap_or(1.0);
-            if let Some(lang) = Lang::parse(primary) {
-                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, lang));
-                }
+            if let Some(lang) = Lang::parse(primary)
+                && q > 0.0
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, lang));
             }
         }
         best.map(|(_, l)| l)

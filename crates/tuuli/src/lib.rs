@@ -3,6 +3,8 @@
 //! See `ARCHITECTURE.md` for the map. Requests flow one way: route → handler →
 //! store → database, and back as typed values rendered by templates or as JSON.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod admin;
 pub mod app;
 pub mod assets;

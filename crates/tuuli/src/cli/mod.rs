@@ -231,8 +231,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("could not list users: {}", e.key()))?;
             println!(
-                "{:<5} {:<32} {:<12} {:<28} {}",
-                "id", "email", "role", "name", "organisation"
+                "{:<5} {:<32} {:<12} {:<28} organisation",
+                "id", "email", "role", "name"
             );
             for u in users {
                 println!(

@@ -92,16 +92,14 @@ impl Db {
             }
             Kind::Sqlite => {
                 let memory = url.contains(":memory:") || url.contains("mode=memory");
-                if !memory {
-                    if let Some(parent) = sqlite_path(url)
+                if !memory
+                    && let Some(parent) = sqlite_path(url)
                         .and_then(|p| std::path::Path::new(p).parent().map(|p| p.to_owned()))
-                    {
-                        if !parent.as_os_str().is_empty() {
-                            std::fs::create_dir_all(&parent).with_context(|| {
-                                format!("could not create the data folder {}", parent.display())
-                            })?;
-                        }
-                    }
+                    && !parent.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(&parent).with_context(|| {
+                        format!("could not create the data folder {}", parent.display())
+                    })?;
                 }
                 let opts = SqliteConnectOptions::from_str(url)
                     .with_context(|| format!("invalid SQLite URL '{url}'"))?

@@ -233,6 +233,17 @@ fn safe_link(url: &str) -> bool {
         || !u.contains(':')
 }
 
+impl<S: Send + Sync> axum::extract::FromRequest<S> for RawForm {
+    type Rejection = crate::error::AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| crate::error::AppError::PayloadTooLarge)?;
+        Ok(RawForm::parse(&bytes))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,16 +291,5 @@ mod tests {
         assert!(c.email("e", "a.b@lahti.fi").contains('@'));
         assert!(c.url("w", "https://www.lahti.fi/").starts_with("https"));
         assert!(c.finish(()).is_ok());
-    }
-}
-
-impl<S: Send + Sync> axum::extract::FromRequest<S> for RawForm {
-    type Rejection = crate::error::AppError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| crate::error::AppError::PayloadTooLarge)?;
-        Ok(RawForm::parse(&bytes))
     }
 }

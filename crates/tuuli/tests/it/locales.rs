@@ -18,8 +18,7 @@ fn literal_keys(src: &str) -> Vec<String> {
     let mut keys = Vec::new();
     for (i, _) in src.match_indices("t(") {
         // Only the function `t`, not e.g. `format(`.
-        if i > 0 && src.as_bytes()[i - 1].is_ascii_alphanumeric()
-            || i > 0 && src.as_bytes()[i - 1] == b'_'
+        if i > 0 && (src.as_bytes()[i - 1].is_ascii_alphanumeric() || src.as_bytes()[i - 1] == b'_')
         {
             continue;
         }

@@ -2,6 +2,8 @@
 //! Every test runs on SQLite and, when `TEST_DATABASE_URL` is set, on PostgreSQL
 //! (under `CI=true` a missing PostgreSQL is a failure, not a skip).
 
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
+
 mod helpers;
 
 mod admin;

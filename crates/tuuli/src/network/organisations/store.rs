@@ -104,10 +104,10 @@ pub async fn validate(
     let mut c = Check::new();
     let v = input.check(&mut c);
     let themes = crate::network::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
-    if let Some(area) = v.area_id {
-        if crate::network::areas::get_area(db, area).await.is_err() {
-            c.add("area_id", "error-choice");
-        }
+    if let Some(area) = v.area_id
+        && crate::network::areas::get_area(db, area).await.is_err()
+    {
+        c.add("area_id", "error-choice");
     }
     Ok(c.finish((v, themes))?)
 }
