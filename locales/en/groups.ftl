@@ -55,3 +55,5 @@ field-description = Description
 field-person_id = Person
 field-start_date = Start date
 field-end_date = End date
+groups-no-coming-meetings = The group has no coming meetings.
+groups-past-meetings-link = Past meetings

@@ -55,3 +55,5 @@ field-description = Kuvaus
 field-person_id = Henkilö
 field-start_date = Alkamispäivä
 field-end_date = Päättymispäivä
+groups-no-coming-meetings = Ryhmällä ei ole tulevia kokouksia.
+groups-past-meetings-link = Menneet kokoukset

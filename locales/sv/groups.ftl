@@ -55,3 +55,5 @@ field-description = Beskrivning
 field-person_id = Person
 field-start_date = Startdatum
 field-end_date = Slutdatum
+groups-no-coming-meetings = Gruppen har inga kommande möten.
+groups-past-meetings-link = Tidigare möten

@@ -453,3 +453,37 @@ both!(
         assert!(page.body.contains("Perhe- ja lähisuhdeväkivallan") && !page.body.contains(MENTE));
     }
 );
+
+both!(
+    the_group_page_lists_coming_meetings_the_viewer_may_see,
+    |app| async move {
+        let app = app.with_demo().await;
+        let gid = id_of(
+            &app,
+            "SELECT id FROM work_groups WHERE name_fi LIKE $1",
+            "Digi-%",
+        )
+        .await;
+        // The gambling group's only coming meeting is internal (demo data).
+        let public = app.get(&format!("/groups/{gid}")).await;
+        public.assert_status(200);
+        assert!(
+            !public.body.contains("asiantuntijaryhmä (esimerkki)"),
+            "internal meeting leaked"
+        );
+        assert!(public.body.contains("Ryhmällä ei ole tulevia kokouksia"));
+        sign_in_demo(&app, "jasen@example.fi").await;
+        let member = app.get(&format!("/groups/{gid}")).await;
+        assert!(
+            member
+                .body
+                .contains("Digi- ja rahapelihaittojen asiantuntijaryhmä (esimerkki)"),
+            "member misses the internal meeting"
+        );
+        assert!(member.body.contains("(Sisäinen)"));
+        assert!(
+            !member.body.contains("/meetings/new?group="),
+            "a member cannot add meetings"
+        );
+    }
+);

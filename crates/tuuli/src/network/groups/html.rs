@@ -98,6 +98,19 @@ pub async fn group_page(ctx: &PageCtx, group: &Group, add: AddForm) -> AppResult
     } else {
         vec![]
     };
+    // The group's coming meetings that this viewer may see, in one query.
+    let scope = crate::network::meetings::store::Scope::of(db, &ctx.viewer).await?;
+    let filter = crate::network::meetings::store::MeetingFilter {
+        group: Some(group.id),
+        ..Default::default()
+    };
+    let meetings = crate::network::meetings::store::list(
+        db,
+        &scope,
+        &filter,
+        crate::db::Paging::new(None, Some(5), 5),
+    )
+    .await?;
     let mut add_input = add.input;
     if add_input.start_date.is_none() {
         add_input.start_date = Some(access::local_now().date().to_string());
@@ -109,6 +122,7 @@ pub async fn group_page(ctx: &PageCtx, group: &Group, add: AddForm) -> AppResult
         "network/group.html",
         minijinja::context! {
             group, internals, can_edit, current, earlier, people,
+            meetings => meetings.items, more_meetings => meetings.total > 5,
             can_delete => can_create(&ctx.viewer),
             themes => themes::list(db).await?,
             roles => role_options(ctx),
