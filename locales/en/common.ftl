@@ -137,3 +137,7 @@ audit-entity-id = Item id
 audit-before = Before
 audit-after = After
 home-subscribe-calendar = Subscribe to the calendar of public meetings
+organisations-convened-groups = Groups the organisation convenes
+organisations-no-convened-groups = The organisation convenes no group.
+organisations-people = People
+organisations-no-people = No people you may see.

@@ -137,3 +137,7 @@ audit-entity-id = Kohteen tunniste
 audit-before = Ennen
 audit-after = Jälkeen
 home-subscribe-calendar = Tilaa julkisten kokousten kalenteri
+organisations-convened-groups = Ryhmät, joiden koollekutsuja organisaatio on
+organisations-no-convened-groups = Organisaatio ei ole minkään ryhmän koollekutsuja.
+organisations-people = Henkilöt
+organisations-no-people = Ei henkilöitä, jotka sinulla on oikeus nähdä.

@@ -137,3 +137,7 @@ audit-entity-id = Objektets id
 audit-before = Före
 audit-after = Efter
 home-subscribe-calendar = Prenumerera på kalendern över offentliga möten
+organisations-convened-groups = Grupper som organisationen sammankallar
+organisations-no-convened-groups = Organisationen sammankallar inga grupper.
+organisations-people = Personer
+organisations-no-people = Inga personer som du har rätt att se.

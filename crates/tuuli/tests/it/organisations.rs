@@ -305,3 +305,31 @@ both!(the_organisation_list_filters_and_pages, |app| async move {
     let q = app.get("/organisations?q=sysm").await;
     assert!(q.body.contains("Sysmän kunta") && !q.body.contains("Lahden kaupunki"));
 });
+
+both!(
+    the_organisation_page_shows_convened_groups_to_all_and_people_only_to_those_who_may_see_them,
+    |app| async move {
+        let app = app.with_demo().await;
+        let mente: i64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT id FROM organisations WHERE name_fi LIKE 'Mente%'").fetch_one(p).await).unwrap();
+        let public = app.get(&format!("/organisations/{mente}")).await;
+        public.assert_status(200);
+        assert!(
+            public
+                .body
+                .contains("Mielenterveys- ja päihdeasiantuntijaryhmä"),
+            "convened group missing"
+        );
+        assert!(
+            !public.body.contains("Sanna Demo"),
+            "people shown to the public"
+        );
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("k@example.fi").await;
+        let coord = app.get(&format!("/organisations/{mente}")).await;
+        assert!(
+            coord.body.contains("Sanna Demo") && coord.body.contains("Helmi Harjoitus"),
+            "coordinator misses people"
+        );
+    }
+);

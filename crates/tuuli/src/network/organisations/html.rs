@@ -63,12 +63,35 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
 }
 
 async fn detail(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
-    let org = store::get(&ctx.state.db, id).await?;
+    detail_page(&ctx, id, None).await
+}
+
+/// The organisation with the groups it convenes and, for those who may see them, its people.
+async fn detail_page(ctx: &PageCtx, id: i64, conflict: Option<&str>) -> AppResult<Html<String>> {
+    let db = &ctx.state.db;
+    let org = store::get(db, id).await?;
+    let groups = store::convened_groups(db, id).await?;
+    let people = if ctx.viewer.signed_in() {
+        let filter = crate::network::people::store::PersonFilter {
+            organisation: Some(id),
+            q: None,
+        };
+        crate::network::people::store::list(
+            db,
+            &ctx.viewer,
+            &filter,
+            Paging::new(None, Some(200), 200),
+        )
+        .await?
+        .items
+    } else {
+        vec![]
+    };
     ctx.render(
         "network/organisation.html",
         minijinja::context! {
-            org,
-            themes => themes::list(&ctx.state.db).await?,
+            org, groups, people, conflict,
+            themes => themes::list(db).await?,
             can_edit => can_edit(&ctx.viewer, id),
             can_delete => can_create(&ctx.viewer),
         },
@@ -167,14 +190,11 @@ async fn delete(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
     require(&ctx.viewer, can_create(&ctx.viewer))?;
     match store::delete(&ctx.state.db, id, &ctx.viewer.actor()).await {
         Ok(()) => Ok(Redirect::to("/organisations?deleted=1").into_response()),
-        Err(AppError::Conflict(key)) => {
-            let org = store::get(&ctx.state.db, id).await?;
-            let page = ctx.render(
-                "network/organisation.html",
-                minijinja::context! { org, themes => themes::list(&ctx.state.db).await?, can_edit => can_edit(&ctx.viewer, id), can_delete => true, conflict => key },
-            )?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
+        Err(AppError::Conflict(key)) => Ok((
+            StatusCode::CONFLICT,
+            detail_page(&ctx, id, Some(key)).await?,
+        )
+            .into_response()),
         Err(e) => Err(e),
     }
 }

@@ -179,3 +179,19 @@ pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
         Ok(())
     })
 }
+
+/// A group an organisation convenes, for its page.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct ConvenedGroup {
+    pub id: i64,
+    pub name_fi: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub status: String,
+}
+
+/// The groups this organisation convenes (public information).
+pub async fn convened_groups(db: &Db, id: i64) -> AppResult<Vec<ConvenedGroup>> {
+    let sql = "SELECT id, name_fi, name_sv, name_en, status FROM work_groups WHERE convener_id = $1 ORDER BY name_fi";
+    Ok(with_db!(db, p => sqlx::query_as::<_, ConvenedGroup>(sql).bind(id).fetch_all(p).await)?)
+}
