@@ -1,4 +1,4 @@
-//! User administration pages (admins only): list users and add one.
+//! User administration pages (admins only): list users, add one, disable or enable one.
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -11,7 +11,12 @@ use crate::web::forms::{Check, RawForm};
 use crate::web::{AppState, PageCtx};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/users", get(list_page).post(create))
+    Router::new()
+        .route("/admin/users", get(list_page).post(create))
+        .route(
+            "/admin/users/{id}/disabled",
+            axum::routing::post(set_disabled),
+        )
 }
 
 async fn render(
@@ -92,4 +97,21 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
             .into_response()),
         Err(e) => Err(e),
     }
+}
+
+/// Disables (`disabled=1`) or enables (`disabled=0`) a user. Admins cannot disable themselves.
+async fn set_disabled(
+    ctx: PageCtx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    form: RawForm,
+) -> AppResult<Response> {
+    let me = ctx.viewer.require_role(Role::Admin)?;
+    let disabled = form.get("disabled") == "1";
+    if disabled && me.id == id {
+        return Err(AppError::BadRequest("error-disable-self"));
+    }
+    if !store::set_disabled(&ctx.state.db, id, disabled, &ctx.viewer.actor()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/admin/users?saved=1").into_response())
 }

@@ -209,3 +209,24 @@ pub async fn clear_failures(db: &Db, email: &str) -> AppResult<()> {
     with_db!(db, p => sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(&email).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Disables or enables a user; disabling also ends their sessions. False when no such user.
+pub async fn set_disabled(
+    db: &Db,
+    id: i64,
+    disabled: bool,
+    actor: &super::Actor,
+) -> AppResult<bool> {
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let before: Option<bool> = sqlx::query_scalar("SELECT disabled FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+        let Some(before) = before else { return Ok(false) };
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(disabled).bind(id).execute(&mut *tx).await?;
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        crate::audit!(&mut *tx, actor, "update", "user", id, Some(serde_json::json!({"disabled": before})), Some(serde_json::json!({"disabled": disabled})))?;
+        tx.commit().await?;
+        Ok(true)
+    })
+}

@@ -101,3 +101,42 @@ both!(
         assert!(page.body.contains("adm@example.fi") && !page.body.contains("Yksi ry"));
     }
 );
+
+both!(
+    a_disabled_user_is_signed_out_and_cannot_sign_in,
+    |app| async move {
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let uid = app
+            .add_user("pois@example.fi", Role::Member, None, None)
+            .await;
+        app.sign_in("adm@example.fi").await;
+        app.post_form(
+            &format!("/admin/users/{uid}/disabled"),
+            &[("disabled", "1")],
+        )
+        .await
+        .assert_status(303);
+        let page = app.get("/admin/users").await;
+        assert!(page.body.contains("Poistettu käytöstä"));
+        let me: i64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT id FROM users WHERE email = 'adm@example.fi'").fetch_one(p).await).unwrap();
+        app.post_form(&format!("/admin/users/{me}/disabled"), &[("disabled", "1")])
+            .await
+            .assert_status(400);
+        app.post_form("/admin/users/999999/disabled", &[("disabled", "1")])
+            .await
+            .assert_status(404);
+        app.sign_out_locally();
+        let res = app
+            .post_form(
+                "/login",
+                &[
+                    ("email", "pois@example.fi"),
+                    ("password", crate::helpers::PASSWORD),
+                ],
+            )
+            .await;
+        res.assert_status(401);
+        assert_eq!(app.audit_count("user", "update").await, 1);
+    }
+);

@@ -291,6 +291,13 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 403, 403, 403, 303],
         ),
+        (
+            form(
+                "/admin/users/999999/disabled".into(),
+                vec![("disabled", "1".into())],
+            ),
+            [401, 403, 403, 403, 403, 404],
+        ),
         // API.
         (api(Method::GET, "/api/v1/themes".into(), None), ok),
         (api(Method::GET, "/api/v1/areas".into(), None), ok),
