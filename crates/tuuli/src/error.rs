@@ -104,6 +104,11 @@ impl AppError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 AppError::Conflict(conflict_key)
             }
+            // PostgreSQL refuses NUL and invalid characters in text (SQLSTATE 22021): the
+            // input was bad, not the server.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                AppError::BadRequest("error-bad-request")
+            }
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
                 AppError::Conflict("error-still-referenced")
             }

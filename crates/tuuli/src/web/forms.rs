@@ -13,7 +13,21 @@ pub struct RawForm(pub Vec<(String, String)>);
 
 impl RawForm {
     pub fn parse(body: &[u8]) -> Self {
-        RawForm(serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default())
+        // NUL characters are never meaningful in a form and PostgreSQL refuses them.
+        let strip = |s: String| {
+            if s.contains('\0') {
+                s.replace('\0', "")
+            } else {
+                s
+            }
+        };
+        let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default();
+        RawForm(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (strip(k), strip(v)))
+                .collect(),
+        )
     }
     /// The first value of a field, trimmed ("" when absent).
     pub fn get(&self, key: &str) -> String {

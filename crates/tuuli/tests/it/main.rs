@@ -18,3 +18,4 @@ mod meetings;
 mod migrations;
 mod organisations;
 mod people;
+mod robustness;
