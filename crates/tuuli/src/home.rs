@@ -26,11 +26,20 @@ struct GroupCard {
 }
 
 #[derive(Debug, Serialize, sqlx::FromRow)]
+struct GroupName {
+    name_fi: String,
+    name_sv: String,
+    name_en: String,
+}
+
+#[derive(Debug, Serialize, sqlx::FromRow)]
 struct MeetingLine {
     id: i64,
     title: String,
     starts_at: NaiveDateTime,
-    group_name: String,
+    /// The group's names, shown in the page's language.
+    #[sqlx(flatten)]
+    group: GroupName,
     is_example: bool,
 }
 
@@ -41,13 +50,11 @@ async fn groups(db: &Db) -> AppResult<Vec<GroupCard>> {
 }
 
 /// The next public meetings, from now on (local time, as meetings are stored).
-async fn coming_public_meetings(db: &Db, limit: i64) -> AppResult<Vec<MeetingLine>> {
-    let sql = "SELECT m.id, m.title, m.starts_at, g.name_fi AS group_name, m.is_example FROM meetings m JOIN work_groups g ON g.id = m.group_id \
-               WHERE m.is_public AND m.ends_at >= $1 ORDER BY m.starts_at LIMIT $2";
+async fn coming_public_meetings(db: &Db) -> AppResult<Vec<MeetingLine>> {
+    let sql = "SELECT m.id, m.title, m.starts_at, g.name_fi, g.name_sv, g.name_en, m.is_example FROM meetings m JOIN work_groups g ON g.id = m.group_id \
+               WHERE m.is_public AND m.ends_at >= $1 ORDER BY m.starts_at LIMIT 5";
     let now = crate::network::access::local_now();
-    Ok(
-        with_db!(db, p => sqlx::query_as::<_, MeetingLine>(sql).bind(now).bind(limit).fetch_all(p).await)?,
-    )
+    Ok(with_db!(db, p => sqlx::query_as::<_, MeetingLine>(sql).bind(now).fetch_all(p).await)?)
 }
 
 async fn home(ctx: PageCtx) -> AppResult<Html<String>> {
@@ -57,7 +64,7 @@ async fn home(ctx: PageCtx) -> AppResult<Html<String>> {
         minijinja::context! {
             themes => themes::list(db).await?,
             groups => groups(db).await?,
-            meetings => coming_public_meetings(db, 5).await?,
+            meetings => coming_public_meetings(db).await?,
         },
     )
 }

@@ -47,7 +47,16 @@ pub struct AuditFilter {
     pub per_page: Option<i64>,
 }
 
-const WHERE: &str = " WHERE ($1 = '' OR entity = $1) AND ($2 = 0 OR entity_id = $2) AND ($3 = '' OR action = $3) AND ($4 = '' OR lower(actor) LIKE $4)";
+const WHERE: &str = " WHERE ($1 = '' OR entity = $1) AND ($2 = 0 OR entity_id = $2) AND ($3 = '' OR action = $3) AND ";
+
+/// The actor condition, present only when there is text (see organisations' store).
+fn actor_condition(actor: &str) -> &'static str {
+    if actor.is_empty() {
+        "$4 = ''"
+    } else {
+        "lower(actor) LIKE $4"
+    }
+}
 
 pub async fn list(db: &Db, f: &AuditFilter) -> AppResult<Page<AuditEntry>> {
     let paging = Paging::new(f.page, f.per_page, 50);
@@ -61,12 +70,14 @@ pub async fn list(db: &Db, f: &AuditFilter) -> AppResult<Page<AuditEntry>> {
         .map(|s| format!("%{}%", s.to_lowercase()))
         .unwrap_or_default();
     let eid = f.entity_id.unwrap_or(0);
+    let cond = actor_condition(&actor);
     let sql = format!(
-        "SELECT id, at, user_id, actor, action, entity, entity_id, before_json, after_json FROM audit_log{WHERE} ORDER BY id DESC LIMIT $5 OFFSET $6"
+        "SELECT id, at, user_id, actor, action, entity, entity_id, before_json, after_json FROM audit_log{WHERE}{cond} ORDER BY id DESC{}",
+        paging.sql()
     );
-    let count_sql = format!("SELECT COUNT(*) FROM audit_log{WHERE}");
+    let count_sql = format!("SELECT COUNT(*) FROM audit_log{WHERE}{cond}");
     let (items, total) = with_db!(db, p => {
-        let items = sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(sql.as_str())).bind(&entity).bind(eid).bind(&action).bind(&actor).bind(paging.limit()).bind(paging.offset()).fetch_all(p).await?;
+        let items = sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(sql.as_str())).bind(&entity).bind(eid).bind(&action).bind(&actor).fetch_all(p).await?;
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&entity).bind(eid).bind(&action).bind(&actor).fetch_one(p).await?;
         Ok::<_, sqlx::Error>((items, total))
     })?;

@@ -204,6 +204,11 @@ impl Paging {
     pub fn offset(&self) -> i64 {
         (self.page - 1).saturating_mul(self.per_page)
     }
+    /// ` LIMIT n OFFSET m` with the numbers written in: they are integers we computed, and
+    /// a bound LIMIT makes SQLite prepare the statement again on every execution.
+    pub fn sql(&self) -> String {
+        format!(" LIMIT {} OFFSET {}", self.limit(), self.offset())
+    }
 }
 
 /// One page of a list with the total count, for both HTML and JSON.

@@ -127,3 +127,26 @@ both!(
         assert_eq!(status, "negotiation");
     }
 );
+
+both!(
+    the_home_page_names_groups_in_the_page_language,
+    |app| async move {
+        let app = app.with_demo().await;
+        let sv = app.get("/?lang=sv").await;
+        assert!(
+            sv.body
+                .contains("Regional samordningsgrupp för förebyggande arbete"),
+            "group cards not in Swedish"
+        );
+        let meetings = sv
+            .body
+            .split("id=\"meetings-heading\"")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            meetings.contains("Regional samordningsgrupp"),
+            "coming meetings name the group in Finnish: {meetings}"
+        );
+    }
+);

@@ -38,12 +38,13 @@ pub async fn list(db: &Db, f: &GroupFilter, paging: Paging) -> AppResult<Page<Gr
     let ty = f.group_type.clone().unwrap_or_default();
     let theme = f.theme.clone().unwrap_or_default();
     let sql = format!(
-        "{SELECT}{WHERE} ORDER BY CASE g.group_type WHEN 'coordination' THEN 0 ELSE 1 END, g.name_fi, g.id LIMIT $4 OFFSET $5"
+        "{SELECT}{WHERE} ORDER BY CASE g.group_type WHEN 'coordination' THEN 0 ELSE 1 END, g.name_fi, g.id{}",
+        paging.sql()
     );
     let count_sql = format!("SELECT COUNT(*) FROM work_groups g{WHERE}");
     let (mut items, total) = with_db!(db, p => {
         let items = sqlx::query_as::<_, Group>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(&status).bind(&ty).bind(&theme).bind(paging.limit()).bind(paging.offset())
+            .bind(&status).bind(&ty).bind(&theme)
             .fetch_all(p).await?;
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
             .bind(&status).bind(&ty).bind(&theme).fetch_one(p).await?;

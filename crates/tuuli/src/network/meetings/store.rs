@@ -96,12 +96,12 @@ pub async fn list(
         ("m.ends_at >= $3", "m.starts_at, m.id")
     };
     let cond = format!("{FILTER} AND {when} AND {}", scope.condition());
-    let sql = format!("{SELECT}{cond} ORDER BY {order} LIMIT $4 OFFSET $5");
+    let sql = format!("{SELECT}{cond} ORDER BY {order}{}", paging.sql());
     let count_sql = format!("SELECT COUNT(*) FROM meetings m{cond}");
     let now = access::local_now();
     let (mut items, total) = with_db!(db, p => {
         let items = sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(group).bind(&theme).bind(now).bind(paging.limit()).bind(paging.offset())
+            .bind(group).bind(&theme).bind(now)
             .fetch_all(p).await?;
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
             .bind(group).bind(&theme).bind(now).fetch_one(p).await?;

@@ -31,8 +31,17 @@ const SELECT: &str = "SELECT o.id, o.name_fi, o.name_sv, o.org_type, o.area_id, 
                       FROM organisations o LEFT JOIN areas a ON a.id = o.area_id";
 
 const WHERE: &str = " WHERE ($1 = '' OR o.org_type = $1) AND ($2 = 0 OR o.area_id = $2) \
-                      AND ($3 = '' OR EXISTS (SELECT 1 FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id WHERE ot.organisation_id = o.id AND t.slug = $3)) \
-                      AND ($4 = '' OR lower(o.name_fi) LIKE $4 OR lower(o.name_sv) LIKE $4)";
+                      AND ($3 = '' OR EXISTS (SELECT 1 FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id WHERE ot.organisation_id = o.id AND t.slug = $3)) AND ";
+
+/// The text condition, present only when there is text: a LIKE on a bound value makes
+/// SQLite prepare the statement again on every execution.
+fn text_condition(q: &str) -> &'static str {
+    if q.is_empty() {
+        "$4 = ''"
+    } else {
+        "(lower(o.name_fi) LIKE $4 OR lower(o.name_sv) LIKE $4)"
+    }
+}
 
 pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
     let t = f.org_type.clone().unwrap_or_default();
@@ -44,11 +53,15 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", s.to_lowercase()))
             .unwrap_or_default();
-    let sql = format!("{SELECT}{WHERE} ORDER BY o.name_fi, o.id LIMIT $5 OFFSET $6");
-    let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}");
+    let text = text_condition(&q);
+    let sql = format!(
+        "{SELECT}{WHERE}{text} ORDER BY o.name_fi, o.id{}",
+        paging.sql()
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}{text}");
     let (mut items, total) = with_db!(db, p => {
         let items = sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(&t).bind(area).bind(&theme).bind(&q).bind(paging.limit()).bind(paging.offset())
+            .bind(&t).bind(area).bind(&theme).bind(&q)
             .fetch_all(p).await?;
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&t).bind(area).bind(&theme).bind(&q).fetch_one(p).await?;
         Ok::<_, sqlx::Error>((items, total))

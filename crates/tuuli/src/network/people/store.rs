@@ -67,8 +67,17 @@ const VISIBLE: &str = " WHERE ($1 OR p.id = $3 \
                AND (m.end_date IS NULL OR m.end_date > $4) AND (mine.end_date IS NULL OR mine.end_date > $4)) \
     OR EXISTS (SELECT 1 FROM memberships m JOIN work_groups g ON g.id = m.group_id WHERE m.person_id = p.id AND g.convener_id = $2))";
 
-const FILTER: &str = " AND ($5 = 0 OR EXISTS (SELECT 1 FROM person_organisations pf WHERE pf.person_id = p.id AND pf.organisation_id = $5)) \
-    AND ($6 = '' OR lower(p.name) LIKE $6 OR lower(p.title) LIKE $6 OR lower(p.email) LIKE $6)";
+const FILTER: &str = " AND ($5 = 0 OR EXISTS (SELECT 1 FROM person_organisations pf WHERE pf.person_id = p.id AND pf.organisation_id = $5)) AND ";
+
+/// The text condition, present only when there is text: a LIKE on a bound value makes
+/// SQLite prepare the statement again on every execution.
+fn text_condition(q: &str) -> &'static str {
+    if q.is_empty() {
+        "$6 = ''"
+    } else {
+        "(lower(p.name) LIKE $6 OR lower(p.title) LIKE $6 OR lower(p.email) LIKE $6)"
+    }
+}
 
 /// The people the viewer may see, filtered and paged.
 pub async fn list(
@@ -85,12 +94,15 @@ pub async fn list(
             .filter(|s| !s.is_empty())
             .map(|s| format!("%{}%", s.to_lowercase()))
             .unwrap_or_default();
-    let sql = format!("{SELECT}{VISIBLE}{FILTER} ORDER BY p.name, p.id LIMIT $7 OFFSET $8");
-    let count_sql = format!("SELECT COUNT(*) FROM people p{VISIBLE}{FILTER}");
+    let text = text_condition(&q);
+    let sql = format!(
+        "{SELECT}{VISIBLE}{FILTER}{text} ORDER BY p.name, p.id{}",
+        paging.sql()
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM people p{VISIBLE}{FILTER}{text}");
     let (mut items, total) = with_db!(db, p => {
         let items = sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(org).bind(&q)
-            .bind(paging.limit()).bind(paging.offset())
             .fetch_all(p).await?;
         let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
             .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(org).bind(&q)
