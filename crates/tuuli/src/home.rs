@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use crate::db::Db;
 use crate::error::AppResult;
-use crate::network::themes;
 use crate::web::{AppState, PageCtx};
 use crate::with_db;
 
@@ -62,7 +61,7 @@ async fn home(ctx: PageCtx) -> AppResult<Html<String>> {
     ctx.render(
         "home.html",
         minijinja::context! {
-            themes => themes::list(db).await?,
+            themes => ctx.state.themes().await?,
             groups => groups(db).await?,
             meetings => coming_public_meetings(db).await?,
         },

@@ -3,6 +3,7 @@
 
 pub mod forms;
 pub mod middleware;
+pub mod reference;
 pub mod templates;
 
 use std::ops::Deref;
@@ -31,6 +32,8 @@ pub struct Inner {
     pub config: Config,
     pub i18n: Arc<I18n>,
     pub templates: templates::Templates,
+    /// Themes and municipalities, kept for a minute.
+    pub reference: reference::ReferenceCache,
 }
 
 impl Deref for AppState {
@@ -41,6 +44,18 @@ impl Deref for AppState {
 }
 
 impl AppState {
+    /// The four themes (cached briefly).
+    pub async fn themes(&self) -> crate::error::AppResult<Vec<crate::network::themes::Theme>> {
+        self.reference.themes(&self.db).await
+    }
+
+    /// The municipalities (cached briefly).
+    pub async fn municipalities(
+        &self,
+    ) -> crate::error::AppResult<Vec<crate::network::areas::Area>> {
+        self.reference.municipalities(&self.db).await
+    }
+
     pub fn new(db: Db, config: Config) -> anyhow::Result<Self> {
         let i18n = Arc::new(I18n::load()?);
         let templates = templates::Templates::new(i18n.clone());
@@ -49,6 +64,7 @@ impl AppState {
             config,
             i18n,
             templates,
+            reference: Default::default(),
         })))
     }
 }

@@ -162,6 +162,7 @@ impl TestApp {
     /// Loads the Päijät-Häme demo data.
     pub async fn with_demo(self) -> Self {
         tuuli::demo::load(&self.db).await.expect("demo");
+        self.state.reference.clear();
         self
     }
 

@@ -302,6 +302,33 @@ both!(the_organisation_list_filters_and_pages, |app| async move {
         .await
         .json();
     assert_eq!(page2["items"].as_array().unwrap().len(), 2);
+    assert_eq!(page2["total"], 10);
+    let beyond = app
+        .api(
+            Method::GET,
+            "/api/v1/organisations?type=municipality&per_page=4&page=9",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (
+            beyond["items"].as_array().unwrap().len(),
+            beyond["total"].as_i64()
+        ),
+        (0, Some(10))
+    );
+    let none = app
+        .api(
+            Method::GET,
+            "/api/v1/organisations?type=parish&q=zzz",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(none["total"], 0);
     let q = app.get("/organisations?q=sysm").await;
     assert!(q.body.contains("Sysmän kunta") && !q.body.contains("Lahden kaupunki"));
 });

@@ -15,7 +15,7 @@ use super::{can_create, require, require_edit};
 use crate::db::Paging;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::access::{self, sees_lived_experience};
-use crate::network::{kinds, organisations, people, themes};
+use crate::network::{kinds, organisations, people};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
 
@@ -56,7 +56,7 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
             filter => minijinja::context! { theme => q.theme, status => q.status, type => q.group_type },
             group_types => kinds::options("group-type", kinds::GROUP_TYPES),
             statuses => kinds::options("group-status", kinds::GROUP_STATUSES),
-            themes => themes::list(&ctx.state.db).await?,
+            themes => ctx.state.themes().await?,
             can_create => can_create(&ctx.viewer),
         },
     )
@@ -124,7 +124,7 @@ pub async fn group_page(ctx: &PageCtx, group: &Group, add: AddForm) -> AppResult
             group, internals, can_edit, current, earlier, people,
             meetings => meetings.items, more_meetings => meetings.total > 5,
             can_delete => can_create(&ctx.viewer),
-            themes => themes::list(db).await?,
+            themes => ctx.state.themes().await?,
             roles => role_options(ctx),
             add => add_input, errors => add.errors.0, conflict => add.conflict,
         },
@@ -160,7 +160,7 @@ async fn form_page(
             group_types => kinds::options("group-type", kinds::GROUP_TYPES),
             statuses => kinds::options("group-status", kinds::GROUP_STATUSES),
             organisations => organisations::store::choices(&ctx.state.db).await?,
-            themes => themes::list(&ctx.state.db).await?,
+            themes => ctx.state.themes().await?,
         },
     )
 }

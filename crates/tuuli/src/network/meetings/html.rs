@@ -15,7 +15,7 @@ use super::store::{self, MeetingFilter, Scope};
 use super::{editable, feeds, require_group_edit, visible};
 use crate::db::Paging;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::network::{access, organisations, themes};
+use crate::network::{access, organisations};
 use crate::web::forms::{RawForm, markdown_to_html};
 use crate::web::templates::format_datetime;
 use crate::web::{AppState, PageCtx};
@@ -69,7 +69,7 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
             page, pages, when,
             filter => minijinja::context! { group => q.group, theme => q.theme, when => when },
             groups => store::all_groups(db).await?,
-            themes => themes::list(db).await?,
+            themes => ctx.state.themes().await?,
             can_create => !store::editable_groups(db, &ctx.viewer).await?.is_empty(),
         },
     )

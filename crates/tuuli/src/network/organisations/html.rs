@@ -12,7 +12,7 @@ use super::store::{self, OrgFilter};
 use super::{can_create, can_edit, require};
 use crate::db::Paging;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::network::{areas, kinds, themes};
+use crate::network::{areas, kinds};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
 
@@ -55,8 +55,8 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
             page, pages,
             filter => minijinja::context! { type => q.org_type, area => q.area, theme => q.theme, q => q.q },
             org_types => kinds::options("org-type", kinds::ORG_TYPES),
-            municipalities => areas::municipalities(&ctx.state.db).await?,
-            themes => themes::list(&ctx.state.db).await?,
+            municipalities => ctx.state.municipalities().await?,
+            themes => ctx.state.themes().await?,
             can_create => can_create(&ctx.viewer),
         },
     )
@@ -91,7 +91,7 @@ async fn detail_page(ctx: &PageCtx, id: i64, conflict: Option<&str>) -> AppResul
         "network/organisation.html",
         minijinja::context! {
             org, groups, people, conflict,
-            themes => themes::list(db).await?,
+            themes => ctx.state.themes().await?,
             can_edit => can_edit(&ctx.viewer, id),
             can_delete => can_create(&ctx.viewer),
         },
@@ -112,7 +112,7 @@ async fn form_page(
             id, input, errors => errors.0, conflict,
             org_types => kinds::options("org-type", kinds::ORG_TYPES),
             areas => areas::list(&ctx.state.db, &areas::AreaFilter::default()).await?,
-            themes => themes::list(&ctx.state.db).await?,
+            themes => ctx.state.themes().await?,
         },
     )
 }

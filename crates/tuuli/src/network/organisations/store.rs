@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::model::{Organisation, OrganisationInput};
 use crate::auth::Actor;
-use crate::db::{Db, Page, Paging};
+use crate::db::{Counted, Db, Page, Paging};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -54,18 +54,24 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
             .map(|s| format!("%{}%", s.to_lowercase()))
             .unwrap_or_default();
     let text = text_condition(&q);
+    let counted = SELECT.replacen("SELECT ", "SELECT COUNT(*) OVER () AS total_count, ", 1);
     let sql = format!(
-        "{SELECT}{WHERE}{text} ORDER BY o.name_fi, o.id{}",
+        "{counted}{WHERE}{text} ORDER BY o.name_fi, o.id{}",
         paging.sql()
     );
-    let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}{text}");
-    let (mut items, total) = with_db!(db, p => {
-        let items = sqlx::query_as::<_, Organisation>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(&t).bind(area).bind(&theme).bind(&q)
-            .fetch_all(p).await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&t).bind(area).bind(&theme).bind(&q).fetch_one(p).await?;
-        Ok::<_, sqlx::Error>((items, total))
-    })?;
+    let rows: Vec<Counted<Organisation>> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(&t).bind(area).bind(&theme).bind(&q).fetch_all(p).await)?;
+    let (mut items, total) = Counted::split(rows);
+    let total = match total {
+        Some(n) => n,
+        None if paging.page == 1 => 0,
+        // Past the last page: count separately so the pager can lead back.
+        None => {
+            let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}{text}");
+            with_db!(db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str()))
+                .bind(&t).bind(area).bind(&theme).bind(&q).fetch_one(p).await)?
+        }
+    };
     attach_themes(db, &mut items).await?;
     Ok(Page::new(items, total, paging))
 }
