@@ -258,6 +258,31 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for RawForm {
     }
 }
 
+/// The usual answer to a failed form submission: the form again, keeping what was typed,
+/// with the field errors (422) or the conflict's message (409). Other errors pass on.
+pub async fn redisplay<F, Fut>(
+    err: crate::error::AppError,
+    form: F,
+) -> crate::error::AppResult<axum::response::Response>
+where
+    F: FnOnce(FieldErrors, Option<&'static str>) -> Fut,
+    Fut: std::future::Future<Output = crate::error::AppResult<axum::response::Html<String>>>,
+{
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    match err {
+        crate::error::AppError::Validation(errors) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, form(errors, None).await?).into_response())
+        }
+        crate::error::AppError::Conflict(key) => Ok((
+            StatusCode::CONFLICT,
+            form(FieldErrors::new(), Some(key)).await?,
+        )
+            .into_response()),
+        other => Err(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -208,21 +208,17 @@ async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>>
     .await
 }
 
-/// Shows the form again on a validation error; other errors pass on.
+/// Shows the form again on a validation error or a conflict; other errors pass on.
 async fn redisplay(
     ctx: &PageCtx,
     id: Option<i64>,
     input: &MeetingInput,
     err: AppError,
 ) -> AppResult<Response> {
-    match err {
-        AppError::Validation(errors) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(ctx, id, input, &errors).await?,
-        )
-            .into_response()),
-        other => Err(other),
-    }
+    crate::web::forms::redisplay(err, |errors, _| async move {
+        form_page(ctx, id, input, &errors).await
+    })
+    .await
 }
 
 async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {

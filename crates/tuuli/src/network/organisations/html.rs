@@ -153,19 +153,10 @@ async fn redisplay(
     input: &OrganisationInput,
     err: AppError,
 ) -> AppResult<Response> {
-    match err {
-        AppError::Validation(errors) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(ctx, id, input, &errors, None).await?,
-        )
-            .into_response()),
-        AppError::Conflict(key) => Ok((
-            StatusCode::CONFLICT,
-            form_page(ctx, id, input, &FieldErrors::new(), Some(key)).await?,
-        )
-            .into_response()),
-        other => Err(other),
-    }
+    crate::web::forms::redisplay(err, |errors, conflict| async move {
+        form_page(ctx, id, input, &errors, conflict).await
+    })
+    .await
 }
 
 async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
