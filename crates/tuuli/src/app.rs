@@ -87,8 +87,42 @@ pub fn build_app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+        }))
+        .layer(axum::middleware::from_fn(request_id))
         .with_state(state)
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// Gives every request an id (kept from a proxy's `X-Request-Id` when it looks sane), logged
+/// with the request's span and returned in the response, so a user's report can be traced.
+async fn request_id(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let given = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        .map(str::to_owned);
+    let id = given.unwrap_or_else(|| crate::auth::random_token("")[..16].to_owned());
+    let value = axum::http::HeaderValue::from_str(&id).ok();
+    if let Some(v) = &value {
+        req.headers_mut().insert(REQUEST_ID, v.clone());
+    }
+    let mut res = next.run(req).await;
+    if let Some(v) = value {
+        res.headers_mut().insert(REQUEST_ID, v);
+    }
+    res
 }
 
 async fn health(State(state): State<AppState>) -> impl IntoResponse {

@@ -150,3 +150,30 @@ both!(
         );
     }
 );
+
+both!(
+    every_response_has_a_request_id_and_a_sane_one_is_kept,
+    |app| async move {
+        let res = app.get("/health").await;
+        let id = res
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(id.len(), 16, "{id}");
+        let req = axum::http::Request::get("/health")
+            .header("x-request-id", "proxy-abc-123")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(app.send(req).await.headers["x-request-id"], "proxy-abc-123");
+        let req = axum::http::Request::get("/health")
+            .header("x-request-id", "bad id <script>")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_ne!(
+            app.send(req).await.headers["x-request-id"],
+            "bad id <script>"
+        );
+    }
+);
