@@ -147,3 +147,5 @@ users-disabled = Disabled
 users-disable = Disable { $name }
 users-enable = Enable { $name }
 error-disable-self = You cannot disable your own user account.
+confirm-delete-text = Deleting cannot be undone. Do you really want to delete this?
+confirm-delete-button = Yes, delete

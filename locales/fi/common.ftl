@@ -147,3 +147,5 @@ users-disabled = Poistettu käytöstä
 users-disable = Poista käytöstä: { $name }
 users-enable = Ota käyttöön: { $name }
 error-disable-self = Et voi poistaa omaa käyttäjätunnustasi käytöstä.
+confirm-delete-text = Poistoa ei voi perua. Haluatko varmasti poistaa tämän?
+confirm-delete-button = Kyllä, poista

@@ -147,3 +147,5 @@ users-disabled = Inaktiverad
 users-disable = Inaktivera: { $name }
 users-enable = Aktivera: { $name }
 error-disable-self = Du kan inte inaktivera ditt eget användarkonto.
+confirm-delete-text = Raderingen kan inte ångras. Vill du verkligen radera detta?
+confirm-delete-button = Ja, radera

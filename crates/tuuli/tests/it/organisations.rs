@@ -360,3 +360,31 @@ both!(
         );
     }
 );
+
+both!(
+    deleting_from_a_page_asks_first_and_the_form_carries_the_csrf_token,
+    |app| async move {
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        let org = app.add_org("Poistettava ry", "ngo").await;
+        app.sign_in("k@example.fi").await;
+        let page = app.get(&format!("/organisations/{org}")).await;
+        let token = app.csrf().await;
+        // Attribute values are HTML-escaped ("/" as "&#x2f;"); browsers decode them.
+        let body = page.body.replace("&#x2f;", "/");
+        let confirm = body
+            .split("<details class=\"confirm-delete\">")
+            .nth(1)
+            .expect("a confirmation")
+            .split("</details>")
+            .next()
+            .unwrap()
+            .to_owned();
+        assert!(confirm.contains("Poistoa ei voi perua"), "{confirm}");
+        assert!(
+            confirm.contains(&format!("value=\"{token}\"")),
+            "the confirmation form lacks the CSRF token: {confirm}"
+        );
+        assert!(confirm.contains(&format!("action=\"/organisations/{org}/delete\"")));
+    }
+);
