@@ -149,3 +149,4 @@ users-enable = Enable { $name }
 error-disable-self = You cannot disable your own user account.
 confirm-delete-text = Deleting cannot be undone. Do you really want to delete this?
 confirm-delete-button = Yes, delete
+organisations-deleted = The organisation was deleted.

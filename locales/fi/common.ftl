@@ -149,3 +149,4 @@ users-enable = Ota käyttöön: { $name }
 error-disable-self = Et voi poistaa omaa käyttäjätunnustasi käytöstä.
 confirm-delete-text = Poistoa ei voi perua. Haluatko varmasti poistaa tämän?
 confirm-delete-button = Kyllä, poista
+organisations-deleted = Organisaatio poistettiin.

@@ -149,3 +149,4 @@ users-enable = Aktivera: { $name }
 error-disable-self = Du kan inte inaktivera ditt eget användarkonto.
 confirm-delete-text = Raderingen kan inte ångras. Vill du verkligen radera detta?
 confirm-delete-button = Ja, radera
+organisations-deleted = Organisationen raderades.

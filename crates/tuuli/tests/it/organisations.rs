@@ -388,3 +388,25 @@ both!(
         assert!(confirm.contains(&format!("action=\"/organisations/{org}/delete\"")));
     }
 );
+
+both!(
+    a_coordinator_deletes_an_unused_organisation_from_its_page,
+    |app| async move {
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        let org = app.add_org("Tarpeeton ry", "ngo").await;
+        app.sign_in("k@example.fi").await;
+        let res = app
+            .post_form(&format!("/organisations/{org}/delete"), &[])
+            .await;
+        res.assert_status(303);
+        let list = app.get(&res.location()).await;
+        assert!(
+            list.body.contains("Organisaatio poistettiin") && !list.body.contains("Tarpeeton ry")
+        );
+        app.get(&format!("/organisations/{org}"))
+            .await
+            .assert_status(404);
+        assert_eq!(app.audit_count("organisation", "delete").await, 1);
+    }
+);
