@@ -150,3 +150,5 @@ error-disable-self = You cannot disable your own user account.
 confirm-delete-text = Deleting cannot be undone. Do you really want to delete this?
 confirm-delete-button = Yes, delete
 organisations-deleted = The organisation was deleted.
+error-duplicate-area = An area of the same kind with the same official code already exists.
+error-area-in-use = The area was not deleted because organisations or other areas still belong to it.

@@ -150,3 +150,5 @@ error-disable-self = Et voi poistaa omaa käyttäjätunnustasi käytöstä.
 confirm-delete-text = Poistoa ei voi perua. Haluatko varmasti poistaa tämän?
 confirm-delete-button = Kyllä, poista
 organisations-deleted = Organisaatio poistettiin.
+error-duplicate-area = Samantyyppinen alue samalla virallisella koodilla on jo olemassa.
+error-area-in-use = Aluetta ei poistettu, koska siihen kuuluu vielä organisaatioita tai muita alueita.

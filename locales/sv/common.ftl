@@ -150,3 +150,5 @@ error-disable-self = Du kan inte inaktivera ditt eget användarkonto.
 confirm-delete-text = Raderingen kan inte ångras. Vill du verkligen radera detta?
 confirm-delete-button = Ja, radera
 organisations-deleted = Organisationen raderades.
+error-duplicate-area = Det finns redan ett område av samma typ med samma officiella kod.
+error-area-in-use = Området raderades inte eftersom det fortfarande har organisationer eller andra områden.

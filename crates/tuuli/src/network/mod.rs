@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod areas;
+pub mod areas_write;
 pub mod groups;
 pub mod kinds;
 pub mod meetings;
@@ -32,6 +33,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(themes::api_router())
         .merge(areas::api_router())
+        .merge(areas_write::api_router())
         .merge(organisations::api::router())
         .merge(people::api_router())
         .merge(groups::api_router())

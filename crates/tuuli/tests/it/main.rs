@@ -8,6 +8,7 @@ mod helpers;
 
 mod admin;
 mod api_errors;
+mod areas;
 mod auth;
 mod cli;
 mod groups;

@@ -301,6 +301,14 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
         // API.
         (api(Method::GET, "/api/v1/themes".into(), None), ok),
         (api(Method::GET, "/api/v1/areas".into(), None), ok),
+        (
+            api(
+                Method::POST,
+                "/api/v1/areas".into(),
+                Some(json!({"kind": "municipality", "name_fi": "Uusi", "official_code": "998"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
         (api(Method::GET, "/api/v1/organisations".into(), None), ok),
         (
             api(
