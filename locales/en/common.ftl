@@ -152,3 +152,6 @@ confirm-delete-button = Yes, delete
 organisations-deleted = The organisation was deleted.
 error-duplicate-area = An area of the same kind with the same official code already exists.
 error-area-in-use = The area was not deleted because organisations or other areas still belong to it.
+users-edit = Edit { $name }
+users-edit-title = User { $email }
+error-demote-self = You cannot take the admin role away from yourself.

@@ -152,3 +152,6 @@ confirm-delete-button = Kyllä, poista
 organisations-deleted = Organisaatio poistettiin.
 error-duplicate-area = Samantyyppinen alue samalla virallisella koodilla on jo olemassa.
 error-area-in-use = Aluetta ei poistettu, koska siihen kuuluu vielä organisaatioita tai muita alueita.
+users-edit = Muokkaa: { $name }
+users-edit-title = Käyttäjä { $email }
+error-demote-self = Et voi poistaa itseltäsi ylläpitäjän roolia.

@@ -152,3 +152,6 @@ confirm-delete-button = Ja, radera
 organisations-deleted = Organisationen raderades.
 error-duplicate-area = Det finns redan ett område av samma typ med samma officiella kod.
 error-area-in-use = Området raderades inte eftersom det fortfarande har organisationer eller andra områden.
+users-edit = Redigera: { $name }
+users-edit-title = Användare { $email }
+error-demote-self = Du kan inte ta bort administratörsrollen från dig själv.

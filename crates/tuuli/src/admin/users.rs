@@ -52,14 +52,7 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     if !email.is_empty() {
         c.email("email", &email);
     }
-    let name = c.required("name", &form.get("name"), 200);
-    let role = c.one_of(
-        "role",
-        &form.get("role"),
-        &["admin", "coordinator", "editor", "member"],
-    );
-    let organisation_id = c.id("organisation_id", &form.get("organisation_id"));
-    let person_id = c.id("person_id", &form.get("person_id"));
+    let (name, role, organisation_id, person_id) = super::user_edit::check_profile(&form, &mut c);
     let pw = form
         .0
         .iter()
@@ -68,10 +61,6 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         .unwrap_or_default();
     if pw.chars().count() < password::MIN_LENGTH {
         c.add("password", "error-password-short");
-    }
-    let role = Role::parse(&role);
-    if role == Some(Role::Editor) && organisation_id.is_none() {
-        c.add("organisation_id", "error-editor-needs-organisation");
     }
     if !c.errors.is_empty() {
         return Ok((

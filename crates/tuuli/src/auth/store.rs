@@ -46,6 +46,7 @@ pub struct UserSummary {
     pub role: String,
     pub organisation_id: Option<i64>,
     pub organisation_name: Option<String>,
+    pub person_id: Option<i64>,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -85,10 +86,48 @@ pub async fn create_user(db: &Db, u: &NewUser, actor: &super::Actor) -> AppResul
     })
 }
 
+const USER_SUMMARY: &str = "SELECT u.id, u.email, u.name, u.role, u.organisation_id, o.name_fi AS organisation_name, u.person_id, u.disabled, u.created_at \
+                            FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id";
+
+/// One user, for the admin's edit form.
+pub async fn get_user(db: &Db, id: i64) -> AppResult<UserSummary> {
+    let sql = format!("{USER_SUMMARY} WHERE u.id = $1");
+    with_db!(db, p => sqlx::query_as::<_, UserSummary>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?
+        .ok_or(AppError::NotFound)
+}
+
+/// What an admin may change about a user (the email is the sign-in and stays).
+#[derive(Debug, serde::Serialize)]
+pub struct UserChange {
+    pub name: String,
+    pub role: Role,
+    pub organisation_id: Option<i64>,
+    pub person_id: Option<i64>,
+}
+
+pub async fn update_user(
+    db: &Db,
+    id: i64,
+    change: &UserChange,
+    actor: &super::Actor,
+) -> AppResult<()> {
+    let before = get_user(db, id).await?;
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE users SET name = $1, role = $2, organisation_id = $3, person_id = $4 WHERE id = $5")
+            .bind(change.name.trim()).bind(change.role.as_str()).bind(change.organisation_id).bind(change.person_id).bind(id)
+            .execute(&mut *tx).await?;
+        crate::audit!(&mut *tx, actor, "update", "user", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(serde_json::to_value(change).unwrap_or_default()))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })
+}
+
 pub async fn list_users(db: &Db) -> AppResult<Vec<UserSummary>> {
-    let sql = "SELECT u.id, u.email, u.name, u.role, u.organisation_id, o.name_fi AS organisation_name, u.disabled, u.created_at \
-               FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id ORDER BY u.email";
-    Ok(with_db!(db, p => sqlx::query_as::<_, UserSummary>(sql).fetch_all(p).await)?)
+    let sql = format!("{USER_SUMMARY} ORDER BY u.email");
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, UserSummary>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?,
+    )
 }
 
 /// (user, password hash) for an enabled user with this email.

@@ -140,3 +140,71 @@ both!(
         assert_eq!(app.audit_count("user", "update").await, 1);
     }
 );
+
+both!(
+    an_admin_changes_a_users_role_and_it_takes_effect_at_once,
+    |app| async move {
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let uid = app
+            .add_user("kayttaja@example.fi", Role::Member, None, None)
+            .await;
+        let org = app.add_org("Oma ry", "ngo").await;
+        let token = app.token_for("kayttaja@example.fi").await;
+        app.api(
+            Method::PUT,
+            &format!("/api/v1/organisations/{org}"),
+            Some(&token),
+            Some(serde_json::json!({"name_fi": "Oma ry", "org_type": "ngo"})),
+        )
+        .await
+        .assert_status(403);
+        app.sign_in("adm@example.fi").await;
+        let form = app.get(&format!("/admin/users/{uid}/edit")).await;
+        form.assert_status(200);
+        assert!(form.body.contains("kayttaja@example.fi"));
+        // An editor needs an organisation: the form says so and keeps the typed name.
+        let res = app
+            .post_form(
+                &format!("/admin/users/{uid}/edit"),
+                &[("name", "Uusi Nimi"), ("role", "editor")],
+            )
+            .await;
+        res.assert_status(422);
+        assert!(
+            res.body.contains("value=\"Uusi Nimi\"")
+                && res.body.contains("Muokkaajalle on valittava organisaatio")
+        );
+        let org_s = org.to_string();
+        app.post_form(
+            &format!("/admin/users/{uid}/edit"),
+            &[
+                ("name", "Uusi Nimi"),
+                ("role", "editor"),
+                ("organisation_id", &org_s),
+            ],
+        )
+        .await
+        .assert_status(303);
+        app.api(
+            Method::PUT,
+            &format!("/api/v1/organisations/{org}"),
+            Some(&token),
+            Some(serde_json::json!({"name_fi": "Oma ry", "org_type": "ngo"})),
+        )
+        .await
+        .assert_status(200);
+        // An admin cannot demote themselves; unknown users are 404.
+        let me: i64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT id FROM users WHERE email = 'adm@example.fi'").fetch_one(p).await).unwrap();
+        let res = app
+            .post_form(
+                &format!("/admin/users/{me}/edit"),
+                &[("name", "Admin"), ("role", "member")],
+            )
+            .await;
+        res.assert_status(422);
+        assert!(res.body.contains("Et voi poistaa itseltäsi"));
+        app.get("/admin/users/999999/edit").await.assert_status(404);
+        assert_eq!(app.audit_count("user", "update").await, 1);
+    }
+);
