@@ -10,13 +10,7 @@ both!(
             .await;
         let res = app.sign_in("koord@example.fi").await;
         assert_eq!(res.location(), "/");
-        let session = res
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .find(|c| c.starts_with("tuuli_session="))
-            .unwrap();
+        let session = res.set_cookie("tuuli_session").unwrap();
         assert!(
             session.contains("HttpOnly") && session.contains("SameSite=Lax"),
             "{session}"
@@ -214,13 +208,7 @@ both!(cookies_are_secure_behind_an_https_proxy, |app| async move {
         .unwrap();
     let res = app.send(req).await;
     res.assert_status(303);
-    let session = res
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("tuuli_session="))
-        .unwrap();
+    let session = res.set_cookie("tuuli_session").unwrap();
     assert!(session.contains("; Secure"), "{session}");
     let page = app
         .send(
@@ -230,13 +218,7 @@ both!(cookies_are_secure_behind_an_https_proxy, |app| async move {
                 .unwrap(),
         )
         .await;
-    let lang = page
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("tuuli_lang="))
-        .unwrap();
+    let lang = page.set_cookie("tuuli_lang").unwrap();
     assert!(lang.contains("; Secure"), "{lang}");
 });
 

@@ -73,12 +73,7 @@ both!(every_response_carries_security_headers, |app| async move {
     ] {
         assert!(res.headers.contains_key(h), "missing {h}");
     }
-    let csrf = res
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap_or("").to_owned())
-        .find(|c| c.starts_with("tuuli_csrf="));
+    let csrf = res.set_cookie("tuuli_csrf");
     let csrf = csrf.expect("csrf cookie");
     assert!(
         csrf.contains("HttpOnly") && csrf.contains("SameSite=Lax"),
