@@ -59,10 +59,10 @@ async fn validate(db: &Db, input: &AreaInput, id: Option<i64>) -> AppResult<Area
     if v.population.is_some_and(|n| n < 0) {
         c.add("population", "error-choice");
     }
-    if let Some(parent) = v.parent_id {
-        if Some(parent) == id || get_area(db, parent).await.is_err() {
-            c.add("parent_id", "error-choice");
-        }
+    if let Some(parent) = v.parent_id
+        && (Some(parent) == id || get_area(db, parent).await.is_err())
+    {
+        c.add("parent_id", "error-choice");
     }
     Ok(c.finish(v)?)
 }
