@@ -3,7 +3,6 @@
 
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -26,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}", get(detail))
         .route("/people/{id}/edit", get(edit_form).post(update))
         .route("/people/{id}/delete", post(delete))
+        .route("/people/{id}/erase", post(erase))
+        .route("/people/{id}/export", get(export))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,6 +72,7 @@ async fn detail_page(
             person, groups, conflict,
             sees_lived => sees_lived_experience(&ctx.viewer),
             can_edit => can_edit(&ctx.viewer, person),
+            can_erase => ctx.viewer.is_coordinator(),
         },
     )
 }
@@ -174,11 +176,38 @@ async fn delete(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
     let person = editable(&ctx, id).await?;
     match store::delete(&ctx.state.db, &ctx.viewer, id).await {
         Ok(()) => Ok(Redirect::to("/people?deleted=1").into_response()),
-        Err(AppError::Conflict(key)) => Ok((
-            StatusCode::CONFLICT,
-            detail_page(&ctx, &person, Some(key)).await?,
-        )
-            .into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::Forbidden(_))) => {
+            Ok((e.status(), detail_page(&ctx, &person, Some(e.key())).await?).into_response())
+        }
         Err(e) => Err(e),
     }
+}
+
+/// `POST /people/{id}/erase`: a data subject's erasure (coordinators and admins).
+async fn erase(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    ctx.viewer.require_signed_in()?;
+    store::erase(&ctx.state.db, &ctx.viewer, id).await?;
+    Ok(Redirect::to("/people?erased=1").into_response())
+}
+
+/// `GET /people/{id}/export`: everything held on a person, as a JSON file (coordinators
+/// and admins).
+async fn export(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    ctx.viewer.require_signed_in()?;
+    let data = super::export::export(&ctx.state.db, &ctx.viewer, id).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"person-{id}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }
