@@ -46,9 +46,13 @@ fn api_router() -> OpenApiRouter<AppState> {
 
 /// Builds the whole application.
 pub fn build_app(state: AppState) -> Router {
+    with_layers(routes(), state)
+}
+
+/// Every route of the application, without the middleware.
+fn routes() -> Router<AppState> {
     let (api, spec) = api_router().split_for_parts();
     let spec_json = std::sync::Arc::new(serde_json::to_string(&spec).unwrap_or_default());
-    let secure = SecureCookies(state.config.secure_cookies);
     Router::new()
         .route("/health", get(health))
         .route(
@@ -69,11 +73,22 @@ pub fn build_app(state: AppState) -> Router {
         .merge(crate::network::router())
         .merge(crate::admin::router())
         .merge(crate::assets::router())
+}
+
+/// Wraps routes in the application's middleware (public so that tests can check what the
+/// layers do for a route of their own, e.g. one that panics).
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let secure = SecureCookies(state.config.secure_cookies);
+    routes
+        .layer(axum::middleware::from_fn(middleware::refuse_nul_json))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::csrf::protect,
         ))
+        // A panic becomes an ordinary 500, which the layers outside localise and give the
+        // security headers.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::render_errors,
@@ -86,7 +101,6 @@ pub fn build_app(state: AppState) -> Router {
             },
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
@@ -96,6 +110,10 @@ pub fn build_app(state: AppState) -> Router {
 }
 
 const REQUEST_ID: &str = "x-request-id";
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    crate::error::AppError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+}
 
 /// Gives every request an id (kept from a proxy's `X-Request-Id` when it looks sane), logged
 /// with the request's span and returned in the response, so a user's report can be traced.

@@ -169,6 +169,63 @@ impl TestApp {
         }
     }
 
+    /// A second client (its own cookies) of the same application and database.
+    pub fn new_sharing(other: &TestApp) -> TestApp {
+        TestApp {
+            router: other.router.clone(),
+            db: other.db.clone(),
+            state: other.state.clone(),
+            cookies: Default::default(),
+            cleanup: None,
+        }
+    }
+
+    /// The same database with another configuration (e.g. trusted proxies).
+    pub fn with_config(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        let mut cfg = Config::default();
+        change(&mut cfg);
+        self.state = AppState::new(self.db.clone(), cfg).expect("state");
+        self.router = tuuli::build_app(self.state.clone());
+        self
+    }
+
+    /// Posts a form (with this app's CSRF token) as if from the client at `peer`
+    /// (`"203.0.113.5:4000"`), with extra headers.
+    pub async fn post_form_from(
+        &self,
+        peer: &str,
+        headers: &[(&str, &str)],
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Res {
+        let req = self.form_request(peer, headers, path, fields).await;
+        self.send(req).await
+    }
+
+    /// A form POST request as a browser at `peer` would send it (CSRF cookie and field).
+    pub async fn form_request(
+        &self,
+        peer: &str,
+        headers: &[(&str, &str)],
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Request<Body> {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).expect("form");
+        let mut b = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("tuuli_csrf={token}"));
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let addr: std::net::SocketAddr = peer.parse().expect("peer address");
+        b.extension(axum::extract::ConnectInfo(addr))
+            .body(Body::from(body))
+            .expect("req")
+    }
+
     /// Loads the Päijät-Häme demo data.
     pub async fn with_demo(self) -> Self {
         tuuli::demo::load(&self.db).await.expect("demo");

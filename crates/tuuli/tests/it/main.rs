@@ -20,3 +20,4 @@ mod migrations;
 mod organisations;
 mod people;
 mod robustness;
+mod security;

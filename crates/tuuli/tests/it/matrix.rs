@@ -400,6 +400,44 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             )),
             [401, 403, 403, 404, 404, 404],
         ),
+        // Own account (a wrong current password is a 422 for everyone signed in).
+        (page("/account/password".into()), signed),
+        (
+            form(
+                "/account/password".into(),
+                vec![
+                    ("current_password", "not-the-password".into()),
+                    ("new_password", "uusi-salasana-2026".into()),
+                    ("new_password_again", "uusi-salasana-2026".into()),
+                ],
+            ),
+            [401, 422, 422, 422, 422, 422],
+        ),
+        // Data subjects' rights: coordinators and admins only. Last, as they erase people.
+        (
+            page(format!("/people/{}/export", w.person_free)),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/people/{}/export", w.person_free),
+                None,
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            form(format!("/people/{}/erase", w.person_free), vec![]),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/people/{}/erase", w.person_api),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
     ]
 }
 

@@ -39,7 +39,7 @@ fn text_condition(q: &str) -> &'static str {
     if q.is_empty() {
         "$4 = ''"
     } else {
-        "(lower(o.name_fi) LIKE $4 OR lower(o.name_sv) LIKE $4)"
+        "(lower(o.name_fi) LIKE $4 ESCAPE '\\' OR lower(o.name_sv) LIKE $4 ESCAPE '\\')"
     }
 }
 
@@ -51,7 +51,7 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
         f.q.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| format!("%{}%", s.to_lowercase()))
+            .map(crate::db::like_pattern)
             .unwrap_or_default();
     let text = text_condition(&q);
     let counted = SELECT.replacen("SELECT ", "SELECT COUNT(*) OVER () AS total_count, ", 1);
