@@ -29,7 +29,7 @@ pub fn check_new(password: &str) -> Result<(), &'static str> {
         .any(|l| l == lower);
     // One character repeated, or a common password with digits or '!' added at the end.
     let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '!');
-    let repeated = lower.chars().all(|c| Some(c) == lower.chars().next());
+    let repeated = lower.chars().all(|c| lower.starts_with(c));
     let common_stem = !stem.is_empty()
         && stem.len() < lower.len()
         && COMMON
