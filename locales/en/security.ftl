@@ -26,3 +26,7 @@ account-error-mismatch = The passwords do not match.
 field-current_password = Current password
 field-new_password = New password
 field-new_password_again = New password again
+error-edit-conflict = Someone else has changed this since you opened it. Check the saved values below.
+conflict-saved-values = Saved now
+conflict-empty = (empty)
+conflict-save-again = The form holds the values you typed. If you save again, they replace the ones above.

@@ -26,3 +26,7 @@ account-error-mismatch = Salasanat eivät täsmää.
 field-current_password = Nykyinen salasana
 field-new_password = Uusi salasana
 field-new_password_again = Uusi salasana uudelleen
+error-edit-conflict = Joku muu on muuttanut tätä sen jälkeen, kun avasit sen. Tarkista alla tallennetut arvot.
+conflict-saved-values = Nyt tallennettuna
+conflict-empty = (tyhjä)
+conflict-save-again = Lomakkeessa ovat kirjoittamasi arvot. Jos tallennat uudelleen, ne korvaavat yllä olevat.

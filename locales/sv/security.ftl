@@ -26,3 +26,7 @@ account-error-mismatch = Lösenorden stämmer inte överens.
 field-current_password = Nuvarande lösenord
 field-new_password = Nytt lösenord
 field-new_password_again = Nytt lösenord igen
+error-edit-conflict = Någon annan har ändrat det här efter att du öppnade det. Kontrollera de sparade värdena nedan.
+conflict-saved-values = Sparat nu
+conflict-empty = (tomt)
+conflict-save-again = Formuläret innehåller de värden du skrev. Om du sparar igen ersätter de värdena ovan.

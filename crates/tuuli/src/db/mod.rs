@@ -56,6 +56,24 @@ macro_rules! audit {
     }};
 }
 
+/// Takes the lock of one editable row for the rest of the transaction and returns its
+/// version (`None` when there is no such row): a no-op `UPDATE`, which is a row lock on
+/// PostgreSQL and the write lock on SQLite. Run it first in the transaction, then read the
+/// row's "before" value in the same transaction. `$table` is a literal table name.
+#[macro_export]
+macro_rules! lock_version {
+    ($tx:expr, $table:literal, $id:expr) => {
+        sqlx::query_scalar::<_, i64>(concat!(
+            "UPDATE ",
+            $table,
+            " SET version = version WHERE id = $1 RETURNING version"
+        ))
+        .bind($id)
+        .fetch_optional(&mut *$tx)
+        .await
+    };
+}
+
 /// Which backend a URL selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -1,6 +1,7 @@
 //! Shared web plumbing: application state, the page context every HTML handler gets,
 //! template rendering, cookies, forms and the JSON extractor for the API.
 
+pub mod conflict;
 pub mod forms;
 pub mod middleware;
 pub mod reference;

@@ -79,9 +79,11 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<PersonInput>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<PersonInput>,
 ) -> AppResult<Json<Person>> {
     editable(&state.db, &viewer, id).await?;
+    input.version = input.version.or(crate::web::conflict::if_match(&headers));
     Ok(Json(store::update(&state.db, &viewer, id, &input).await?))
 }
 

@@ -57,7 +57,28 @@ impl Scope {
     }
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.title, p.email, p.phone, p.consent_date, p.lived_experience, p.is_example, p.created_at, p.updated_at FROM people p";
+const SELECT: &str = "SELECT p.id, p.name, p.title, p.email, p.phone, p.consent_date, p.lived_experience, p.is_example, p.created_at, p.updated_at, p.version FROM people p";
+
+/// One person (not erased) with their organisations, unmasked, read on `$conn` (a pool
+/// connection or the change's transaction); `None` when missing.
+macro_rules! load_on {
+    ($conn:expr, $id:expr) => {{
+        let sql = format!("{SELECT} WHERE p.id = $1 AND NOT p.erased");
+        let found: Option<Person> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind($id).fetch_optional(&mut *$conn).await?;
+        match found {
+            None => None,
+            Some(mut person) => {
+                let orgs: Vec<OrgRef> = sqlx::query_as(
+                    "SELECT o.id, o.name_fi, o.name_sv FROM person_organisations po JOIN organisations o ON o.id = po.organisation_id \
+                     WHERE po.person_id = $1 ORDER BY o.name_fi",
+                )
+                .bind($id).fetch_all(&mut *$conn).await?;
+                person.organisations = orgs;
+                Some(person)
+            }
+        }
+    }};
+}
 
 /// The visibility rule; binds $1 all, $2 editor organisation, $3 own person, $4 today.
 const VISIBLE: &str = " WHERE NOT p.erased AND ($1 OR p.id = $3 \
@@ -158,15 +179,6 @@ pub async fn choices(db: &Db, viewer: &Viewer) -> AppResult<Vec<PersonChoice>> {
         .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today)
         .fetch_all(p).await)?,
     )
-}
-
-/// A person without any visibility check or masking: for rights checks and the audit log.
-async fn load(db: &Db, id: i64) -> AppResult<Person> {
-    let sql = format!("{SELECT} WHERE p.id = $1");
-    let found = with_db!(db, p => sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?;
-    let mut items = vec![found.ok_or(AppError::NotFound)?];
-    attach_organisations(db, &mut items).await?;
-    Ok(items.remove(0))
 }
 
 fn mask(s: &Scope, items: &mut [Person]) {
@@ -291,14 +303,16 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput) -> AppResult<
 
 /// Replaces a person's data; rights are checked by the caller, field rights here.
 pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> AppResult<Person> {
-    let before = load(db, id).await?;
     let (mut v, consent) = validate(db, input).await?;
-    apply_rights(viewer, &mut v, Some(&before))?;
-    let lived = v.lived_experience.unwrap_or(false);
     let actor = viewer.actor();
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7 WHERE id = $8")
+        let current = crate::lock_version!(tx, "people", id)?.ok_or(AppError::NotFound)?;
+        crate::web::conflict::check(v.version, current)?;
+        let before = load_on!(tx, id).ok_or(AppError::NotFound)?;
+        apply_rights(viewer, &mut v, Some(&before))?;
+        let lived = v.lived_experience.unwrap_or(false);
+        sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7, version = version + 1 WHERE id = $8")
             .bind(&v.name).bind(&v.title).bind(&v.email).bind(&v.phone).bind(consent).bind(lived).bind(Utc::now()).bind(id)
             .execute(&mut *tx).await?;
         sqlx::query("DELETE FROM person_organisations WHERE person_id = $1").bind(id).execute(&mut *tx).await?;
@@ -317,16 +331,17 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> A
 /// with a user account is kept (409: an admin unlinks the account first), and an editor
 /// cannot delete someone who also belongs to another organisation (403 saying who can).
 pub async fn delete(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
-    let before = load(db, id).await?;
-    if let Some(u) = viewer.user().filter(|u| !u.is_coordinator())
-        && before
-            .organisations
-            .iter()
-            .any(|o| Some(o.id) != u.organisation_id)
-    {
-        return Err(AppError::Forbidden("people-error-shared-delete"));
-    }
-    remove(db, &viewer.actor(), &before, false).await
+    let editor_org = viewer
+        .user()
+        .filter(|u| !u.is_coordinator())
+        .map(|u| u.organisation_id);
+    let rights = |before: &Person| match editor_org {
+        Some(own) if before.organisations.iter().any(|o| Some(o.id) != own) => {
+            Err(AppError::Forbidden("people-error-shared-delete"))
+        }
+        _ => Ok(()),
+    };
+    remove(db, &viewer.actor(), id, false, rights).await
 }
 
 /// Erases a person for a data subject's request (coordinators and admins): their personal
@@ -339,11 +354,7 @@ pub async fn erase(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
     if !viewer.is_coordinator() {
         return Err(AppError::forbidden());
     }
-    let before = load(db, id).await?;
-    if before.name.is_empty() {
-        return Err(AppError::NotFound);
-    }
-    remove(db, &viewer.actor(), &before, true).await
+    remove(db, &viewer.actor(), id, true, |_| Ok(())).await
 }
 
 macro_rules! tombstone {
@@ -357,16 +368,21 @@ macro_rules! tombstone {
     };
 }
 
+/// Deletes or erases a person in one transaction: the row is locked and its "before"
+/// value read first, then `rights` decides on it.
 async fn remove(
     db: &Db,
     actor: &crate::auth::Actor,
-    before: &Person,
+    id: i64,
     erasing: bool,
+    rights: impl Fn(&Person) -> AppResult<()>,
 ) -> AppResult<()> {
-    let id = before.id;
     let now = Utc::now();
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "people", id)?.ok_or(AppError::NotFound)?;
+        let before = load_on!(tx, id).ok_or(AppError::NotFound)?;
+        rights(&before)?;
         let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE person_id = $1").bind(id).fetch_one(&mut *tx).await?;
         if users > 0 {
             if !erasing {
@@ -408,7 +424,7 @@ async fn remove(
             }
             crate::audit!(&mut *tx, actor, "erase", "person", id, None, Some(serde_json::json!({"erased": true})))?;
         } else {
-            crate::audit!(&mut *tx, actor, "delete", "person", id, Some(serde_json::to_value(before).unwrap_or_default()), None)?;
+            crate::audit!(&mut *tx, actor, "delete", "person", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
         }
         tx.commit().await?;
         Ok(())
