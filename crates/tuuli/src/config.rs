@@ -19,10 +19,16 @@ pub struct Config {
     pub session_hours: i64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted body on upload and import routes, in bytes.
+    pub max_upload_bytes: usize,
+    /// Folder for uploaded files while the jobs that use them wait and run. Every instance
+    /// that runs the job worker must see the same folder.
+    pub upload_dir: std::path::PathBuf,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tuuli-data/tuuli.db";
+pub const DEFAULT_UPLOAD_DIR: &str = "tuuli-data/uploads";
 
 impl Default for Config {
     fn default() -> Self {
@@ -32,6 +38,8 @@ impl Default for Config {
             secure_cookies: false,
             session_hours: 12,
             max_body_bytes: 256 * 1024,
+            max_upload_bytes: 50 * 1024 * 1024,
+            upload_dir: DEFAULT_UPLOAD_DIR.into(),
         }
     }
 }
@@ -44,6 +52,8 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     session_hours: Option<i64>,
     max_body_bytes: Option<usize>,
+    max_upload_bytes: Option<usize>,
+    upload_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -83,6 +93,12 @@ impl Config {
             if let Some(v) = f.max_body_bytes {
                 cfg.max_body_bytes = v
             }
+            if let Some(v) = f.max_upload_bytes {
+                cfg.max_upload_bytes = v
+            }
+            if let Some(v) = f.upload_dir {
+                cfg.upload_dir = v
+            }
         }
         if let Some(v) = env("TUULI_BIND") {
             cfg.bind = v
@@ -97,6 +113,14 @@ impl Config {
             cfg.session_hours = v
                 .parse()
                 .context("TUULI_SESSION_HOURS must be a whole number of hours")?;
+        }
+        if let Some(v) = env("TUULI_MAX_UPLOAD_BYTES") {
+            cfg.max_upload_bytes = v
+                .parse()
+                .context("TUULI_MAX_UPLOAD_BYTES must be a whole number of bytes")?;
+        }
+        if let Some(v) = env("TUULI_UPLOAD_DIR") {
+            cfg.upload_dir = v.into();
         }
         if cfg.session_hours < 1 {
             anyhow::bail!("session_hours must be at least 1");

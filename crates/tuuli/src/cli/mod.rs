@@ -301,12 +301,19 @@ async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
         pool.kind_name()
     );
     let state = crate::web::AppState::new(pool.clone(), cfg)?;
+    let worker = crate::jobs::worker::spawn(
+        state.clone(),
+        crate::jobs::registry(),
+        crate::jobs::WorkerOptions::default(),
+    );
     let app = crate::build_app(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    // Running jobs are handed back to the queue; the next start resumes them.
+    worker.shutdown().await;
     pool.close().await;
     Ok(())
 }

@@ -115,6 +115,15 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         return res;
     }
     let i18n = &state.i18n;
+    // A 413 names the limit that applied to the route (see `web::uploads`).
+    let (key, args) = match res.extensions().get::<super::uploads::BodyLimit>() {
+        Some(l) if info.status == StatusCode::PAYLOAD_TOO_LARGE => (
+            "error-too-large-limit",
+            vec![("limit", super::uploads::human_size(l.0))],
+        ),
+        _ => (info.key, vec![]),
+    };
+    let message = i18n.t(lang, key, &args);
     if is_api {
         let details: serde_json::Map<String, serde_json::Value> = info
             .details
@@ -122,7 +131,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             .iter()
             .map(|(k, v)| (k.clone(), i18n.t(lang, v, &[]).into()))
             .collect();
-        let body = serde_json::json!({ "error": i18n.t(lang, info.key, &[]), "details": details });
+        let body = serde_json::json!({ "error": message, "details": details });
         let mut out = (info.status, axum::Json(body)).into_response();
         copy_cookies(&res, &mut out);
         return out;
@@ -138,15 +147,15 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     }
     let ctx = match PageCtx::from_parts(&mut kept, &state).await {
         Some(c) => c,
-        None => return (info.status, i18n.t(lang, info.key, &[])).into_response(),
+        None => return (info.status, message).into_response(),
     };
     let page = ctx.render(
         "error.html",
-        minijinja::context! { status => info.status.as_u16(), message_key => info.key },
+        minijinja::context! { status => info.status.as_u16(), message_key => info.key, message => &message },
     );
     let mut out = match page {
         Ok(html) => (info.status, html).into_response(),
-        Err(_) => (info.status, i18n.t(lang, info.key, &[])).into_response(),
+        Err(_) => (info.status, message).into_response(),
     };
     copy_cookies(&res, &mut out);
     out
