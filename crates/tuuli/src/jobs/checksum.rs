@@ -64,15 +64,32 @@ fn resolve(dir: &Path, file: &str) -> Option<PathBuf> {
 /// Computes the checksum. Hashing has no side effects, so an interrupted attempt simply
 /// starts over; the result is checkpointed before the file is deleted, so an attempt that
 /// finds the file gone after that returns the recorded result instead of failing.
+/// The file is deleted once the job is over: done, failed for good, or on its last attempt.
 pub async fn run(ctx: JobCtx) -> JobResult {
     let p: Payload = ctx.payload()?;
     let path = resolve(&ctx.state.config.upload_dir, &p.file)
         .ok_or(JobError::Fail("job-error-bad-payload"))?;
+    let outcome = hash(&ctx, p, &path).await;
+    let last = ctx.job().attempts >= ctx.job().max_attempts;
+    let over = match &outcome {
+        Err(JobError::Fail(_)) => true,
+        Err(JobError::Retry(_)) => last,
+        Ok(_) | Err(JobError::LeaseLost) => false,
+    };
+    if over {
+        if let Err(e) = tokio::fs::remove_file(&path).await {
+            tracing::debug!(error = %e, "the upload of a failed checksum job is gone already");
+        }
+    }
+    outcome
+}
+
+async fn hash(ctx: &JobCtx, p: Payload, path: &Path) -> JobResult {
     if let Some(done) = ctx.checkpoint::<Checksum>() {
-        remove(&path).await?;
+        remove(path).await?;
         return Ok(serde_json::to_value(done).unwrap_or_default());
     }
-    let mut file = match tokio::fs::File::open(&path).await {
+    let mut file = match tokio::fs::File::open(path).await {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(JobError::Fail("job-error-file-missing"));
@@ -105,7 +122,7 @@ pub async fn run(ctx: JobCtx) -> JobResult {
     };
     let done_i = i64::try_from(done).unwrap_or(i64::MAX);
     ctx.save_checkpoint(&result, done_i, Some(done_i)).await?;
-    remove(&path).await?;
+    remove(path).await?;
     Ok(serde_json::to_value(result).unwrap_or_default())
 }
 

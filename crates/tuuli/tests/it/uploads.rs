@@ -417,3 +417,55 @@ fn uploading_50_mb_keeps_the_memory_of_the_process_flat() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("1 passed"), "the child test ran: {text}");
 }
+
+both!(
+    a_checksum_job_whose_file_is_gone_fails_with_a_reason_the_user_can_act_on,
+    |app| async move {
+        let owner = app
+            .add_user("coord@example.fi", Role::Coordinator, None, None)
+            .await;
+        let actor = tuuli::auth::Actor {
+            user_id: Some(owner),
+            label: "coord@example.fi".into(),
+        };
+        let job = |payload: serde_json::Value| tuuli::jobs::store::NewJob {
+            kind: "checksum",
+            payload,
+            max_attempts: 3,
+        };
+        let gone = tuuli::jobs::store::enqueue(&app.db, &job(serde_json::json!({"file": "upload-0123abcd", "file_name": "a.csv", "content_type": "text/csv"})), &actor).await.unwrap();
+        let outside = tuuli::jobs::store::enqueue(&app.db, &job(serde_json::json!({"file": "../../etc/passwd", "file_name": "a", "content_type": "x"})), &actor).await.unwrap();
+        let w = worker::spawn(app.state.clone(), registry(), fast());
+        let (gone, outside) = (wait_done(&app, gone).await, wait_done(&app, outside).await);
+        w.shutdown().await;
+        assert_eq!(
+            (gone.status, gone.attempts),
+            (JobStatus::Failed, 1),
+            "not retried: it cannot get better"
+        );
+        assert_eq!(gone.error.as_deref(), Some("job-error-file-missing"));
+        assert_eq!(outside.error.as_deref(), Some("job-error-bad-payload"));
+        app.sign_in("coord@example.fi").await;
+        let page = app.get(&format!("/jobs/{}?lang=en", gone.id)).await;
+        assert!(
+            page.body
+                .contains("The uploaded file was no longer available. Upload it again."),
+            "{}",
+            page.body
+        );
+        let token = app.token_for("coord@example.fi").await;
+        let res = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/jobs/{}?lang=sv", gone.id),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(
+            res.json()["error"],
+            "Den uppladdade filen fanns inte längre. Ladda upp den på nytt."
+        );
+        assert_eq!(res.json()["error_code"], "job-error-file-missing");
+    }
+);
