@@ -350,3 +350,120 @@ both!(
         );
     }
 );
+
+both!(
+    a_worker_that_lost_its_lease_can_no_longer_write_to_the_job,
+    |app| async move {
+        let id = enqueue(&app, "test/noop", 3, None).await;
+        let short = Duration::from_millis(30);
+        let first = store::claim(&app.db, "w1", &["test/noop"], short)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.id, id);
+        // Not yet expired: nobody else may take it.
+        assert!(
+            store::claim(&app.db, "w2", &["test/noop"], short)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        let second = store::claim(&app.db, "w2", &["test/noop"], Duration::from_secs(60))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((second.id, second.attempts), (id, 2));
+        assert!(matches!(
+            store::progress(&app.db, id, "w1", 1, Some(2)).await,
+            Err(JobError::LeaseLost)
+        ));
+        assert!(!store::heartbeat(&app.db, id, "w1", short).await.unwrap());
+        store::succeed(&app.db, id, "w1", &json!({ "by": "w1" }))
+            .await
+            .unwrap();
+        assert_eq!(
+            store::get(&app.db, id).await.unwrap().status,
+            JobStatus::Running,
+            "w1's result is ignored"
+        );
+        store::progress(&app.db, id, "w2", 2, Some(2))
+            .await
+            .unwrap();
+        store::succeed(&app.db, id, "w2", &json!({ "by": "w2" }))
+            .await
+            .unwrap();
+        let job = store::get(&app.db, id).await.unwrap();
+        assert_eq!(
+            (job.status, job.result),
+            (JobStatus::Succeeded, Some(json!({ "by": "w2" })))
+        );
+    }
+);
+
+both!(
+    a_job_whose_workers_keep_dying_is_given_up_after_its_attempts,
+    |app| async move {
+        let id = enqueue(&app, "test/crashy", 1, None).await;
+        // A worker claims it and dies (nothing renews the lease).
+        store::claim(&app.db, "dead", &["test/crashy"], Duration::from_millis(20))
+            .await
+            .unwrap()
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let ran = Arc::new(AtomicBool::new(false));
+        let flag = ran.clone();
+        let registry = Registry::default().register("test/crashy", move |_ctx: JobCtx| {
+            let flag = flag.clone();
+            async move {
+                flag.store(true, Ordering::SeqCst);
+                Ok(json!({}))
+            }
+        });
+        let w = worker::spawn(app.state.clone(), registry, fast());
+        let job = wait_done(&app, id).await;
+        w.shutdown().await;
+        assert_eq!(
+            (job.status, job.error.as_deref()),
+            (JobStatus::Failed, Some("job-error-gave-up"))
+        );
+        assert!(!ran.load(Ordering::SeqCst), "the handler is not run again");
+    }
+);
+
+both!(
+    a_job_longer_than_its_lease_keeps_it_by_heartbeat_and_runs_once,
+    |app| async move {
+        let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let registry = || {
+            let runs = runs.clone();
+            Registry::default().register("test/slow", move |_ctx: JobCtx| {
+                let runs = runs.clone();
+                async move {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    Ok(json!({}))
+                }
+            })
+        };
+        let id = enqueue(&app, "test/slow", 3, None).await;
+        // Two workers whose lease (2 s, renewed every 2/3 s) is far shorter than the job.
+        let options = WorkerOptions {
+            lease: Duration::from_secs(2),
+            ..fast()
+        };
+        let (a, b) = (
+            worker::spawn(app.state.clone(), registry(), options.clone()),
+            worker::spawn(app.state.clone(), registry(), options),
+        );
+        let job = wait_done(&app, id).await;
+        a.shutdown().await;
+        b.shutdown().await;
+        assert_eq!((job.status, job.attempts), (JobStatus::Succeeded, 1));
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "no second worker took the job over"
+        );
+    }
+);
