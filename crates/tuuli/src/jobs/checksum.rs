@@ -76,10 +76,8 @@ pub async fn run(ctx: JobCtx) -> JobResult {
         Err(JobError::Retry(_)) => last,
         Ok(_) | Err(JobError::LeaseLost) => false,
     };
-    if over {
-        if let Err(e) = tokio::fs::remove_file(&path).await {
-            tracing::debug!(error = %e, "the upload of a failed checksum job is gone already");
-        }
+    if over && let Err(e) = tokio::fs::remove_file(&path).await {
+        tracing::debug!(error = %e, "the upload of a failed checksum job is gone already");
     }
     outcome
 }
