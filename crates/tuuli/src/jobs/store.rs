@@ -233,3 +233,10 @@ pub async fn release(db: &Db, id: i64, worker: &str) -> AppResult<()> {
         .bind(now).bind(id).bind(worker).execute(p).await.map(|_| ()))?;
     Ok(())
 }
+
+/// The payloads (JSON text) of queued and running jobs: what files they still need.
+pub async fn pending_payloads(db: &Db) -> AppResult<Vec<String>> {
+    Ok(
+        with_db!(db, p => sqlx::query_scalar::<_, String>("SELECT payload FROM jobs WHERE status IN ('queued', 'running')").fetch_all(p).await)?,
+    )
+}

@@ -86,6 +86,7 @@ async fn run(
     let mut running = JoinSet::new();
     let mut jobs: HashMap<tokio::task::Id, i64> = HashMap::new();
     tracing::info!(worker = %id, kinds = ?kinds, "job worker started");
+    let mut sweep = tokio::time::interval(SWEEP_EVERY);
     loop {
         while running.len() < options.concurrency.max(1) {
             match store::claim(&state.db, &id, &kinds, options.lease).await {
@@ -116,6 +117,13 @@ async fn run(
             }
             _ = store::WAKE.notified() => {}
             _ = tokio::time::sleep(options.poll) => {}
+            _ = sweep.tick() => {
+                match sweep_uploads(&state, UPLOAD_MAX_AGE).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(files = n, "removed uploads no job uses"),
+                    Err(e) => tracing::warn!(error = ?e, "could not sweep the upload folder"),
+                }
+            }
         }
     }
     running.abort_all();
@@ -195,6 +203,44 @@ async fn run_job(
     }
     .instrument(span)
     .await
+}
+
+/// How often the worker looks for forgotten uploads, and how old they must be.
+const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+const UPLOAD_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// Deletes files `upload-*` in the upload folder older than `max_age` that no queued or
+/// running job names in its payload: what a crash in the middle of an upload, or a job
+/// given up without running, left behind. Returns how many were deleted.
+pub async fn sweep_uploads(state: &AppState, max_age: Duration) -> anyhow::Result<usize> {
+    let dir = &state.config.upload_dir;
+    let mut entries = match tokio::fs::read_dir(dir).await {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    let pending = store::pending_payloads(&state.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading pending jobs: {e:?}"))?;
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    while let Some(entry) = entries.next_entry().await? {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("upload-") || pending.iter().any(|p| p.contains(&name)) {
+            continue;
+        }
+        let meta = entry.metadata().await?;
+        let age = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .unwrap_or_default();
+        if meta.is_file() && age > max_age {
+            tokio::fs::remove_file(entry.path()).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Renews the lease every third of its length; returns when the lease is lost.

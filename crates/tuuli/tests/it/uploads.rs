@@ -469,3 +469,41 @@ both!(
         assert_eq!(res.json()["error_code"], "job-error-file-missing");
     }
 );
+
+both!(
+    uploads_no_pending_job_needs_are_swept_once_old,
+    |app| async move {
+        let dir = app.upload_dir.clone();
+        std::fs::create_dir_all(&dir).unwrap();
+        let day_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+        for name in ["upload-old1", "upload-old2", "upload-new", "other-old"] {
+            let f = std::fs::File::create(dir.join(name)).unwrap();
+            if name.ends_with("old1") || name.ends_with("old2") || name == "other-old" {
+                f.set_modified(day_ago).unwrap();
+            }
+        }
+        let actor = tuuli::auth::Actor::system("test");
+        let job = tuuli::jobs::store::NewJob {
+            kind: "checksum",
+            payload: serde_json::json!({"file": "upload-old2"}),
+            max_attempts: 1,
+        };
+        tuuli::jobs::store::enqueue(&app.db, &job, &actor)
+            .await
+            .unwrap();
+        let removed = worker::sweep_uploads(&app.state, std::time::Duration::from_secs(3600))
+            .await
+            .unwrap();
+        assert_eq!(removed, 1);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            ["other-old", "upload-new", "upload-old2"],
+            "only the old upload no job needs is gone"
+        );
+    }
+);
