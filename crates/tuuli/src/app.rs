@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::web::AppState;
 use crate::web::middleware::{self, SecureCookies};
+use crate::web::uploads::{limit_api_router, limit_router};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,26 +34,36 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document generated from the API handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    let defaults = crate::config::Config::default();
+    api_router(defaults.max_body_bytes, defaults.max_upload_bytes)
+        .split_for_parts()
+        .1
 }
 
-fn api_router() -> OpenApiRouter<AppState> {
+/// The API: ordinary routes take bodies up to `body_limit`, upload routes up to `upload_limit`.
+fn api_router(body_limit: usize, upload_limit: usize) -> OpenApiRouter<AppState> {
+    let ordinary = crate::network::api_router()
+        .merge(crate::admin::api_router())
+        .merge(crate::jobs::api_router());
+    let uploads = crate::jobs::upload_api_router();
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
-        crate::network::api_router().merge(crate::admin::api_router()),
+        limit_api_router(ordinary, body_limit).merge(limit_api_router(uploads, upload_limit)),
     )
 }
 
 /// Builds the whole application.
 pub fn build_app(state: AppState) -> Router {
-    with_layers(routes(), state)
+    let routes = routes(&state.config);
+    with_layers(routes, state)
 }
 
-/// Every route of the application, without the middleware.
-fn routes() -> Router<AppState> {
-    let (api, spec) = api_router().split_for_parts();
+/// Every route of the application with its body limit, without the other middleware.
+fn routes(config: &crate::config::Config) -> Router<AppState> {
+    let (body_limit, upload_limit) = (config.max_body_bytes, config.max_upload_bytes);
+    let (api, spec) = api_router(body_limit, upload_limit).split_for_parts();
     let spec_json = std::sync::Arc::new(serde_json::to_string(&spec).unwrap_or_default());
-    Router::new()
+    let pages = Router::new()
         .route("/health", get(health))
         .route(
             "/api/openapi.json",
@@ -67,12 +77,16 @@ fn routes() -> Router<AppState> {
                 }
             }),
         )
-        .merge(api)
         .merge(crate::home::router())
         .merge(crate::auth::html::router())
         .merge(crate::network::router())
         .merge(crate::admin::router())
-        .merge(crate::assets::router())
+        .merge(crate::jobs::router())
+        .merge(crate::assets::router());
+    // Each route has one body limit (413 names it): uploads a larger one than the rest.
+    limit_router(pages, body_limit)
+        .merge(limit_router(crate::jobs::upload_router(), upload_limit))
+        .merge(api)
 }
 
 /// Wraps routes in the application's middleware (public so that tests can check what the
@@ -80,8 +94,10 @@ fn routes() -> Router<AppState> {
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     let secure = SecureCookies(state.config.secure_cookies);
     routes
-        .layer(axum::middleware::from_fn(middleware::refuse_nul_json))
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::refuse_nul_json,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::csrf::protect,

@@ -24,11 +24,17 @@ pub struct Config {
     pub public_url: String,
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Largest accepted body on upload and import routes, in bytes.
+    pub max_upload_bytes: usize,
+    /// Folder for uploaded files while the jobs that use them wait and run. Every instance
+    /// that runs the job worker must see the same folder.
+    pub upload_dir: std::path::PathBuf,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tuuli-data/tuuli.db";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_UPLOAD_DIR: &str = "tuuli-data/uploads";
 
 impl Default for Config {
     fn default() -> Self {
@@ -40,6 +46,8 @@ impl Default for Config {
             max_body_bytes: 256 * 1024,
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             trusted_proxies: Vec::new(),
+            max_upload_bytes: 50 * 1024 * 1024,
+            upload_dir: DEFAULT_UPLOAD_DIR.into(),
         }
     }
 }
@@ -54,6 +62,8 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     public_url: Option<String>,
     trusted_proxies: Option<Vec<String>>,
+    max_upload_bytes: Option<usize>,
+    upload_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -99,6 +109,12 @@ impl Config {
             if let Some(v) = f.trusted_proxies {
                 cfg.trusted_proxies = parse_proxies(v.iter().map(String::as_str))?;
             }
+            if let Some(v) = f.max_upload_bytes {
+                cfg.max_upload_bytes = v
+            }
+            if let Some(v) = f.upload_dir {
+                cfg.upload_dir = v
+            }
         }
         if let Some(v) = env("TUULI_BIND") {
             cfg.bind = v
@@ -121,6 +137,14 @@ impl Config {
             cfg.trusted_proxies = parse_proxies(v.split(',').filter(|s| !s.trim().is_empty()))?;
         }
         cfg.public_url = parse_public_url(&cfg.public_url)?;
+        if let Some(v) = env("TUULI_MAX_UPLOAD_BYTES") {
+            cfg.max_upload_bytes = v
+                .parse()
+                .context("TUULI_MAX_UPLOAD_BYTES must be a whole number of bytes")?;
+        }
+        if let Some(v) = env("TUULI_UPLOAD_DIR") {
+            cfg.upload_dir = v.into();
+        }
         if cfg.session_hours < 1 {
             anyhow::bail!("session_hours must be at least 1");
         }

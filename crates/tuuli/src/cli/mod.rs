@@ -398,6 +398,11 @@ async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
         pool.kind_name()
     );
     let state = crate::web::AppState::new(pool.clone(), cfg)?;
+    let worker = crate::jobs::worker::spawn(
+        state.clone(),
+        crate::jobs::registry(),
+        crate::jobs::WorkerOptions::default(),
+    );
     let app = crate::build_app(state);
     // The peer address is needed for sign-in throttling per client.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -406,6 +411,8 @@ async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
+    // Running jobs are handed back to the queue; the next start resumes them.
+    worker.shutdown().await;
     pool.close().await;
     Ok(())
 }

@@ -125,6 +125,15 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         return res;
     }
     let i18n = &state.i18n;
+    // A 413 names the limit that applied to the route (see `web::uploads`).
+    let (key, args) = match res.extensions().get::<super::uploads::BodyLimit>() {
+        Some(l) if info.status == StatusCode::PAYLOAD_TOO_LARGE => (
+            "error-too-large-limit",
+            vec![("limit", super::uploads::human_size(l.0))],
+        ),
+        _ => (info.key, vec![("name", param.clone().unwrap_or_default())]),
+    };
+    let message = i18n.t(lang, key, &args);
     if is_api {
         let details: serde_json::Map<String, serde_json::Value> = info
             .details
@@ -132,9 +141,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             .iter()
             .map(|(k, v)| (k.clone(), i18n.t(lang, v, &[]).into()))
             .collect();
-        let args = [("name", param.clone().unwrap_or_default())];
-        let body =
-            serde_json::json!({ "error": i18n.t(lang, info.key, &args), "details": details });
+        let body = serde_json::json!({ "error": message, "details": details });
         let mut out = (info.status, axum::Json(body)).into_response();
         copy_cookies(&res, &mut out);
         return out;
@@ -150,15 +157,15 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     }
     let ctx = match PageCtx::from_parts(&mut kept, &state).await {
         Some(c) => c,
-        None => return (info.status, i18n.t(lang, info.key, &[])).into_response(),
+        None => return (info.status, message).into_response(),
     };
     let page = ctx.render(
         "error.html",
-        minijinja::context! { status => info.status.as_u16(), message_key => info.key, param => param.clone().unwrap_or_default() },
+        minijinja::context! { status => info.status.as_u16(), message_key => info.key, message => &message, param => param.clone().unwrap_or_default() },
     );
     let mut out = match page {
         Ok(html) => (info.status, html).into_response(),
-        Err(_) => (info.status, i18n.t(lang, info.key, &[])).into_response(),
+        Err(_) => (info.status, message).into_response(),
     };
     copy_cookies(&res, &mut out);
     out
@@ -231,7 +238,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
 
 /// JSON bodies under `/api` may not carry NUL characters (`\u0000`): PostgreSQL cannot
 /// store them, and the forms drop them. Refused with 400 before any handler runs.
-pub async fn refuse_nul_json(req: Request, next: Next) -> Response {
+pub async fn refuse_nul_json(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -240,7 +247,9 @@ pub async fn refuse_nul_json(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+    // JSON bodies are never uploads: the ordinary limit applies (the route's own limit,
+    // inside, would come too late for this buffer).
+    let Ok(bytes) = axum::body::to_bytes(body, state.config.max_body_bytes).await else {
         return crate::error::AppError::PayloadTooLarge.into_response();
     };
     if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))

@@ -6,6 +6,7 @@ pub mod forms;
 pub mod middleware;
 pub mod reference;
 pub mod templates;
+pub mod uploads;
 
 use std::ops::Deref;
 use std::sync::Arc;

@@ -48,6 +48,8 @@ struct World {
     public: i64,
     internal_b: i64,
     decision: i64,
+    /// A job started by a coordinator who is none of the roles below.
+    job: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -94,7 +96,12 @@ async fn world(app: &TestApp) -> World {
         &[public],
     )
     .await;
+    let starter = app
+        .add_user("starter@example.fi", Role::Coordinator, None, None)
+        .await;
+    let job = crate::jobs::enqueue(app, "checksum", 1, Some(starter)).await;
     World {
+        job,
         org_a,
         org_b,
         org_free,
@@ -130,6 +137,18 @@ async fn sign_in_as(app: &TestApp, who: Who, w: &World) -> Option<String> {
 enum Call {
     Page(Method, String, Vec<(&'static str, String)>),
     Api(Method, String, Option<serde_json::Value>),
+    /// A multipart page form with a file (CSRF token first), or with `api` an API upload.
+    Upload {
+        path: String,
+        api: bool,
+    },
+}
+
+fn upload(path: &str, api: bool) -> Call {
+    Call::Upload {
+        path: path.into(),
+        api,
+    }
 }
 
 fn page(path: String) -> Call {
@@ -389,6 +408,21 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             api(Method::GET, "/api/v1/audit".into(), None),
             [401, 403, 403, 403, 403, 200],
         ),
+        // Jobs and uploads.
+        (
+            page(format!("/jobs/{}", w.job)),
+            [401, 404, 404, 404, 404, 200],
+        ),
+        (
+            api(Method::GET, format!("/api/v1/jobs/{}", w.job), None),
+            [401, 404, 404, 404, 404, 200],
+        ),
+        (page("/jobs/checksum".into()), coord_page),
+        (upload("/jobs/checksum", false), coord_form),
+        (
+            upload("/api/v1/jobs/checksum", true),
+            [401, 403, 403, 403, 202, 202],
+        ),
         (
             api(Method::GET, "/api/v1/users-that-do-not-exist".into(), None),
             [404; 6],
@@ -475,6 +509,28 @@ async fn run(backend: Backend) {
                 Call::Api(method, path, body) => {
                     let res = app.api(method.clone(), &path, token.as_deref(), body).await;
                     (format!("API {method} {path}"), res.status.as_u16())
+                }
+                Call::Upload { path, api } => {
+                    use crate::uploads::{Part, multipart, post_multipart};
+                    let file = Part::File("file", "matrix.csv", b"a;b\n");
+                    let res = if api {
+                        let auth = token.as_deref().map(|t| format!("Bearer {t}"));
+                        let mut headers = vec![("cookie", "")];
+                        if let Some(a) = &auth {
+                            headers.push(("authorization", a.as_str()));
+                        }
+                        post_multipart(&app, &path, multipart(&[file]), &headers).await
+                    } else {
+                        let csrf = app.csrf().await;
+                        let body = multipart(&[Part::Field("_csrf", &csrf), file]);
+                        post_multipart(&app, &path, body, &[]).await
+                    };
+                    let s = if res.status.as_u16() == 303 && res.location().starts_with("/login") {
+                        401
+                    } else {
+                        res.status.as_u16()
+                    };
+                    (format!("UPLOAD {path}"), s)
                 }
             };
             if status != expect[col] {
