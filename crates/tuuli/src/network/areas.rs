@@ -30,6 +30,8 @@ pub struct Area {
     pub sotkanet_id: Option<i64>,
     pub parent_id: Option<i64>,
     pub population: Option<i64>,
+    /// Raised by one on every change; send it back with an update (or `If-Match`).
+    pub version: i64,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -38,7 +40,7 @@ pub struct AreaFilter {
     pub kind: Option<String>,
 }
 
-const COLS: &str = "id, kind, name_fi, name_sv, name_en, official_code, statfin_code, sotkanet_id, parent_id, population";
+pub(crate) const COLS: &str = "id, kind, name_fi, name_sv, name_en, official_code, statfin_code, sotkanet_id, parent_id, population, version";
 
 pub async fn list(db: &Db, filter: &AreaFilter) -> AppResult<Vec<Area>> {
     let sql = format!(

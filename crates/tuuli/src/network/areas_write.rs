@@ -38,6 +38,9 @@ pub struct AreaInput {
     pub parent_id: Option<i64>,
     #[serde(default)]
     pub population: Option<i64>,
+    /// The version this change is based on; a save based on an older one is refused (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 async fn validate(db: &Db, input: &AreaInput, id: Option<i64>) -> AppResult<AreaInput> {
@@ -52,6 +55,7 @@ async fn validate(db: &Db, input: &AreaInput, id: Option<i64>) -> AppResult<Area
         sotkanet_id: input.sotkanet_id,
         parent_id: input.parent_id,
         population: input.population,
+        version: input.version,
     };
     if v.sotkanet_id.is_some_and(|n| n <= 0) {
         c.add("sotkanet_id", "error-choice");
@@ -87,11 +91,17 @@ pub async fn create(db: &Db, input: &AreaInput, actor: &Actor) -> AppResult<Area
 }
 
 pub async fn update(db: &Db, id: i64, input: &AreaInput, actor: &Actor) -> AppResult<Area> {
-    let before = get_area(db, id).await?;
     let v = validate(db, input, Some(id)).await?;
-    let sql = format!("UPDATE areas SET {COLS} WHERE id = $10");
+    let sql = format!("UPDATE areas SET {COLS}, version = version + 1 WHERE id = $10");
+    let read = format!(
+        "SELECT {} FROM areas WHERE id = $1",
+        crate::network::areas::COLS
+    );
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        let current = crate::lock_version!(tx, "areas", id)?.ok_or(AppError::NotFound)?;
+        crate::web::conflict::check(input.version, current)?;
+        let before: Area = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str())).bind(id).fetch_one(&mut *tx).await?;
         sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&v.kind).bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.official_code)
             .bind(&v.statfin_code).bind(v.sotkanet_id).bind(v.parent_id).bind(v.population).bind(id)
@@ -105,10 +115,15 @@ pub async fn update(db: &Db, id: i64, input: &AreaInput, actor: &Actor) -> AppRe
 
 /// Deletes an area no organisation or other area refers to; 409 otherwise.
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
-    let before = get_area(db, id).await?;
+    let read = format!(
+        "SELECT {} FROM areas WHERE id = $1",
+        crate::network::areas::COLS
+    );
     let in_use = "SELECT (SELECT COUNT(*) FROM organisations WHERE area_id = $1) + (SELECT COUNT(*) FROM areas WHERE parent_id = $1)";
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "areas", id)?.ok_or(AppError::NotFound)?;
+        let before: Area = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str())).bind(id).fetch_one(&mut *tx).await?;
         let refs: i64 = sqlx::query_scalar(in_use).bind(id).fetch_one(&mut *tx).await?;
         if refs > 0 {
             return Err(AppError::Conflict("error-area-in-use"));
@@ -147,9 +162,11 @@ async fn api_update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<AreaInput>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<AreaInput>,
 ) -> AppResult<Json<Area>> {
     viewer.require_role(Role::Coordinator)?;
+    input.version = input.version.or(crate::web::conflict::if_match(&headers));
     let area = update(&state.db, id, &input, &viewer.actor()).await?;
     state.reference.clear();
     Ok(Json(area))

@@ -11,6 +11,7 @@ mod api_errors;
 mod areas;
 mod auth;
 mod cli;
+mod conflicts;
 mod groups;
 mod health;
 mod jobs;

@@ -201,12 +201,16 @@ async fn redisplay(
     if let (Some(id), AppError::Conflict(EDIT_CONFLICT)) = (id, &err) {
         // Someone saved first: the typed values stay, the saved ones are shown, and the
         // form now carries the current version.
-        let saved = GroupInput::from(&store::get(&ctx.state.db, id).await?);
+        let group = store::get(&ctx.state.db, id).await?;
+        let saved = GroupInput::from(&group);
         let typed = GroupInput {
             version: saved.version,
             ..input.clone()
         };
-        let changes = conflict::changes(&typed, &saved);
+        let mut changes = conflict::changes(&typed, &saved);
+        for c in changes.iter_mut().filter(|c| c.field == "convener_id") {
+            c.saved = group.convener_name.clone().unwrap_or_default();
+        }
         let page = form_page(
             ctx,
             Some(id),

@@ -34,6 +34,8 @@ pub struct Membership {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by one on every change; send it back with an update (or `If-Match`).
+    pub version: i64,
 }
 
 /// One of a person's memberships, with the group's names, for the person's page.
@@ -65,6 +67,21 @@ pub struct MembershipInput {
     /// `YYYY-MM-DD`; empty or null for a current membership.
     #[serde(default)]
     pub end_date: Option<String>,
+    /// The version this change is based on; a save based on an older one is refused (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+impl From<&Membership> for MembershipInput {
+    fn from(m: &Membership) -> Self {
+        MembershipInput {
+            person_id: Some(m.person_id),
+            role: m.role.clone(),
+            start_date: Some(m.start_date.map(|d| d.to_string()).unwrap_or_default()),
+            end_date: Some(m.end_date.map(|d| d.to_string()).unwrap_or_default()),
+            version: Some(m.version),
+        }
+    }
 }
 
 /// Checked input: the person, role and dates.
@@ -73,6 +90,7 @@ struct Checked {
     role: String,
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
+    version: Option<i64>,
 }
 
 impl MembershipInput {
@@ -84,6 +102,7 @@ impl MembershipInput {
             role: f.get("role"),
             start_date: Some(f.get("start_date")),
             end_date: Some(f.get("end_date")),
+            version: f.get("version").parse().ok(),
         }
     }
 
@@ -113,6 +132,7 @@ impl MembershipInput {
             role,
             start,
             end,
+            version: self.version,
         }
     }
 }
@@ -134,7 +154,7 @@ fn masked(viewer: &Viewer, role: String) -> String {
     }
 }
 
-const SELECT: &str = "SELECT m.id, m.group_id, m.person_id, p.name AS person_name, m.role, m.start_date, m.end_date, m.created_at, m.updated_at \
+const SELECT: &str = "SELECT m.id, m.group_id, m.person_id, p.name AS person_name, m.role, m.start_date, m.end_date, m.created_at, m.updated_at, m.version \
                       FROM memberships m JOIN people p ON p.id = m.person_id";
 
 fn finish(viewer: &Viewer, mut items: Vec<Membership>) -> Vec<Membership> {
@@ -292,8 +312,8 @@ pub async fn create(
     get(db, viewer, group_id, id).await
 }
 
-/// Changes a membership's role and dates (its person stays). When someone who may not
-/// see lived-experience status keeps the masked role `member`, the stored role stays.
+/// Changes a membership's role and dates (its person stays). Someone who may not see
+/// lived-experience status cannot change a lived-experience expert's role: it stays.
 pub async fn update(
     db: &Db,
     viewer: &Viewer,
@@ -301,30 +321,51 @@ pub async fn update(
     id: i64,
     input: &MembershipInput,
 ) -> AppResult<Membership> {
-    let before = load(db, group_id, id).await?;
-    let mut v = validate(db, viewer, input, Some(before.person_id)).await?;
-    // The hidden role stays whatever someone who cannot see it sends: only coordinators
-    // and admins change a lived-experience expert's role.
-    if before.role == LIVED_EXPERIENCE_ROLE && !sees_lived_experience(viewer) {
-        v.role = before.role.clone();
-    }
-    write_update(db, viewer, &before, &v).await?;
+    let person = load(db, group_id, id).await?.person_id;
+    let v = validate(db, viewer, input, Some(person)).await?;
+    let hidden_stays = !sees_lived_experience(viewer);
+    write(db, viewer, group_id, id, |before| {
+        crate::web::conflict::check(v.version, before.version)?;
+        let mut v = v;
+        if before.role == LIVED_EXPERIENCE_ROLE && hidden_stays {
+            v.role = before.role.clone();
+        }
+        Ok(Some(v))
+    })
+    .await?;
     get(db, viewer, group_id, id).await
 }
 
-async fn write_update(db: &Db, viewer: &Viewer, before: &Membership, v: &Checked) -> AppResult<()> {
+/// Changes one membership in one transaction: the group's and the membership's locks
+/// first (always in that order), then the "before" value, which `change` turns into the
+/// new values (or None: nothing to do), then the overlap check, the write and the audit.
+async fn write(
+    db: &Db,
+    viewer: &Viewer,
+    group_id: i64,
+    id: i64,
+    change: impl FnOnce(&Membership) -> AppResult<Option<Checked>>,
+) -> AppResult<()> {
     let actor = viewer.actor();
+    let sql = format!("{SELECT} WHERE m.id = $1 AND m.group_id = $2");
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        lock_group!(tx, before.group_id)?;
-        if overlapping!(tx, before.group_id, v, before.id)? {
+        lock_group!(tx, group_id)?;
+        crate::lock_version!(tx, "memberships", id)?.ok_or(AppError::NotFound)?;
+        let mut before: Membership = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(group_id)
+            .fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
+        before.active = is_active(before.start_date, before.end_date, today());
+        let Some(v) = change(&before)? else {
+            return Ok(());
+        };
+        if overlapping!(tx, group_id, v, id)? {
             return Err(AppError::Conflict("groups-error-already-member"));
         }
-        sqlx::query("UPDATE memberships SET role = $1, start_date = $2, end_date = $3, updated_at = $4 WHERE id = $5")
-            .bind(&v.role).bind(v.start).bind(v.end).bind(Utc::now()).bind(before.id)
+        sqlx::query("UPDATE memberships SET role = $1, start_date = $2, end_date = $3, updated_at = $4, version = version + 1 WHERE id = $5")
+            .bind(&v.role).bind(v.start).bind(v.end).bind(Utc::now()).bind(id)
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "groups-error-already-member"))?;
-        crate::audit!(&mut *tx, &actor, "update", "membership", before.id, Some(serde_json::to_value(before).unwrap_or_default()), Some(audit_json(before.group_id, v)))?;
+        crate::audit!(&mut *tx, &actor, "update", "membership", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(audit_json(group_id, &v)))?;
         tx.commit().await?;
         Ok::<_, AppError>(())
     })
@@ -334,34 +375,39 @@ async fn write_update(db: &Db, viewer: &Viewer, before: &Membership, v: &Checked
 /// (a membership that started today ends today). It stays as history. Ending an ended one
 /// does nothing; one that has not started yet is refused (delete it instead).
 pub async fn end(db: &Db, viewer: &Viewer, group_id: i64, id: i64) -> AppResult<()> {
-    let before = load(db, group_id, id).await?;
     let today = today();
-    if before.start_date.is_some_and(|s| s > today) {
-        return Err(AppError::Conflict("groups-error-not-started"));
-    }
-    if !before.active {
-        return Ok(());
-    }
-    let v = Checked {
-        person_id: before.person_id,
-        role: before.role.clone(),
-        start: before.start_date,
-        end: Some(
-            today
-                .pred_opt()
-                .unwrap_or(today)
-                .max(before.start_date.unwrap_or(NaiveDate::MIN)),
-        ),
-    };
-    write_update(db, viewer, &before, &v).await
+    write(db, viewer, group_id, id, |before| {
+        if before.start_date.is_some_and(|s| s > today) {
+            return Err(AppError::Conflict("groups-error-not-started"));
+        }
+        if !before.active {
+            return Ok(None);
+        }
+        Ok(Some(Checked {
+            person_id: before.person_id,
+            role: before.role.clone(),
+            start: before.start_date,
+            end: Some(
+                today
+                    .pred_opt()
+                    .unwrap_or(today)
+                    .max(before.start_date.unwrap_or(NaiveDate::MIN)),
+            ),
+            version: None,
+        }))
+    })
+    .await
 }
 
 /// Deletes a membership outright (a mistake); ending it keeps the history instead.
 pub async fn delete(db: &Db, viewer: &Viewer, group_id: i64, id: i64) -> AppResult<()> {
-    let before = load(db, group_id, id).await?;
     let actor = viewer.actor();
+    let sql = format!("{SELECT} WHERE m.id = $1 AND m.group_id = $2");
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "memberships", id)?.ok_or(AppError::NotFound)?;
+        let before: Membership = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(group_id)
+            .fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
         sqlx::query("DELETE FROM memberships WHERE id = $1").bind(id).execute(&mut *tx).await?;
         crate::audit!(&mut *tx, &actor, "delete", "membership", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
         tx.commit().await?;

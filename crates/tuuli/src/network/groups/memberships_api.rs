@@ -76,9 +76,11 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, mid)): Path<(i64, i64)>,
-    ApiJson(input): ApiJson<MembershipInput>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<MembershipInput>,
 ) -> AppResult<Json<Membership>> {
     require_edit(&state.db, &viewer, id).await?;
+    input.version = input.version.or(crate::web::conflict::if_match(&headers));
     Ok(Json(
         memberships::update(&state.db, &viewer, id, mid, &input).await?,
     ))

@@ -11,6 +11,7 @@ use super::html::{AddForm, group_page, role_options};
 use super::memberships::{self, Membership, MembershipInput};
 use super::{require_edit, store};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
 
@@ -64,12 +65,13 @@ async fn form_page(
     input: &MembershipInput,
     errors: &FieldErrors,
     conflict: Option<&str>,
+    changes: &[Change],
 ) -> AppResult<Html<String>> {
     let group = store::get(&ctx.state.db, membership.group_id).await?;
     ctx.render(
         "network/membership_form.html",
         minijinja::context! {
-            group, membership, input, errors => errors.0, conflict,
+            group, membership, input, errors => errors.0, conflict, changes,
             roles => role_options(ctx),
         },
     )
@@ -78,13 +80,15 @@ async fn form_page(
 async fn edit_form(ctx: PageCtx, Path((id, mid)): Path<(i64, i64)>) -> AppResult<Html<String>> {
     require_edit(&ctx.state.db, &ctx.viewer, id).await?;
     let m = memberships::get(&ctx.state.db, &ctx.viewer, id, mid).await?;
-    let input = MembershipInput {
-        person_id: Some(m.person_id),
-        role: m.role.clone(),
-        start_date: m.start_date.map(|d| d.to_string()),
-        end_date: m.end_date.map(|d| d.to_string()),
-    };
-    form_page(&ctx, &m, &input, &FieldErrors::new(), None).await
+    form_page(
+        &ctx,
+        &m,
+        &MembershipInput::from(&m),
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+    .await
 }
 
 async fn update(
@@ -100,12 +104,34 @@ async fn update(
         Ok(_) => Ok(Redirect::to(&members_url(id)).into_response()),
         Err(AppError::Validation(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&ctx, &m, &input, &errors, None).await?,
+            form_page(&ctx, &m, &input, &errors, None, &[]).await?,
         )
             .into_response()),
+        Err(AppError::Conflict(EDIT_CONFLICT)) => {
+            // Someone saved first: the typed values stay, the saved ones are shown (as this
+            // viewer may see them), and the form now carries the current version.
+            let now = memberships::get(db, &ctx.viewer, id, mid).await?;
+            let saved = MembershipInput::from(&now);
+            let typed = MembershipInput {
+                person_id: saved.person_id,
+                version: saved.version,
+                ..input.clone()
+            };
+            let changes = conflict::changes(&typed, &saved);
+            let page = form_page(
+                &ctx,
+                &now,
+                &typed,
+                &FieldErrors::new(),
+                Some(EDIT_CONFLICT),
+                &changes,
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
         Err(AppError::Conflict(key)) => Ok((
             StatusCode::CONFLICT,
-            form_page(&ctx, &m, &input, &FieldErrors::new(), Some(key)).await?,
+            form_page(&ctx, &m, &input, &FieldErrors::new(), Some(key), &[]).await?,
         )
             .into_response()),
         Err(e) => Err(e),

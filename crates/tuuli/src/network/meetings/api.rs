@@ -81,9 +81,11 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<MeetingInput>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<MeetingInput>,
 ) -> AppResult<Json<MeetingDetail>> {
     editable(&state.db, &viewer, id).await?;
+    input.version = input.version.or(crate::web::conflict::if_match(&headers));
     require_group_edit(&state.db, &viewer, input.group_id).await?;
     store::update(&state.db, id, &input, &viewer.actor()).await?;
     Ok(Json(store::detail(&state.db, id, true).await?))

@@ -16,6 +16,7 @@ use super::{editable, feeds, require_group_edit, visible};
 use crate::db::Paging;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::{access, organisations};
+use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::{RawForm, markdown_to_html};
 use crate::web::templates::format_datetime;
 use crate::web::{AppState, PageCtx};
@@ -168,11 +169,13 @@ async fn form_page(
     id: Option<i64>,
     input: &MeetingInput,
     errors: &FieldErrors,
+    conflict: Option<&str>,
+    changes: &[Change],
 ) -> AppResult<Html<String>> {
     ctx.render(
         "network/meeting_form.html",
         minijinja::context! {
-            id, input, errors => errors.0,
+            id, input, errors => errors.0, changes, conflict,
             agenda_text => input.agenda.join("\n"),
             groups => store::editable_groups(&ctx.state.db, &ctx.viewer).await?,
         },
@@ -198,7 +201,7 @@ async fn new_form(ctx: PageCtx, Query(q): Query<NewQuery>) -> AppResult<Html<Str
         group_id: group,
         ..Default::default()
     };
-    form_page(&ctx, None, &input, &FieldErrors::new()).await
+    form_page(&ctx, None, &input, &FieldErrors::new(), None, &[]).await
 }
 
 async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
@@ -208,6 +211,8 @@ async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>>
         Some(id),
         &MeetingInput::from_meeting(&m),
         &FieldErrors::new(),
+        None,
+        &[],
     )
     .await
 }
@@ -219,8 +224,39 @@ async fn redisplay(
     input: &MeetingInput,
     err: AppError,
 ) -> AppResult<Response> {
+    if let (Some(id), AppError::Conflict(EDIT_CONFLICT)) = (id, &err) {
+        // Someone saved first: the typed values stay, the saved ones are shown, and the
+        // form now carries the current version.
+        let meeting = store::get(&ctx.state.db, id).await?;
+        let saved = MeetingInput::from_meeting(&meeting);
+        let typed = MeetingInput {
+            version: saved.version,
+            ..input.clone()
+        };
+        let mut changes = conflict::changes(&typed, &saved);
+        for c in changes.iter_mut().filter(|c| c.field == "group_id") {
+            c.saved = ctx
+                .lang
+                .pick(
+                    &meeting.group.name_fi,
+                    &meeting.group.name_sv,
+                    &meeting.group.name_en,
+                )
+                .to_owned();
+        }
+        let page = form_page(
+            ctx,
+            Some(id),
+            &typed,
+            &FieldErrors::new(),
+            Some(EDIT_CONFLICT),
+            &changes,
+        )
+        .await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     crate::web::forms::redisplay(err, |errors, _| async move {
-        form_page(ctx, id, input, &errors).await
+        form_page(ctx, id, input, &errors, None, &[]).await
     })
     .await
 }

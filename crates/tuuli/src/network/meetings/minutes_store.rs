@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::web::forms::Check;
 use crate::with_db;
 
-const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, d.text, d.responsible_id, o.name_fi AS responsible_name, d.due_date \
+pub(super) const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, d.text, d.responsible_id, o.name_fi AS responsible_name, d.due_date \
                                FROM decisions d LEFT JOIN organisations o ON o.id = d.responsible_id";
 
 /// A meeting's decisions in the order they were made.
@@ -74,10 +74,13 @@ pub async fn delete_decision(db: &Db, meeting_id: i64, id: i64, actor: &Actor) -
     })
 }
 
+/// A meeting's attendance list ($1 = meeting id).
+pub(super) const SELECT_ATTENDANCE: &str = "SELECT a.person_id, p.name, a.present FROM attendance a JOIN people p ON p.id = a.person_id \
+                                            WHERE a.meeting_id = $1 ORDER BY p.name, p.id";
+
 /// The recorded attendance of a meeting: who was present and who was not.
 pub async fn attendance(db: &Db, meeting_id: i64) -> AppResult<Vec<Attendee>> {
-    let sql = "SELECT a.person_id, p.name, a.present FROM attendance a JOIN people p ON p.id = a.person_id \
-               WHERE a.meeting_id = $1 ORDER BY p.name, p.id";
+    let sql = SELECT_ATTENDANCE;
     Ok(with_db!(db, p => sqlx::query_as::<_, Attendee>(sql).bind(meeting_id).fetch_all(p).await)?)
 }
 

@@ -49,6 +49,8 @@ pub struct Meeting {
     pub minutes: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by one on every change; send it back with an update (or `If-Match`).
+    pub version: i64,
 }
 
 /// A decision made in a meeting.
@@ -109,6 +111,9 @@ pub struct MeetingInput {
     /// Minutes in Markdown.
     #[serde(default)]
     pub minutes: String,
+    /// The version this change is based on; a save based on an older one is refused (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// A checked meeting, ready to be stored.
@@ -123,6 +128,9 @@ pub struct MeetingValues {
     pub is_public: bool,
     pub agenda: Vec<String>,
     pub minutes: String,
+    /// The version the change is based on (not stored as such).
+    #[serde(skip)]
+    pub version: Option<i64>,
 }
 
 impl MeetingInput {
@@ -138,6 +146,7 @@ impl MeetingInput {
             is_public: f.checked("is_public"),
             agenda: agenda_lines(&f.get("agenda")),
             minutes: f.get("minutes"),
+            version: f.get("version").parse().ok(),
         }
     }
 
@@ -153,6 +162,7 @@ impl MeetingInput {
             is_public: m.is_public,
             agenda: m.agenda.clone(),
             minutes: m.minutes.clone(),
+            version: Some(m.version),
         }
     }
 
@@ -203,6 +213,7 @@ impl MeetingInput {
             is_public: self.is_public,
             agenda,
             minutes: c.optional("minutes", &self.minutes, 100_000),
+            version: self.version,
         }
     }
 }

@@ -75,7 +75,7 @@ impl MeetingFilter {
 }
 
 const SELECT: &str = "SELECT m.id, m.group_id, g.name_fi, g.name_sv, g.name_en, m.title, m.starts_at, m.ends_at, m.place, m.online_url, \
-                      m.is_public, m.is_example, m.minutes, m.created_at, m.updated_at \
+                      m.is_public, m.is_example, m.minutes, m.created_at, m.updated_at, m.version \
                       FROM meetings m JOIN work_groups g ON g.id = m.group_id";
 
 const FILTER: &str = " WHERE ($1 = 0 OR m.group_id = $1) \
@@ -121,6 +121,50 @@ pub async fn public_feed(db: &Db, group: Option<i64>) -> AppResult<Vec<Meeting>>
         .bind(since).bind(group.unwrap_or(0)).fetch_all(p).await)?;
     attach_agenda(db, &mut items).await?;
     Ok(items)
+}
+
+/// A meeting with its agenda, minutes, decisions and attendance, read on `$conn` (the
+/// change's transaction), for the audit log's "before"; `None` when missing.
+macro_rules! load_detail {
+    ($conn:expr, $id:expr) => {{
+        let sql = format!("{SELECT} WHERE m.id = $1");
+        let found: Option<Meeting> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind($id)
+            .fetch_optional(&mut *$conn)
+            .await?;
+        match found {
+            None => None,
+            Some(mut meeting) => {
+                meeting.agenda = sqlx::query_scalar(
+                    "SELECT title FROM agenda_items WHERE meeting_id = $1 ORDER BY position, id",
+                )
+                .bind($id)
+                .fetch_all(&mut *$conn)
+                .await?;
+                let dsql = format!(
+                    "{} WHERE d.meeting_id = $1 ORDER BY d.id",
+                    super::minutes_store::SELECT_DECISION
+                );
+                let decisions: Vec<super::model::Decision> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(dsql.as_str()))
+                        .bind($id)
+                        .fetch_all(&mut *$conn)
+                        .await?;
+                let attendance: Vec<super::model::Attendee> =
+                    sqlx::query_as(super::minutes_store::SELECT_ATTENDANCE)
+                        .bind($id)
+                        .fetch_all(&mut *$conn)
+                        .await?;
+                let minutes = Some(meeting.minutes.clone());
+                Some(MeetingDetail {
+                    meeting,
+                    decisions,
+                    minutes,
+                    attendance: Some(attendance),
+                })
+            }
+        }
+    }};
 }
 
 /// One meeting with its agenda, whoever asks (callers check visibility).
@@ -247,13 +291,15 @@ pub async fn create(db: &Db, input: &MeetingInput, actor: &Actor) -> AppResult<i
 }
 
 pub async fn update(db: &Db, id: i64, input: &MeetingInput, actor: &Actor) -> AppResult<()> {
-    let before = detail(db, id, true).await?;
     let v = validate(db, input).await?;
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        let current = crate::lock_version!(tx, "meetings", id)?.ok_or(AppError::NotFound)?;
+        crate::web::conflict::check(v.version, current)?;
+        let before = load_detail!(tx, id).ok_or(AppError::NotFound)?;
         sqlx::query(
             "UPDATE meetings SET group_id = $1, title = $2, starts_at = $3, ends_at = $4, place = $5, online_url = $6, \
-             is_public = $7, minutes = $8, updated_at = $9 WHERE id = $10",
+             is_public = $7, minutes = $8, updated_at = $9, version = version + 1 WHERE id = $10",
         )
         .bind(v.group_id).bind(&v.title).bind(v.starts_at).bind(v.ends_at).bind(&v.place)
         .bind(&v.online_url).bind(v.is_public).bind(&v.minutes).bind(Utc::now()).bind(id)
@@ -271,9 +317,10 @@ pub async fn update(db: &Db, id: i64, input: &MeetingInput, actor: &Actor) -> Ap
 
 /// Deletes a meeting with its agenda, decisions and attendance (they cascade).
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
-    let before = detail(db, id, true).await?;
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "meetings", id)?.ok_or(AppError::NotFound)?;
+        let before = load_detail!(tx, id).ok_or(AppError::NotFound)?;
         sqlx::query("DELETE FROM meetings WHERE id = $1").bind(id).execute(&mut *tx).await?;
         crate::audit!(&mut *tx, actor, "delete", "meeting", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
         tx.commit().await?;
