@@ -1,4 +1,4 @@
-//! The signed-in user's own account: changing the password.
+//! The signed-in user's own account: the private calendar feed and the password.
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -11,7 +11,54 @@ use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx, cookie};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/account/password", get(form).post(change))
+    Router::new()
+        .route("/account", get(overview))
+        .route("/account/calendar", axum::routing::post(calendar))
+        .route("/account/password", get(form).post(change))
+}
+
+/// `GET /account`: who is signed in, the private calendar feed, the password.
+async fn overview(ctx: PageCtx) -> AppResult<Response> {
+    let user = ctx.viewer.require_signed_in()?.clone();
+    account_page(&ctx, &user, None).await
+}
+
+async fn account_page(
+    ctx: &PageCtx,
+    user: &super::CurrentUser,
+    new_feed: Option<String>,
+) -> AppResult<Response> {
+    let has_feed = store::has_calendar_token(&ctx.state.db, user.id).await?;
+    Ok(ctx
+        .render(
+            "auth/account.html",
+            minijinja::context! {
+                user, has_feed, new_feed,
+                linked_person => user.person_id.is_some(),
+                saved => ctx.query.contains("saved=1"),
+            },
+        )?
+        .into_response())
+}
+
+/// `POST /account/calendar`: `action=create` makes a new secret feed address (replacing
+/// the old one, which stops working) and shows it once; `action=revoke` removes it.
+async fn calendar(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
+    let user = ctx.viewer.require_signed_in()?.clone();
+    let create = match form.get("action").as_str() {
+        "create" => true,
+        "revoke" => false,
+        _ => return Err(crate::error::AppError::BadRequest("error-bad-request")),
+    };
+    let token =
+        store::set_calendar_token(&ctx.state.db, user.id, create, &ctx.viewer.actor()).await?;
+    match token {
+        Some(t) => {
+            let url = format!("{}/calendar/{t}.ics", ctx.state.config.public_url);
+            account_page(&ctx, &user, Some(url)).await
+        }
+        None => Ok(Redirect::to("/account?saved=1").into_response()),
+    }
 }
 
 async fn form(ctx: PageCtx) -> AppResult<Response> {

@@ -366,6 +366,7 @@ pub async fn set_disabled(
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
                 .bind(Utc::now()).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE users SET calendar_token_hash = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
         }
         crate::audit!(&mut *tx, actor, "update", "user", id, Some(serde_json::json!({"disabled": before})), Some(serde_json::json!({"disabled": disabled})))?;
         tx.commit().await?;
@@ -429,4 +430,40 @@ pub async fn list_tokens(db: &Db, email: Option<&str>) -> AppResult<Vec<TokenSum
         "SELECT t.id, u.email, t.created_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE $1 = '' OR lower(u.email) = $1 ORDER BY t.created_at DESC, t.id DESC",
     ).bind(&email).fetch_all(p).await)?)
+}
+
+/// Replaces (or, with `None`, revokes) a user's private calendar feed secret; only its
+/// SHA-256 is stored. Returns the new secret.
+pub async fn set_calendar_token(
+    db: &Db,
+    user_id: i64,
+    create: bool,
+    actor: &super::Actor,
+) -> AppResult<Option<String>> {
+    let token = create.then(|| super::random_token("cal_"));
+    let hash = token.as_deref().map(token_hash);
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE users SET calendar_token_hash = $1 WHERE id = $2").bind(&hash).bind(user_id).execute(&mut *tx).await?;
+        crate::audit!(&mut *tx, actor, "update", "user", user_id, None, Some(serde_json::json!({"calendar_feed": if create { "created" } else { "revoked" }})))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(token)
+}
+
+/// Whether the user has a private calendar feed.
+pub async fn has_calendar_token(db: &Db, user_id: i64) -> AppResult<bool> {
+    let n: i64 = with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = $1 AND calendar_token_hash IS NOT NULL").bind(user_id).fetch_one(p).await)?;
+    Ok(n > 0)
+}
+
+/// The enabled user whose private calendar feed this secret opens.
+pub async fn user_for_calendar_token(db: &Db, token: &str) -> AppResult<Option<CurrentUser>> {
+    let sql = format!(
+        "SELECT {USER_COLS} FROM users u WHERE u.calendar_token_hash = $1 AND NOT u.disabled"
+    );
+    let hash = token_hash(token);
+    let row: Option<UserRow> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&hash).fetch_optional(p).await)?;
+    Ok(row.and_then(UserRow::into_user))
 }

@@ -79,6 +79,23 @@ impl Templates {
             let en = get("name_en");
             Ok(lang_of(state).pick(&fi, &sv, &en).to_owned())
         });
+        // `item|localized("title")`: title_<lang> when given, else the Finnish `title`.
+        env.add_filter(
+            "localized",
+            |state: &State, v: Value, field: &str| -> Result<String, Error> {
+                let get = |k: &str| {
+                    v.get_attr(k)
+                        .ok()
+                        .filter(|x| !x.is_undefined() && !x.is_none())
+                        .map(|x| x.to_string())
+                        .unwrap_or_default()
+                };
+                let fi = get(field);
+                let sv = get(&format!("{field}_sv"));
+                let en = get(&format!("{field}_en"));
+                Ok(lang_of(state).pick(&fi, &sv, &en).to_owned())
+            },
+        );
         // `items|options`: (id, localised name) pairs for a select box; items with a plain
         // `name` field keep it.
         env.add_filter(

@@ -18,6 +18,7 @@ mod jobs;
 mod locales;
 mod matrix;
 mod meetings;
+mod members;
 mod migrations;
 mod organisations;
 mod people;

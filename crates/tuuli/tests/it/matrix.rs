@@ -434,6 +434,16 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             )),
             [401, 403, 403, 404, 404, 404],
         ),
+        // Own account and private calendar feed.
+        (page("/account".into()), signed),
+        (
+            form(
+                "/account/calendar".into(),
+                vec![("action", "create".into())],
+            ),
+            [401, 200, 200, 200, 200, 200],
+        ),
+        (page("/calendar/cal_unknown.ics".into()), [404; 6]),
         // Own account (a wrong current password is a 422 for everyone signed in).
         (page("/account/password".into()), signed),
         (

@@ -22,8 +22,10 @@ pub struct Group {
     /// The convening organisation's Finnish name, for display.
     #[sqlx(default)]
     pub convener_name: Option<String>,
-    /// Plain text or Markdown.
+    /// Plain text or Markdown (Finnish; the Swedish and English ones fall back to it).
     pub description: String,
+    pub description_sv: String,
+    pub description_en: String,
     /// Marks demo content that is not in the source documents.
     pub is_example: bool,
     /// Theme slugs.
@@ -51,6 +53,12 @@ pub struct GroupInput {
     pub convener_id: Option<i64>,
     #[serde(default)]
     pub description: String,
+    /// The description in Swedish (empty: the Finnish one is shown).
+    #[serde(default)]
+    pub description_sv: String,
+    /// The description in English (empty: the Finnish one is shown).
+    #[serde(default)]
+    pub description_en: String,
     /// Theme slugs (see `/api/v1/themes`).
     #[serde(default)]
     pub themes: Vec<String>,
@@ -69,6 +77,8 @@ impl From<&Group> for GroupInput {
             status: g.status.clone(),
             convener_id: g.convener_id,
             description: g.description.clone(),
+            description_sv: g.description_sv.clone(),
+            description_en: g.description_en.clone(),
             themes: g.themes.clone(),
             version: Some(g.version),
         }
@@ -87,6 +97,8 @@ impl GroupInput {
             // Something that is not a number becomes 0, which `check` reports.
             convener_id: (!convener.is_empty()).then(|| convener.parse().unwrap_or(0)),
             description: f.get("description"),
+            description_sv: f.get("description_sv"),
+            description_en: f.get("description_en"),
             themes: f.all("themes"),
             version: f.get("version").parse().ok(),
         }
@@ -107,6 +119,8 @@ impl GroupInput {
                 *id > 0
             }),
             description: c.optional("description", &self.description, 20_000),
+            description_sv: c.optional("description_sv", &self.description_sv, 20_000),
+            description_en: c.optional("description_en", &self.description_en, 20_000),
             themes: self.themes.clone(),
             version: self.version,
         }

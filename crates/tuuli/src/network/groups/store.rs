@@ -26,7 +26,7 @@ pub struct GroupFilter {
 }
 
 const SELECT: &str = "SELECT g.id, g.name_fi, g.name_sv, g.name_en, g.group_type, g.status, g.convener_id, o.name_fi AS convener_name, \
-                      g.description, g.is_example, g.created_at, g.updated_at, g.version \
+                      g.description, g.description_sv, g.description_en, g.is_example, g.created_at, g.updated_at, g.version \
                       FROM work_groups g LEFT JOIN organisations o ON o.id = g.convener_id";
 
 const WHERE: &str = " WHERE ($1 = '' OR g.status = $1) AND ($2 = '' OR g.group_type = $2) \
@@ -134,10 +134,10 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &GroupInput) -> AppResult<G
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, description_sv, description_en, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
         )
-        .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(now)
+        .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(&v.description_sv).bind(&v.description_en).bind(now)
         .fetch_one(&mut *tx).await
         .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
         for t in &themes {
@@ -164,8 +164,8 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> Ap
         if !viewer.is_coordinator() {
             v.convener_id = before.convener_id;
         }
-        sqlx::query("UPDATE work_groups SET name_fi = $1, name_sv = $2, name_en = $3, group_type = $4, convener_id = $5, status = $6, description = $7, updated_at = $8, version = version + 1 WHERE id = $9")
-            .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(Utc::now()).bind(id)
+        sqlx::query("UPDATE work_groups SET name_fi = $1, name_sv = $2, name_en = $3, group_type = $4, convener_id = $5, status = $6, description = $7, description_sv = $10, description_en = $11, updated_at = $8, version = version + 1 WHERE id = $9")
+            .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(Utc::now()).bind(id).bind(&v.description_sv).bind(&v.description_en)
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
         sqlx::query("DELETE FROM group_themes WHERE group_id = $1").bind(id).execute(&mut *tx).await?;

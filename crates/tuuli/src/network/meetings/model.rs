@@ -29,7 +29,10 @@ pub struct Meeting {
     pub group_id: i64,
     #[sqlx(flatten)]
     pub group: GroupRef,
+    /// The title in Finnish; the Swedish and English ones fall back to it.
     pub title: String,
+    pub title_sv: String,
+    pub title_en: String,
     /// Local Helsinki time.
     #[schema(value_type = String, example = "2026-12-01T13:00:00")]
     pub starts_at: NaiveDateTime,
@@ -94,6 +97,12 @@ pub struct MeetingInput {
     #[serde(default)]
     pub group_id: Option<i64>,
     pub title: String,
+    /// The title in Swedish (empty: the Finnish one is shown).
+    #[serde(default)]
+    pub title_sv: String,
+    /// The title in English (empty: the Finnish one is shown).
+    #[serde(default)]
+    pub title_en: String,
     /// Local Helsinki time, `YYYY-MM-DDTHH:MM[:SS]`.
     pub starts_at: String,
     /// Local Helsinki time, after `starts_at`.
@@ -121,6 +130,8 @@ pub struct MeetingInput {
 pub struct MeetingValues {
     pub group_id: i64,
     pub title: String,
+    pub title_sv: String,
+    pub title_en: String,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub place: String,
@@ -139,6 +150,8 @@ impl MeetingInput {
         MeetingInput {
             group_id: f.get("group_id").parse().ok(),
             title: f.get("title"),
+            title_sv: f.get("title_sv"),
+            title_en: f.get("title_en"),
             starts_at: f.get("starts_at"),
             ends_at: f.get("ends_at"),
             place: f.get("place"),
@@ -155,6 +168,8 @@ impl MeetingInput {
         MeetingInput {
             group_id: Some(m.group_id),
             title: m.title.clone(),
+            title_sv: m.title_sv.clone(),
+            title_en: m.title_en.clone(),
             starts_at: m.starts_at.format("%Y-%m-%dT%H:%M").to_string(),
             ends_at: m.ends_at.format("%Y-%m-%dT%H:%M").to_string(),
             place: m.place.clone(),
@@ -206,6 +221,8 @@ impl MeetingInput {
         MeetingValues {
             group_id,
             title: c.required("title", &self.title, 300),
+            title_sv: c.optional("title_sv", &self.title_sv, 300),
+            title_en: c.optional("title_en", &self.title_en, 300),
             starts_at: starts.unwrap_or_default(),
             ends_at: ends.unwrap_or_default(),
             place: c.optional("place", &self.place, 300),

@@ -74,7 +74,7 @@ impl MeetingFilter {
     }
 }
 
-const SELECT: &str = "SELECT m.id, m.group_id, g.name_fi, g.name_sv, g.name_en, m.title, m.starts_at, m.ends_at, m.place, m.online_url, \
+const SELECT: &str = "SELECT m.id, m.group_id, g.name_fi, g.name_sv, g.name_en, m.title, m.title_sv, m.title_en, m.starts_at, m.ends_at, m.place, m.online_url, \
                       m.is_public, m.is_example, m.minutes, m.created_at, m.updated_at, m.version \
                       FROM meetings m JOIN work_groups g ON g.id = m.group_id";
 
@@ -119,6 +119,29 @@ pub async fn public_feed(db: &Db, group: Option<i64>) -> AppResult<Vec<Meeting>>
     let since = access::local_now() - chrono::Duration::days(365);
     let mut items = with_db!(db, p => sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(since).bind(group.unwrap_or(0)).fetch_all(p).await)?;
+    attach_agenda(db, &mut items).await?;
+    Ok(items)
+}
+
+/// The meetings of these groups, public and internal, that end at or after `since`, soonest
+/// first (a member's own calendar; at most `limit`).
+pub async fn of_groups(
+    db: &Db,
+    groups: &[i64],
+    since: chrono::NaiveDateTime,
+    limit: i64,
+) -> AppResult<Vec<Meeting>> {
+    if groups.is_empty() {
+        return Ok(vec![]);
+    }
+    // Ids are integers from the database, so inlining them is safe.
+    let ids: Vec<String> = groups.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "{SELECT} WHERE m.group_id IN ({}) AND m.ends_at >= $1 ORDER BY m.starts_at, m.id LIMIT {limit}",
+        ids.join(",")
+    );
+    let mut items = with_db!(db, p => sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(since).fetch_all(p).await)?;
     attach_agenda(db, &mut items).await?;
     Ok(items)
 }
@@ -273,11 +296,11 @@ pub async fn create(db: &Db, input: &MeetingInput, actor: &Actor) -> AppResult<i
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO meetings (group_id, title, starts_at, ends_at, place, online_url, is_public, minutes, is_example, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9, $9) RETURNING id",
+            "INSERT INTO meetings (group_id, title, starts_at, ends_at, place, online_url, is_public, minutes, is_example, created_at, updated_at, title_sv, title_en) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9, $9, $10, $11) RETURNING id",
         )
         .bind(v.group_id).bind(&v.title).bind(v.starts_at).bind(v.ends_at).bind(&v.place)
-        .bind(&v.online_url).bind(v.is_public).bind(&v.minutes).bind(now)
+        .bind(&v.online_url).bind(v.is_public).bind(&v.minutes).bind(now).bind(&v.title_sv).bind(&v.title_en)
         .fetch_one(&mut *tx).await?;
         for (i, item) in v.agenda.iter().enumerate() {
             sqlx::query("INSERT INTO agenda_items (meeting_id, position, title) VALUES ($1, $2, $3)")
@@ -299,10 +322,10 @@ pub async fn update(db: &Db, id: i64, input: &MeetingInput, actor: &Actor) -> Ap
         let before = load_detail!(tx, id).ok_or(AppError::NotFound)?;
         sqlx::query(
             "UPDATE meetings SET group_id = $1, title = $2, starts_at = $3, ends_at = $4, place = $5, online_url = $6, \
-             is_public = $7, minutes = $8, updated_at = $9, version = version + 1 WHERE id = $10",
+             is_public = $7, minutes = $8, updated_at = $9, version = version + 1, title_sv = $11, title_en = $12 WHERE id = $10",
         )
         .bind(v.group_id).bind(&v.title).bind(v.starts_at).bind(v.ends_at).bind(&v.place)
-        .bind(&v.online_url).bind(v.is_public).bind(&v.minutes).bind(Utc::now()).bind(id)
+        .bind(&v.online_url).bind(v.is_public).bind(&v.minutes).bind(Utc::now()).bind(id).bind(&v.title_sv).bind(&v.title_en)
         .execute(&mut *tx).await?;
         sqlx::query("DELETE FROM agenda_items WHERE meeting_id = $1").bind(id).execute(&mut *tx).await?;
         for (i, item) in v.agenda.iter().enumerate() {

@@ -1,0 +1,19 @@
+# The members' view: own groups and meetings, the account page, translations.
+hint-translation = If left empty, the Finnish text is shown.
+meetings-field-title_sv = Title in Swedish
+meetings-field-title_en = Title in English
+field-description_sv = Description in Swedish
+field-description_en = Description in English
+home-my-groups = My groups
+home-my-meetings = My coming meetings
+home-my-calendar = Subscribe to your meetings in your calendar
+account-title = My account
+account-calendar-heading = My calendar feed
+account-calendar-lead = The calendar feed brings all your groups' meetings, internal ones included, into your calendar program. The address holds a secret code: do not share it. You can replace or remove it at any time.
+account-calendar-no-person = No person is linked to your account, so the feed has no group meetings yet. Ask an admin to link your person to your account.
+account-calendar-new = The address of your calendar feed (shown only now – copy it into your calendar program):
+account-calendar-exists = You have a calendar feed. If the address has reached the wrong hands, replace it with a new one.
+account-calendar-create = Create a calendar feed
+account-calendar-replace = Replace the address
+account-calendar-revoke = Remove the calendar feed
+account-calendar-name = Tuuli: my meetings

@@ -1,0 +1,19 @@
+# The members' view: own groups and meetings, the account page, translations.
+hint-translation = Jos jätät tyhjäksi, näytetään suomenkielinen.
+meetings-field-title_sv = Otsikko ruotsiksi
+meetings-field-title_en = Otsikko englanniksi
+field-description_sv = Kuvaus ruotsiksi
+field-description_en = Kuvaus englanniksi
+home-my-groups = Omat ryhmäni
+home-my-meetings = Omat tulevat kokoukseni
+home-my-calendar = Tilaa omat kokouksesi kalenteriisi
+account-title = Oma tili
+account-calendar-heading = Oma kalenterisyöte
+account-calendar-lead = Kalenterisyöte tuo kaikkien ryhmiesi kokoukset, myös sisäiset, kalenteriohjelmaasi. Osoitteessa on salainen tunniste: älä jaa sitä. Voit vaihtaa tai poistaa sen milloin tahansa.
+account-calendar-no-person = Tunnukseesi ei ole liitetty henkilöä, joten syötteessä ei ole vielä ryhmien kokouksia. Pyydä ylläpitäjää liittämään henkilötietosi tunnukseesi.
+account-calendar-new = Kalenterisyötteesi osoite (näytetään vain nyt – kopioi se kalenteriohjelmaasi):
+account-calendar-exists = Sinulla on kalenterisyöte. Jos osoite on päässyt vääriin käsiin, vaihda se uuteen.
+account-calendar-create = Luo kalenterisyöte
+account-calendar-replace = Vaihda osoite uuteen
+account-calendar-revoke = Poista kalenterisyöte
+account-calendar-name = Tuuli: omat kokoukset

@@ -1,0 +1,19 @@
+# The members' view: own groups and meetings, the account page, translations.
+hint-translation = Om fältet lämnas tomt visas den finska texten.
+meetings-field-title_sv = Rubrik på svenska
+meetings-field-title_en = Rubrik på engelska
+field-description_sv = Beskrivning på svenska
+field-description_en = Beskrivning på engelska
+home-my-groups = Mina grupper
+home-my-meetings = Mina kommande möten
+home-my-calendar = Prenumerera på dina möten i din kalender
+account-title = Mitt konto
+account-calendar-heading = Mitt kalenderflöde
+account-calendar-lead = Kalenderflödet för in alla dina gruppers möten, även interna, i ditt kalenderprogram. Adressen innehåller en hemlig kod: dela den inte. Du kan byta eller ta bort den när som helst.
+account-calendar-no-person = Ingen person är kopplad till ditt konto, så flödet innehåller ännu inga gruppmöten. Be en administratör koppla dina personuppgifter till kontot.
+account-calendar-new = Adressen till ditt kalenderflöde (visas bara nu – kopiera den till ditt kalenderprogram):
+account-calendar-exists = Du har ett kalenderflöde. Om adressen har kommit i fel händer, byt den mot en ny.
+account-calendar-create = Skapa kalenderflöde
+account-calendar-replace = Byt till en ny adress
+account-calendar-revoke = Ta bort kalenderflödet
+account-calendar-name = Tuuli: mina möten
