@@ -17,6 +17,7 @@ pub mod error;
 pub mod home;
 pub mod i18n;
 pub mod network;
+pub mod reference;
 pub mod web;
 
 pub use app::build_app;

@@ -157,7 +157,8 @@ impl TestApp {
 
     async fn with_db(db: Db, cleanup: Option<Cleanup>) -> Self {
         db.migrate().await.expect("migrate");
-        tuuli::network::themes::ensure(&db).await.expect("themes");
+        // What `tuuli serve` and `tuuli migrate` load on every database.
+        tuuli::reference::load(&db).await.expect("reference data");
         let state = AppState::new(db.clone(), Config::default()).expect("state");
         let router = tuuli::build_app(state.clone());
         TestApp {

@@ -19,4 +19,5 @@ mod meetings;
 mod migrations;
 mod organisations;
 mod people;
+mod reference;
 mod robustness;
