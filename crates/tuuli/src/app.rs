@@ -34,7 +34,33 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document generated from the API handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    api_parts().1
+}
+
+/// The API routes and their document. Handlers in different modules share names (`list`,
+/// `create`…), so each operation id is prefixed with its tag to make it unique, as the
+/// specification requires: `organisations_list`, `groups_create`.
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut spec) = api_router().split_for_parts();
+    for item in spec.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let tag = op.tags.as_ref().and_then(|t| t.first()).cloned();
+            if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+                let bare = id.strip_prefix("api_").unwrap_or(id).to_owned();
+                *id = format!("{tag}_{bare}");
+            }
+        }
+    }
+    (router, spec)
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
@@ -46,7 +72,7 @@ fn api_router() -> OpenApiRouter<AppState> {
 
 /// Builds the whole application.
 pub fn build_app(state: AppState) -> Router {
-    let (api, spec) = api_router().split_for_parts();
+    let (api, spec) = api_parts();
     let spec_json = std::sync::Arc::new(serde_json::to_string(&spec).unwrap_or_default());
     let secure = SecureCookies(state.config.secure_cookies);
     Router::new()

@@ -90,16 +90,27 @@ pub struct MeetingDetail {
 #[serde(deny_unknown_fields)]
 pub struct MeetingInput {
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub group_id: Option<i64>,
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// Local Helsinki time, `YYYY-MM-DDTHH:MM[:SS]`.
+    #[schema(
+        pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
+        example = "2030-01-15T13:00"
+    )]
     pub starts_at: String,
     /// Local Helsinki time, after `starts_at`.
+    #[schema(
+        pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
+        example = "2030-01-15T15:00"
+    )]
     pub ends_at: String,
     #[serde(default)]
     pub place: String,
     /// An http(s) address of an online meeting.
     #[serde(default)]
+    #[schema(example = "https://meet.example.fi/ryhma")]
     pub online_url: String,
     #[serde(default)]
     pub is_public: bool,
@@ -220,12 +231,15 @@ pub fn agenda_lines(text: &str) -> Vec<String> {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
+    #[schema(min_length = 1)]
     pub text: String,
     /// The responsible organisation's id.
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub responsible_id: Option<i64>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub due_date: Option<String>,
 }
 
