@@ -65,3 +65,14 @@ pub fn routes(router: &Router) -> BTreeSet<(String, String)> {
     );
     out
 }
+/// Whether a concrete request path (`/groups/5/edit?x=1`) matches a route template
+/// (`/groups/{id}/edit`).
+pub fn matches(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let t: Vec<&str> = template.split('/').collect();
+    let p: Vec<&str> = path.split('/').collect();
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p)
+}
