@@ -24,6 +24,7 @@ pub struct AuditEntry {
     /// The user's email, or `cli` / `demo` for changes from the command line.
     pub actor: String,
     /// create, update or delete.
+    #[schema(value_type = crate::network::kinds::schema::AuditAction)]
     pub action: String,
     pub entity: String,
     pub entity_id: i64,

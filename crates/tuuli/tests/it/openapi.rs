@@ -115,6 +115,10 @@ fn list_filters_are_query_parameters_and_vocabularies_are_enums() {
     assert_eq!(enum_of("Group", "group_type").len(), 3);
     assert!(enum_of("MembershipInput", "role").contains(&"lived_experience".to_owned()));
     assert!(enum_of("AreaInput", "kind").contains(&"municipality".to_owned()));
+    assert_eq!(
+        enum_of("AuditEntry", "action"),
+        ["create", "update", "delete"]
+    );
     assert_eq!(enum_of("GroupInput", "themes").len(), 4);
     let filter = doc["paths"]["/api/v1/groups"]["get"]["parameters"]
         .as_array()
