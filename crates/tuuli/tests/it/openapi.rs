@@ -334,6 +334,39 @@ both!(
             tried += 1;
         }
         assert!(tried >= 10, "only {tried} operations take a body");
+
+        // The declared lengths are the enforced ones: one character more is refused, by name.
+        let mut limits = 0;
+        for (salt, (method, path)) in operations(&doc).into_iter().enumerate() {
+            let op = &doc["paths"][&path][method.to_lowercase()];
+            let Some(schema) = op["requestBody"]["content"]["application/json"].get("schema")
+            else {
+                continue;
+            };
+            let props = resolve(&doc, schema)["properties"].clone();
+            for (name, prop) in props.as_object().into_iter().flatten() {
+                let Some(max) = prop["maxLength"].as_u64() else {
+                    continue;
+                };
+                let mut body = sample(&doc, schema, "", &ids, salt + 100);
+                body[name] = json!("x".repeat(max as usize + 1));
+                let m = Method::from_bytes(method.as_bytes()).unwrap();
+                let res = app.api(m, &ids.path(&path), Some(&token), Some(body)).await;
+                assert_eq!(
+                    res.status.as_u16(),
+                    422,
+                    "{method} {path} {name}: {}",
+                    res.body
+                );
+                assert!(
+                    res.json()["details"][name].is_string(),
+                    "{method} {path} {name}: {}",
+                    res.body
+                );
+                limits += 1;
+            }
+        }
+        assert!(limits >= 10, "only {limits} length limits declared");
     }
 );
 

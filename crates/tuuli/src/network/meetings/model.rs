@@ -92,7 +92,7 @@ pub struct MeetingInput {
     #[serde(default)]
     #[schema(minimum = 1)]
     pub group_id: Option<i64>,
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     /// Local Helsinki time, `YYYY-MM-DDTHH:MM[:SS]`.
     #[schema(
@@ -107,6 +107,7 @@ pub struct MeetingInput {
     )]
     pub ends_at: String,
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub place: String,
     /// An http(s) address of an online meeting.
     #[serde(default)]
@@ -119,6 +120,7 @@ pub struct MeetingInput {
     pub agenda: Vec<String>,
     /// Minutes in Markdown.
     #[serde(default)]
+    #[schema(max_length = 100000)]
     pub minutes: String,
 }
 
@@ -231,7 +233,7 @@ pub fn agenda_lines(text: &str) -> Vec<String> {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub text: String,
     /// The responsible organisation's id.
     #[serde(default)]

@@ -44,7 +44,7 @@ pub struct OrganisationInput {
     #[schema(minimum = 1)]
     pub area_id: Option<i64>,
     #[serde(default)]
-    #[schema(example = "https://www.example.fi", max_length = 500)]
+    #[schema(example = "https://www.example.fi")]
     pub website: String,
     /// Theme slugs (see `/api/v1/themes`).
     #[serde(default)]

@@ -50,12 +50,13 @@ pub struct PersonInput {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub title: String,
     #[serde(default)]
     #[schema(example = "etunimi.sukunimi@example.fi")]
     pub email: String,
     #[serde(default)]
-    #[schema(example = "+358 40 123 4567")]
+    #[schema(example = "+358 40 123 4567", max_length = 50)]
     pub phone: String,
     /// `YYYY-MM-DD`, or empty/null when not recorded.
     #[serde(default)]
