@@ -152,5 +152,15 @@ describe('the demo admin', () => {
     assert.ok(area, 'no area link on /areas');
     await visit(page, area);
     if (orgId) await visit(page, `/organisations/${orgId}/edit`);
+    // The own-password page, also with its error summary after a wrong current password.
+    await visit(page, '/account/password');
+    const form = page.locator('form[action="/account/password"]');
+    await form.locator('#current_password').fill('not-the-password');
+    await form.locator('#new_password').fill('uusi-salasana-2026');
+    await form.locator('#new_password_again').fill('uusi-salasana-2026');
+    const res = await submit(page, form);
+    assert.equal(res.status(), 422);
+    assert.equal(await page.locator('.error-summary').count(), 1);
+    await assertAccessible(page, '/account/password (with errors)');
   });
 });

@@ -98,7 +98,10 @@ login-title = Sign in
 login-submit = Sign in
 login-missing = Give your email and password.
 login-failed = The email or password is wrong.
-login-throttled = Too many failed attempts. Wait 15 minutes and try again.
+login-throttled = Too many failed attempts. Try again in { $minutes -> 
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
 home-title = Home
 home-heading = The four winds of preventive work in Päijät-Häme
 home-lead = Tuuli brings the region's prevention network, its groups, meetings and decisions together in one place.

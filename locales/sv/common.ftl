@@ -98,7 +98,10 @@ login-title = Logga in
 login-submit = Logga in
 login-missing = Ange e-post och lösenord.
 login-failed = Fel e-post eller lösenord.
-login-throttled = För många misslyckade försök. Vänta 15 minuter och försök igen.
+login-throttled = För många misslyckade försök. Försök igen om { $minutes -> 
+    [one] en minut
+   *[other] { $minutes } minuter
+}.
 home-title = Startsida
 home-heading = De fyra vindarna i det förebyggande arbetet i Päijänne-Tavastland
 home-lead = Tuuli samlar regionens nätverk för förebyggande arbete, dess grupper, möten och beslut på ett ställe.

@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::web::AppState;
 use crate::web::middleware::{self, SecureCookies};
+use crate::web::uploads::{limit_api_router, limit_router};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,14 +34,18 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document generated from the API handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_parts().1
+    let defaults = crate::config::Config::default();
+    api_parts(defaults.max_body_bytes, defaults.max_upload_bytes).1
 }
 
 /// The API routes and their document. Handlers in different modules share names (`list`,
 /// `create`…), so each operation id is prefixed with its tag to make it unique, as the
 /// specification requires: `organisations_list`, `groups_create`.
-fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, mut spec) = api_router().split_for_parts();
+fn api_parts(
+    body_limit: usize,
+    upload_limit: usize,
+) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut spec) = api_router(body_limit, upload_limit).split_for_parts();
     for item in spec.paths.paths.values_mut() {
         for op in [
             &mut item.get,
@@ -63,19 +67,30 @@ fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     (router, spec)
 }
 
-fn api_router() -> OpenApiRouter<AppState> {
+/// The API: ordinary routes take bodies up to `body_limit`, upload routes up to `upload_limit`.
+fn api_router(body_limit: usize, upload_limit: usize) -> OpenApiRouter<AppState> {
+    let ordinary = crate::network::api_router()
+        .merge(crate::admin::api_router())
+        .merge(crate::jobs::api_router());
+    let uploads = crate::jobs::upload_api_router();
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
-        crate::network::api_router().merge(crate::admin::api_router()),
+        limit_api_router(ordinary, body_limit).merge(limit_api_router(uploads, upload_limit)),
     )
 }
 
 /// Builds the whole application.
 pub fn build_app(state: AppState) -> Router {
-    let (api, spec) = api_parts();
+    let routes = routes(&state.config);
+    with_layers(routes, state)
+}
+
+/// Every route of the application with its body limit, without the other middleware.
+fn routes(config: &crate::config::Config) -> Router<AppState> {
+    let (body_limit, upload_limit) = (config.max_body_bytes, config.max_upload_bytes);
+    let (api, spec) = api_parts(body_limit, upload_limit);
     let spec_json = std::sync::Arc::new(serde_json::to_string(&spec).unwrap_or_default());
-    let secure = SecureCookies(state.config.secure_cookies);
-    Router::new()
+    let pages = Router::new()
         .route("/health", get(health))
         .route(
             "/api/openapi.json",
@@ -89,17 +104,34 @@ pub fn build_app(state: AppState) -> Router {
                 }
             }),
         )
-        .merge(api)
         .merge(crate::home::router())
         .merge(crate::auth::html::router())
         .merge(crate::network::router())
         .merge(crate::admin::router())
-        .merge(crate::assets::router())
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .merge(crate::jobs::router())
+        .merge(crate::assets::router());
+    // Each route has one body limit (413 names it): uploads a larger one than the rest.
+    limit_router(pages, body_limit)
+        .merge(limit_router(crate::jobs::upload_router(), upload_limit))
+        .merge(api)
+}
+
+/// Wraps routes in the application's middleware (public so that tests can check what the
+/// layers do for a route of their own, e.g. one that panics).
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    let secure = SecureCookies(state.config.secure_cookies);
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::refuse_nul_json,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::csrf::protect,
         ))
+        // A panic becomes an ordinary 500, which the layers outside localise and give the
+        // security headers.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::render_errors,
@@ -112,7 +144,6 @@ pub fn build_app(state: AppState) -> Router {
             },
         ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
@@ -122,6 +153,10 @@ pub fn build_app(state: AppState) -> Router {
 }
 
 const REQUEST_ID: &str = "x-request-id";
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    crate::error::AppError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+}
 
 /// Gives every request an id (kept from a proxy's `X-Request-Id` when it looks sane), logged
 /// with the request's span and returned in the response, so a user's report can be traced.

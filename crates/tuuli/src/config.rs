@@ -19,10 +19,22 @@ pub struct Config {
     pub session_hours: i64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// The site's public address (`https://tuuli.example.fi`), used for every absolute URL
+    /// (calendar feeds); never taken from the request's Host header.
+    pub public_url: String,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Largest accepted body on upload and import routes, in bytes.
+    pub max_upload_bytes: usize,
+    /// Folder for uploaded files while the jobs that use them wait and run. Every instance
+    /// that runs the job worker must see the same folder.
+    pub upload_dir: std::path::PathBuf,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tuuli-data/tuuli.db";
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_UPLOAD_DIR: &str = "tuuli-data/uploads";
 
 impl Default for Config {
     fn default() -> Self {
@@ -32,6 +44,10 @@ impl Default for Config {
             secure_cookies: false,
             session_hours: 12,
             max_body_bytes: 256 * 1024,
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            trusted_proxies: Vec::new(),
+            max_upload_bytes: 50 * 1024 * 1024,
+            upload_dir: DEFAULT_UPLOAD_DIR.into(),
         }
     }
 }
@@ -44,6 +60,10 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     session_hours: Option<i64>,
     max_body_bytes: Option<usize>,
+    public_url: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
+    max_upload_bytes: Option<usize>,
+    upload_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -83,6 +103,18 @@ impl Config {
             if let Some(v) = f.max_body_bytes {
                 cfg.max_body_bytes = v
             }
+            if let Some(v) = f.public_url {
+                cfg.public_url = v
+            }
+            if let Some(v) = f.trusted_proxies {
+                cfg.trusted_proxies = parse_proxies(v.iter().map(String::as_str))?;
+            }
+            if let Some(v) = f.max_upload_bytes {
+                cfg.max_upload_bytes = v
+            }
+            if let Some(v) = f.upload_dir {
+                cfg.upload_dir = v
+            }
         }
         if let Some(v) = env("TUULI_BIND") {
             cfg.bind = v
@@ -98,11 +130,61 @@ impl Config {
                 .parse()
                 .context("TUULI_SESSION_HOURS must be a whole number of hours")?;
         }
+        if let Some(v) = env("TUULI_PUBLIC_URL") {
+            cfg.public_url = v
+        }
+        if let Some(v) = env("TUULI_TRUSTED_PROXIES") {
+            cfg.trusted_proxies = parse_proxies(v.split(',').filter(|s| !s.trim().is_empty()))?;
+        }
+        cfg.public_url = parse_public_url(&cfg.public_url)?;
+        if let Some(v) = env("TUULI_MAX_UPLOAD_BYTES") {
+            cfg.max_upload_bytes = v
+                .parse()
+                .context("TUULI_MAX_UPLOAD_BYTES must be a whole number of bytes")?;
+        }
+        if let Some(v) = env("TUULI_UPLOAD_DIR") {
+            cfg.upload_dir = v.into();
+        }
         if cfg.session_hours < 1 {
             anyhow::bail!("session_hours must be at least 1");
         }
         Ok(cfg)
     }
+}
+
+/// `http(s)://host[:port][/prefix]`, without a trailing slash.
+fn parse_public_url(v: &str) -> anyhow::Result<String> {
+    let v = v.trim().trim_end_matches('/');
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .unwrap_or("");
+    let host = rest.split('/').next().unwrap_or("");
+    let ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        && !rest.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>')
+        });
+    if !ok {
+        anyhow::bail!(
+            "public_url '{v}' is not a site address: give e.g. https://tuuli.example.fi (TUULI_PUBLIC_URL)"
+        );
+    }
+    Ok(v.to_owned())
+}
+
+fn parse_proxies<'a>(
+    items: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<Vec<std::net::IpAddr>> {
+    items
+        .map(|s| {
+            s.trim().parse().with_context(|| {
+                format!("trusted_proxies: '{}' is not an IP address (TUULI_TRUSTED_PROXIES takes a comma-separated list)", s.trim())
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -122,6 +204,34 @@ mod tests {
         assert_eq!(cfg.bind, "127.0.0.1:1");
         assert_eq!(cfg.session_hours, 3);
         assert_eq!(cfg.database_url, DEFAULT_DATABASE_URL);
+    }
+
+    #[test]
+    fn the_public_url_and_trusted_proxies_are_checked() {
+        let env = |url: &'static str, proxies: &'static str| {
+            move |k: &str| match k {
+                "TUULI_PUBLIC_URL" => Some(url.to_owned()),
+                "TUULI_TRUSTED_PROXIES" => Some(proxies.to_owned()),
+                _ => None,
+            }
+        };
+        let cfg =
+            Config::load_from(None, env("https://tuuli.example.fi/", "10.0.0.1, ::1")).unwrap();
+        assert_eq!(cfg.public_url, "https://tuuli.example.fi");
+        assert_eq!(cfg.trusted_proxies.len(), 2);
+        for bad in [
+            "tuuli.example.fi",
+            "https://",
+            "https://a b",
+            "javascript:alert(1)",
+        ] {
+            assert!(Config::load_from(None, env(bad, "")).is_err(), "{bad}");
+        }
+        let err = format!(
+            "{:#}",
+            Config::load_from(None, env("https://x.fi", "proxy")).unwrap_err()
+        );
+        assert!(err.contains("'proxy'"), "{err}");
     }
 
     #[test]

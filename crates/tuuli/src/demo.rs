@@ -232,8 +232,8 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
             ("Liisa Kuvitteellinen", "Hyvinvointikoordinaattori", "liisa.kuvitteellinen@example.fi", "Sysmän kunta", false),
             ("Matti Testinen", "Nuorisotyön esihenkilö", "matti.testinen@example.fi", "Lahden kaupunki", false),
             ("Sanna Demo", "Palvelupäällikkö", "sanna.demo@example.fi", "Mente", false),
-            ("Kalle Kokemus", "Kokemusasiantuntija", "kalle.kokemus@example.fi", "Esimerkkijärjestö", true),
-            ("Helmi Harjoitus", "Kokemusasiantuntija", "helmi.harjoitus@example.fi", "Mente", true),
+            ("Kalle Kokemus", "Vapaaehtoinen", "kalle.kokemus@example.fi", "Esimerkkijärjestö", true),
+            ("Helmi Harjoitus", "Järjestösuunnittelija", "helmi.harjoitus@example.fi", "Mente", true),
             ("Pekka Pappi", "Diakoniatyöntekijä", "pekka.pappi@example.fi", "Lahden seurakuntayhtymä", false),
             ("Riikka Rahapeli", "Erityisasiantuntija", "riikka.rahapeli@example.fi", "Valtakunnallinen", false),
         ];

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod jobs;
 pub mod network;
 pub mod reference;
 pub mod web;

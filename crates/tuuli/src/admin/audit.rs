@@ -59,7 +59,7 @@ fn actor_condition(actor: &str) -> &'static str {
     if actor.is_empty() {
         "$4 = ''"
     } else {
-        "lower(actor) LIKE $4"
+        "lower(actor) LIKE $4 ESCAPE '\\'"
     }
 }
 
@@ -72,7 +72,7 @@ pub async fn list(db: &Db, f: &AuditFilter) -> AppResult<Page<AuditEntry>> {
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| format!("%{}%", s.to_lowercase()))
+        .map(crate::db::like_pattern)
         .unwrap_or_default();
     let eid = f.entity_id.unwrap_or(0);
     let cond = actor_condition(&actor);

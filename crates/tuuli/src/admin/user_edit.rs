@@ -10,7 +10,7 @@ use axum::routing::get;
 
 use crate::auth::Role;
 use crate::auth::store::{self, UserChange};
-use crate::error::{AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::web::forms::{Check, RawForm};
 use crate::web::{AppState, PageCtx};
 use crate::with_db;
@@ -93,6 +93,13 @@ async fn update(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
         organisation_id,
         person_id,
     };
-    store::update_user(&ctx.state.db, id, &change, &ctx.viewer.actor()).await?;
-    Ok(Redirect::to("/admin/users?saved=1").into_response())
+    match store::update_user(&ctx.state.db, id, &change, &ctx.viewer.actor()).await {
+        Ok(()) => Ok(Redirect::to("/admin/users?saved=1").into_response()),
+        Err(AppError::Validation(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&ctx, id, &form, &errors).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
 }

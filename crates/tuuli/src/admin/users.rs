@@ -59,8 +59,8 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         .find(|(k, _)| k == "password")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    if pw.chars().count() < password::MIN_LENGTH {
-        c.add("password", "error-password-short");
+    if let Err(key) = password::check_new(&pw) {
+        c.add("password", key);
     }
     if !c.errors.is_empty() {
         return Ok((
@@ -82,6 +82,11 @@ async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         Err(AppError::Conflict(key)) => Ok((
             StatusCode::CONFLICT,
             render(&ctx, &form, &FieldErrors::new(), Some(key)).await?,
+        )
+            .into_response()),
+        Err(AppError::Validation(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&ctx, &form, &errors, None).await?,
         )
             .into_response()),
         Err(e) => Err(e),

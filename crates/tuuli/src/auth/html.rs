@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::client::ClientAddr;
 use super::{SESSION_COOKIE, password, store};
 use crate::error::AppResult;
 use crate::web::forms::RawForm;
@@ -16,6 +17,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
+        .merge(super::account::router())
 }
 
 #[derive(Deserialize)]
@@ -23,13 +25,18 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site relative paths are followed after sign-in.
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
+/// Only same-site paths are followed after sign-in: one leading `/` (not `//` or `/\`,
+/// which browsers read as another site), and no control characters, whitespace or
+/// backslashes anywhere (browsers drop tabs and newlines, so `/\t/evil.example` would
+/// become `//evil.example`; a newline cannot go into a `Location` header at all).
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= 2000
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if ok { next.to_owned() } else { "/".to_owned() }
 }
 
 async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> AppResult<Response> {
@@ -42,9 +49,15 @@ async fn login_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> AppResult<Respo
         .into_response())
 }
 
+/// The longest e-mail address (RFC 5321) and password a sign-in accepts; longer ones are
+/// refused before anything is stored or hashed.
+const MAX_EMAIL: usize = 254;
+const MAX_PASSWORD: usize = 1024;
+
 async fn login(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    ClientAddr(client): ClientAddr,
     ctx: PageCtx,
     form: RawForm,
 ) -> AppResult<Response> {
@@ -56,19 +69,34 @@ async fn login(
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     let next = safe_next(&form.get("next"));
-    let fail = |key: &str, status: StatusCode| -> AppResult<Response> {
+    let fail = |key: &str, status: StatusCode, minutes: i64| -> AppResult<Response> {
+        let shown = if email.chars().count() > MAX_EMAIL {
+            ""
+        } else {
+            email.as_str()
+        };
         let page = ctx.render(
             "auth/login.html",
-            minijinja::context! { next => &next, email => &email, error => key },
+            minijinja::context! { next => &next, email => shown, error => key, minutes => minutes },
         )?;
         Ok((status, page).into_response())
     };
     if email.is_empty() || pass.is_empty() {
-        return fail("login-missing", StatusCode::UNPROCESSABLE_ENTITY);
+        return fail("login-missing", StatusCode::UNPROCESSABLE_ENTITY, 0);
     }
-    if store::is_throttled(&state.db, &email).await? {
-        return fail("login-throttled", StatusCode::TOO_MANY_REQUESTS);
+    if email.chars().count() > MAX_EMAIL || pass.chars().count() > MAX_PASSWORD {
+        return fail("login-too-long", StatusCode::UNPROCESSABLE_ENTITY, 0);
     }
+    let reservation = match store::reserve_attempt(&state.db, &email, &client).await? {
+        store::Attempt::Allowed(id) => id,
+        store::Attempt::Refused { retry_after } => {
+            let minutes = (retry_after + 59) / 60;
+            let mut res = fail("login-throttled", StatusCode::TOO_MANY_REQUESTS, minutes)?;
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
+            return Ok(res);
+        }
+    };
     let creds = store::credentials(&state.db, &email).await?;
     let hash = creds
         .as_ref()
@@ -76,10 +104,10 @@ async fn login(
         .unwrap_or_else(|| password::DUMMY_HASH.to_owned());
     let ok = password::verify(pass, hash).await? && creds.is_some();
     let Some((user, _)) = creds.filter(|_| ok) else {
-        store::record_failure(&state.db, &email).await?;
-        return fail("login-failed", StatusCode::UNAUTHORIZED);
+        // The reservation stays as the failure.
+        return fail("login-failed", StatusCode::UNAUTHORIZED, 0);
     };
-    store::clear_failures(&state.db, &email).await?;
+    store::attempt_succeeded(&state.db, reservation, &email, &client).await?;
     let token = store::create_session(&state.db, user.id, state.config.session_hours).await?;
     let secure = state.config.secure_cookies
         || headers
@@ -123,5 +151,18 @@ mod tests {
         );
         assert_eq!(super::safe_next("//evil.example"), "/");
         assert_eq!(super::safe_next("https://evil.example"), "/");
+        for evil in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{b}/evil.example",
+            "/\\evil.example",
+            "/ /evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(super::safe_next(evil), "/", "{evil:?}");
+        }
+        assert_eq!(super::safe_next("/people/3?x=%2F"), "/people/3?x=%2F");
     }
 }

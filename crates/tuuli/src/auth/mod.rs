@@ -4,6 +4,8 @@
 //! (`Authorization: Bearer tuuli_…`) or the session cookie. Rights are asked of the viewer
 //! (`require_signed_in`, `require_role`) and of each module's policy functions.
 
+pub mod account;
+pub mod client;
 pub mod csrf;
 pub mod html;
 pub mod password;

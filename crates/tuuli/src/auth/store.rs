@@ -10,6 +10,7 @@ use crate::with_db;
 
 /// Failed sign-ins for one email within [`THROTTLE_WINDOW_MINUTES`] that lock it.
 pub const THROTTLE_FAILURES: i64 = 5;
+/// The window in which failures count; older rows are deleted.
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
 #[derive(sqlx::FromRow)]
@@ -62,7 +63,28 @@ pub struct NewUser {
     pub password_hash: String,
 }
 
+/// The organisation and person a user is linked to must exist (422 on the field otherwise;
+/// a foreign-key error would read as "exists already").
+pub async fn check_links(
+    db: &Db,
+    organisation_id: Option<i64>,
+    person_id: Option<i64>,
+) -> AppResult<()> {
+    let (orgs, people): (i64, i64) = with_db!(db, p => sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM organisations WHERE id = $1), (SELECT COUNT(*) FROM people WHERE id = $2 AND NOT erased)",
+    ).bind(organisation_id.unwrap_or(0)).bind(person_id.unwrap_or(0)).fetch_one(p).await)?;
+    let mut errors = crate::error::FieldErrors::new();
+    if organisation_id.is_some() && orgs == 0 {
+        errors.add("organisation_id", "error-choice");
+    }
+    if person_id.is_some() && people == 0 {
+        errors.add("person_id", "error-choice");
+    }
+    errors.into_result(()).map_err(AppError::Validation)
+}
+
 pub async fn create_user(db: &Db, u: &NewUser, actor: &super::Actor) -> AppResult<i64> {
+    check_links(db, u.organisation_id, u.person_id).await?;
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -111,9 +133,12 @@ pub async fn update_user(
     change: &UserChange,
     actor: &super::Actor,
 ) -> AppResult<()> {
-    let before = get_user(db, id).await?;
+    check_links(db, change.organisation_id, change.person_id).await?;
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        // The before-value is read in the change's transaction, so it is the one replaced.
+        let sql = format!("{USER_SUMMARY} WHERE u.id = $1");
+        let before: UserSummary = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
         sqlx::query("UPDATE users SET name = $1, role = $2, organisation_id = $3, person_id = $4 WHERE id = $5")
             .bind(change.name.trim()).bind(change.role.as_str()).bind(change.organisation_id).bind(change.person_id).bind(id)
             .execute(&mut *tx).await?;
@@ -228,24 +253,98 @@ pub async fn revoke_token(db: &Db, id: i64, actor: &super::Actor) -> AppResult<b
     })
 }
 
-/// True while the email has too many recent failures to try again.
-pub async fn is_throttled(db: &Db, email: &str) -> AppResult<bool> {
-    let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let email = email.trim().to_lowercase();
-    let n: i64 = with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
-        .bind(&email).bind(since).fetch_one(p).await)?;
-    Ok(n >= THROTTLE_FAILURES)
+/// Sign-in throttling. Every attempt first reserves a row in `login_failures` (kept when
+/// the password is wrong, removed when it is right), so the check and the count are one
+/// atomic step: on PostgreSQL under an advisory lock, on SQLite under its single writer
+/// (the reservation's INSERT is the transaction's first statement).
+///
+/// Limits within [`THROTTLE_WINDOW_MINUTES`]:
+/// - one client and one account: [`THROTTLE_FAILURES`] failures, then that client waits;
+/// - one client, any accounts: [`THROTTLE_CLIENT_FAILURES`];
+/// - one account from many clients ([`THROTTLE_ACCOUNT_HOT`] failures or more): the account
+///   is slowed down, not locked — a client that has not failed there may try once every
+///   [`THROTTLE_SLOW_SECONDS`], so its owner can still sign in while others hammer it.
+pub const THROTTLE_CLIENT_FAILURES: usize = 30;
+pub const THROTTLE_ACCOUNT_HOT: usize = 10;
+pub const THROTTLE_SLOW_SECONDS: i64 = 2;
+
+/// The answer to "may this client try to sign in to this account now?".
+#[derive(Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// Go ahead; the reservation's id is passed to [`attempt_succeeded`] on success.
+    Allowed(i64),
+    /// Refused: try again after this many seconds.
+    Refused { retry_after: i64 },
 }
 
-pub async fn record_failure(db: &Db, email: &str) -> AppResult<()> {
+/// The advisory lock key that serialises sign-in reservations on PostgreSQL.
+const ATTEMPT_LOCK: i64 = 0x7475_756c_6901;
+
+pub async fn reserve_attempt(db: &Db, email: &str, client: &str) -> AppResult<Attempt> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        email: String,
+        client: String,
+        at: DateTime<Utc>,
+    }
     let email = email.trim().to_lowercase();
-    with_db!(db, p => sqlx::query("INSERT INTO login_failures (email, at) VALUES ($1, $2)").bind(&email).bind(Utc::now()).execute(p).await.map(|r| r.rows_affected()))?;
-    Ok(())
+    let now = Utc::now();
+    let window = Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let since = now - window;
+    let postgres = matches!(db, Db::Postgres(_));
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        if postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(ATTEMPT_LOCK).execute(&mut *tx).await?;
+        }
+        let id: i64 = sqlx::query_scalar("INSERT INTO login_failures (email, client, at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(&email).bind(client).bind(now).fetch_one(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(since).execute(&mut *tx).await?;
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT email, client, at FROM login_failures WHERE (email = $1 OR client = $2) AND at > $3 AND id <> $4 ORDER BY at",
+        )
+        .bind(&email).bind(client).bind(since).bind(id).fetch_all(&mut *tx).await?;
+        let pair: Vec<&Row> = rows.iter().filter(|r| r.email == email && r.client == client).collect();
+        let by_client: Vec<&Row> = rows.iter().filter(|r| r.client == client).collect();
+        let account: Vec<&Row> = rows.iter().filter(|r| r.email == email).collect();
+        let wait_until_oldest = |rs: &[&Row]| rs.first().map_or(1, |r| (r.at + window - now).num_seconds().max(1));
+        let refused = if pair.len() >= THROTTLE_FAILURES as usize {
+            Some(wait_until_oldest(&pair))
+        } else if by_client.len() >= THROTTLE_CLIENT_FAILURES {
+            Some(wait_until_oldest(&by_client))
+        } else if pair.is_empty() && account.len() >= THROTTLE_ACCOUNT_HOT {
+            // A hot account: one attempt every few seconds from clients new to it.
+            let last_new = account.iter().filter(|r| r.client != client).map(|r| r.at).max();
+            last_new
+                .map(|at| (at + Duration::seconds(THROTTLE_SLOW_SECONDS) - now).num_seconds())
+                .filter(|s| *s > 0)
+        } else {
+            None
+        };
+        match refused {
+            Some(retry_after) => {
+                tx.rollback().await?;
+                Ok::<_, AppError>(Attempt::Refused { retry_after })
+            }
+            None => {
+                tx.commit().await?;
+                Ok(Attempt::Allowed(id))
+            }
+        }
+    })
 }
 
-pub async fn clear_failures(db: &Db, email: &str) -> AppResult<()> {
+/// The password was right: the reservation and this client's earlier failures on the
+/// account go (other clients' failures stay, so an attacker stays throttled).
+pub async fn attempt_succeeded(
+    db: &Db,
+    reservation: i64,
+    email: &str,
+    client: &str,
+) -> AppResult<()> {
     let email = email.trim().to_lowercase();
-    with_db!(db, p => sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(&email).execute(p).await.map(|r| r.rows_affected()))?;
+    with_db!(db, p => sqlx::query("DELETE FROM login_failures WHERE id = $1 OR (email = $2 AND client = $3)")
+        .bind(reservation).bind(&email).bind(client).execute(p).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -262,10 +361,72 @@ pub async fn set_disabled(
         let Some(before) = before else { return Ok(false) };
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(disabled).bind(id).execute(&mut *tx).await?;
         if disabled {
+            // Disabling ends every way in: sessions, and API tokens for good (enabling the
+            // user again does not bring old tokens back).
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(Utc::now()).bind(id).execute(&mut *tx).await?;
         }
         crate::audit!(&mut *tx, actor, "update", "user", id, Some(serde_json::json!({"disabled": before})), Some(serde_json::json!({"disabled": disabled})))?;
         tx.commit().await?;
         Ok(true)
     })
+}
+
+/// Replaces a user's password. `keep_session` (the token of the session that made the
+/// change) stays signed in; every other session of the user ends.
+pub async fn set_password(
+    db: &Db,
+    user_id: i64,
+    hash: &str,
+    keep_session: Option<&str>,
+    actor: &super::Actor,
+) -> AppResult<bool> {
+    let keep = keep_session.map(token_hash).unwrap_or_default();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id).bind(&keep).execute(&mut *tx).await?;
+        crate::audit!(&mut *tx, actor, "update", "user", user_id, None, Some(serde_json::json!({"password_changed": true})))?;
+        tx.commit().await?;
+        Ok::<_, AppError>(true)
+    })
+}
+
+/// The stored password hash of a user (for checking the current password).
+pub async fn password_hash(db: &Db, user_id: i64) -> AppResult<Option<String>> {
+    Ok(
+        with_db!(db, p => sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND NOT disabled").bind(user_id).fetch_optional(p).await)?,
+    )
+}
+
+/// The id of the user with this email (enabled or not).
+pub async fn user_id_by_email(db: &Db, email: &str) -> AppResult<Option<i64>> {
+    let email = email.trim().to_lowercase();
+    Ok(
+        with_db!(db, p => sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = $1").bind(&email).fetch_optional(p).await)?,
+    )
+}
+
+/// An API token as listed for operators (never the secret).
+#[derive(Debug, sqlx::FromRow)]
+pub struct TokenSummary {
+    pub id: i64,
+    pub email: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// API tokens, all or one user's, newest first.
+pub async fn list_tokens(db: &Db, email: Option<&str>) -> AppResult<Vec<TokenSummary>> {
+    let email = email.map(|e| e.trim().to_lowercase()).unwrap_or_default();
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT t.id, u.email, t.created_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE $1 = '' OR lower(u.email) = $1 ORDER BY t.created_at DESC, t.id DESC",
+    ).bind(&email).fetch_all(p).await)?)
 }

@@ -93,6 +93,16 @@ enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Set a user's password (read from standard input); their sessions end.
+    Password {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +111,13 @@ enum TokenCommand {
     Create {
         #[arg(long)]
         email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List API tokens (never their secrets), all or one user's.
+    List {
+        #[arg(long)]
+        email: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -141,10 +158,33 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Opens the database for `serve`, `migrate` and `demo`, creating a SQLite file if needed.
 async fn open(config: &Option<PathBuf>, db: &DbArgs) -> anyhow::Result<(Config, Db)> {
+    open_db(config, db, true).await
+}
+
+/// Opens an existing database for the other commands: a SQLite path that does not exist is
+/// an error (a typo would otherwise make an empty database and a user nobody can find).
+async fn open_existing(config: &Option<PathBuf>, db: &DbArgs) -> anyhow::Result<(Config, Db)> {
+    open_db(config, db, false).await
+}
+
+async fn open_db(
+    config: &Option<PathBuf>,
+    db: &DbArgs,
+    create: bool,
+) -> anyhow::Result<(Config, Db)> {
     let mut cfg = Config::load(config.as_deref())?;
     if let Some(url) = &db.database {
         cfg.database_url = url.clone();
+    }
+    if !create
+        && let Some(path) = crate::db::sqlite_file(&cfg.database_url)
+        && !std::path::Path::new(path).exists()
+    {
+        anyhow::bail!(
+            "the SQLite database {path} does not exist: give the right --database, or create it with `tuuli migrate`"
+        );
     }
     let pool = Db::connect(&cfg.database_url).await?;
     pool.migrate().await?;
@@ -200,18 +240,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if role == Role::Editor && organisation.is_none() {
                 anyhow::bail!("an editor edits one organisation's data: give --organisation ID");
             }
-            let mut pw = String::new();
-            std::io::stdin()
-                .read_to_string(&mut pw)
-                .context("could not read the password from standard input")?;
-            let pw = pw.trim_end_matches(['\n', '\r']).to_owned();
-            if pw.chars().count() < password::MIN_LENGTH {
-                anyhow::bail!(
-                    "the password must be at least {} characters long",
-                    password::MIN_LENGTH
-                );
-            }
-            let (_, pool) = open(&cli.config, &db).await?;
+            let pw = read_password()?;
+            check_password(&pw)?;
+            let (_, pool) = open_existing(&cli.config, &db).await?;
             let hash = password::hash(pw).await?;
             let new = store::NewUser {
                 email: email.clone(),
@@ -223,14 +254,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let id = store::create_user(&pool, &new, &Actor::system("cli")).await.map_err(|e| match e {
                 crate::error::AppError::Conflict(_) => anyhow::anyhow!("a user with the email {email} exists already"),
+                crate::error::AppError::Validation(f) if f.0.contains_key("organisation_id") => anyhow::anyhow!("there is no organisation {}: see the ids on /organisations", organisation.unwrap_or_default()),
+                crate::error::AppError::Validation(_) => anyhow::anyhow!("there is no person {}: see the ids on /people", person.unwrap_or_default()),
                 crate::error::AppError::Internal(e) => e,
                 other => anyhow::anyhow!("could not add the user ({}): check that organisation {organisation:?} and person {person:?} exist", other.key()),
             })?;
             println!("user {id} added: {email} ({})", role.as_str());
             Ok(())
         }
+        Command::User(UserCommand::Password {
+            email,
+            password_stdin: _,
+            db,
+        }) => {
+            let pw = read_password()?;
+            check_password(&pw)?;
+            let (_, pool) = open_existing(&cli.config, &db).await?;
+            let id = store::user_id_by_email(&pool, &email)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.key()))?
+                .with_context(|| format!("no user has the email {email}; see `tuuli user list`"))?;
+            let hash = password::hash(pw).await?;
+            store::set_password(&pool, id, &hash, None, &Actor::system("cli"))
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.key()))?;
+            println!("password set for {email}; their sessions have ended");
+            Ok(())
+        }
         Command::User(UserCommand::List { db }) => {
-            let (_, pool) = open(&cli.config, &db).await?;
+            let (_, pool) = open_existing(&cli.config, &db).await?;
             let users = store::list_users(&pool)
                 .await
                 .map_err(|e| anyhow::anyhow!("could not list users: {}", e.key()))?;
@@ -251,8 +303,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Token(TokenCommand::List { email, db }) => {
+            let (_, pool) = open_existing(&cli.config, &db).await?;
+            let tokens = store::list_tokens(&pool, email.as_deref())
+                .await
+                .map_err(|e| anyhow::anyhow!("could not list tokens: {}", e.key()))?;
+            println!("{:<5} {:<32} {:<26} state", "id", "email", "created");
+            for t in tokens {
+                let state = match t.revoked_at {
+                    Some(at) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
+                    None => "live".to_owned(),
+                };
+                println!(
+                    "{:<5} {:<32} {:<26} {state}",
+                    t.id,
+                    t.email,
+                    t.created_at.format("%Y-%m-%d %H:%M UTC").to_string()
+                );
+            }
+            Ok(())
+        }
         Command::Token(TokenCommand::Create { email, db }) => {
-            let (_, pool) = open(&cli.config, &db).await?;
+            let (_, pool) = open_existing(&cli.config, &db).await?;
             let (id, token) = store::create_token(&pool, &email, &Actor::system("cli"))
                 .await
                 .map_err(|e| match e {
@@ -268,7 +340,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(TokenCommand::Revoke { id, db }) => {
-            let (_, pool) = open(&cli.config, &db).await?;
+            let (_, pool) = open_existing(&cli.config, &db).await?;
             if store::revoke_token(&pool, id, &Actor::system("cli"))
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.key()))?
@@ -279,6 +351,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("no live token has the id {id}")
             }
         }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut pw = String::new();
+    std::io::stdin()
+        .read_to_string(&mut pw)
+        .context("could not read the password from standard input")?;
+    Ok(pw.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn check_password(pw: &str) -> anyhow::Result<()> {
+    match password::check_new(pw) {
+        Ok(()) => Ok(()),
+        Err("error-password-short") => anyhow::bail!(
+            "the password must be at least {} characters long",
+            password::MIN_LENGTH
+        ),
+        Err("error-password-common") => anyhow::bail!(
+            "that password is among the most common ones attackers try first: choose another"
+        ),
+        Err(_) => anyhow::bail!(
+            "the password is too long (at most {} characters)",
+            password::MAX_LENGTH
+        ),
     }
 }
 
@@ -306,10 +403,19 @@ async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
         pool.kind_name()
     );
     let state = crate::web::AppState::new(pool.clone(), cfg)?;
+    let worker = crate::jobs::worker::spawn(
+        state.clone(),
+        crate::jobs::registry(),
+        crate::jobs::WorkerOptions::default(),
+    );
     let app = crate::build_app(state);
+    // The peer address is needed for sign-in throttling per client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
+    // Running jobs are handed back to the queue; the next start resumes them.
+    worker.shutdown().await;
     pool.close().await;
     Ok(())
 }

@@ -56,6 +56,24 @@ macro_rules! audit {
     }};
 }
 
+/// Takes the lock of one editable row for the rest of the transaction and returns its
+/// version (`None` when there is no such row): a no-op `UPDATE`, which is a row lock on
+/// PostgreSQL and the write lock on SQLite. Run it first in the transaction, then read the
+/// row's "before" value in the same transaction. `$table` is a literal table name.
+#[macro_export]
+macro_rules! lock_version {
+    ($tx:expr, $table:literal, $id:expr) => {
+        sqlx::query_scalar::<_, i64>(concat!(
+            "UPDATE ",
+            $table,
+            " SET version = version WHERE id = $1 RETURNING version"
+        ))
+        .bind($id)
+        .fetch_optional(&mut *$tx)
+        .await
+    };
+}
+
 /// Which backend a URL selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -162,6 +180,14 @@ impl Db {
     }
 }
 
+/// The file of a SQLite URL, or None for PostgreSQL and in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<&str> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    sqlite_path(url).filter(|p| !p.is_empty())
+}
+
 fn sqlite_path(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("sqlite://")
@@ -181,6 +207,20 @@ pub fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// A `LIKE` pattern that finds `text` anywhere, lower-cased, with `%`, `_` and `\\` in it
+/// matched literally. Use with `LIKE $n ESCAPE '\\'` (SQLite has no default escape).
+pub fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 /// Offset paging shared by every list.
@@ -274,6 +314,11 @@ mod tests {
             redact("sqlite://tuuli-data/tuuli.db"),
             "sqlite://tuuli-data/tuuli.db"
         );
+    }
+
+    #[test]
+    fn search_text_is_matched_literally() {
+        assert_eq!(like_pattern("50%_A\\b"), "%50\\%\\_a\\\\b%");
     }
 
     #[test]

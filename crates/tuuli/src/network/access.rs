@@ -55,10 +55,22 @@ pub async fn member_group_ids(db: &Db, viewer: &Viewer) -> AppResult<Vec<i64>> {
         return Ok(vec![]);
     };
     let today = local_now().date();
-    // A membership ended today (the "end membership" button) no longer counts.
-    let sql = "SELECT group_id FROM memberships WHERE person_id = $1 AND (end_date IS NULL OR end_date > $2)";
+    let sql = format!(
+        "SELECT group_id FROM memberships m WHERE m.person_id = $1 AND {}",
+        in_force("m", "$2")
+    );
+    let sql = sql.as_str();
     Ok(
-        with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(person).bind(today).fetch_all(p).await)?,
+        with_db!(db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).bind(person).bind(today).fetch_all(p).await)?,
+    )
+}
+
+/// The SQL condition "membership `alias` is in force on the date `param`": access starts on
+/// the start date and ends after the end date (both days included). A membership that has
+/// not started yet grants nothing.
+pub fn in_force(alias: &str, param: &str) -> String {
+    format!(
+        "({alias}.start_date IS NULL OR {alias}.start_date <= {param}) AND ({alias}.end_date IS NULL OR {alias}.end_date >= {param})"
     )
 }
 

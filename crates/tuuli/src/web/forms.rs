@@ -106,7 +106,11 @@ impl Check {
             return None;
         }
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) if in_range(d) => Some(d),
+            Ok(_) => {
+                self.errors.add(field, "error-date-range");
+                None
+            }
             Err(_) => {
                 self.errors.add(field, "error-date");
                 None
@@ -125,7 +129,11 @@ impl Check {
             .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
             .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%d %H:%M"));
         match parsed {
-            Ok(d) => Some(d),
+            Ok(d) if in_range(d.date()) => Some(d),
+            Ok(_) => {
+                self.errors.add(field, "error-date-range");
+                None
+            }
             Err(_) => {
                 self.errors.add(field, "error-datetime");
                 None
@@ -175,6 +183,16 @@ impl Check {
     pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
         self.errors.into_result(value)
     }
+}
+
+/// The years a date may have: wider than any real meeting, membership or consent, and
+/// narrow enough that every later conversion (time zones, iCalendar) stays well-defined.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+
+fn in_range(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    (MIN_YEAR..=MAX_YEAR).contains(&d.year())
 }
 
 pub fn is_email(v: &str) -> bool {
@@ -295,6 +313,34 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
+    }
+
+    #[test]
+    fn dates_outside_1900_to_2200_are_refused_with_a_message() {
+        let mut c = Check::new();
+        for (i, v) in [
+            "0000-01-01",
+            "-0001-01-01",
+            "1899-12-31",
+            "2201-01-01",
+            "+262143-01-01",
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert_eq!(c.date(&format!("d{i}"), v), None, "{v}");
+        }
+        assert_eq!(c.datetime("t", "-262143-01-01T10:00"), None);
+        assert_eq!(c.datetime("t2", "2201-01-01T10:00"), None);
+        let errs = c.finish(()).unwrap_err();
+        assert_eq!(errs.0["d0"], "error-date-range");
+        assert_eq!(errs.0["d3"], "error-date-range");
+        assert!(errs.0["t"] == "error-date-range" || errs.0["t"] == "error-datetime");
+        assert_eq!(errs.0["t2"], "error-date-range");
+        let mut ok = Check::new();
+        assert!(ok.date("a", "1900-01-01").is_some() && ok.date("b", "2200-12-31").is_some());
+        assert!(ok.datetime("c", "2026-12-01T10:00").is_some());
+        assert!(ok.finish(()).is_ok());
     }
 
     #[test]

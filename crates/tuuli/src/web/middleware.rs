@@ -82,6 +82,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     let mut kept = parts.clone();
     let res = next.run(Request::from_parts(parts, body)).await;
     let status = res.status();
+    let (res, param) = query_param_rejection(res).await;
     let info = match res.extensions().get::<ErrorInfo>() {
         Some(i) => i.clone(),
         None if status == StatusCode::NOT_FOUND => ErrorInfo {
@@ -99,6 +100,15 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             key: "error-too-large",
             details: FieldErrors::new(),
         },
+        None if param.is_some() => {
+            let mut details = FieldErrors::new();
+            details.add(param.as_deref().unwrap_or_default(), "error-param-invalid");
+            ErrorInfo {
+                status,
+                key: "error-bad-param",
+                details,
+            }
+        }
         None if status.is_client_error() => ErrorInfo {
             status,
             key: "error-bad-request",
@@ -115,6 +125,15 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         return res;
     }
     let i18n = &state.i18n;
+    // A 413 names the limit that applied to the route (see `web::uploads`).
+    let (key, args) = match res.extensions().get::<super::uploads::BodyLimit>() {
+        Some(l) if info.status == StatusCode::PAYLOAD_TOO_LARGE => (
+            "error-too-large-limit",
+            vec![("limit", super::uploads::human_size(l.0))],
+        ),
+        _ => (info.key, vec![("name", param.clone().unwrap_or_default())]),
+    };
+    let message = i18n.t(lang, key, &args);
     if is_api {
         let details: serde_json::Map<String, serde_json::Value> = info
             .details
@@ -122,7 +141,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             .iter()
             .map(|(k, v)| (k.clone(), i18n.t(lang, v, &[]).into()))
             .collect();
-        let body = serde_json::json!({ "error": i18n.t(lang, info.key, &[]), "details": details });
+        let body = serde_json::json!({ "error": message, "details": details });
         let mut out = (info.status, axum::Json(body)).into_response();
         copy_cookies(&res, &mut out);
         return out;
@@ -138,18 +157,43 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     }
     let ctx = match PageCtx::from_parts(&mut kept, &state).await {
         Some(c) => c,
-        None => return (info.status, i18n.t(lang, info.key, &[])).into_response(),
+        None => return (info.status, message).into_response(),
     };
     let page = ctx.render(
         "error.html",
-        minijinja::context! { status => info.status.as_u16(), message_key => info.key },
+        minijinja::context! { status => info.status.as_u16(), message_key => info.key, message => &message, param => param.clone().unwrap_or_default() },
     );
     let mut out = match page {
         Ok(html) => (info.status, html).into_response(),
-        Err(_) => (info.status, i18n.t(lang, info.key, &[])).into_response(),
+        Err(_) => (info.status, message).into_response(),
     };
     copy_cookies(&res, &mut out);
     out
+}
+
+/// A 400 from axum's query-string extractor names the parameter it could not read
+/// ("Failed to deserialize query string: page: invalid digit…"): returns the response
+/// (body intact) and that parameter's name, so the answer can say which one to fix.
+async fn query_param_rejection(res: Response) -> (Response, Option<String>) {
+    if res.status() != StatusCode::BAD_REQUEST || res.extensions().get::<ErrorInfo>().is_some() {
+        return (res, None);
+    }
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let param = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| t.strip_prefix("Failed to deserialize query string: "))
+        .and_then(|rest| rest.split_once(": "))
+        .map(|(name, _)| name.to_owned())
+        .filter(|n| {
+            !n.is_empty()
+                && n.len() <= 40
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+    (
+        Response::from_parts(parts, axum::body::Body::from(bytes)),
+        param,
+    )
 }
 
 fn copy_cookies(from: &Response, to: &mut Response) {
@@ -170,8 +214,15 @@ impl PageCtx {
 
 /// Headers every response carries.
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    // Answers to a signed-in request may carry personal data: no cache may keep them.
+    let signed_in = req.headers().contains_key(header::AUTHORIZATION)
+        || crate::web::cookie(req.headers(), crate::auth::SESSION_COOKIE).is_some();
+    let private = signed_in && !req.uri().path().starts_with("/assets/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -183,4 +234,38 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
     );
     res
+}
+
+/// JSON bodies under `/api` may not carry NUL characters (`\u0000`): PostgreSQL cannot
+/// store them, and the forms drop them. Refused with 400 before any handler runs.
+pub async fn refuse_nul_json(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !is_json || !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    // JSON bodies are never uploads: the ordinary limit applies (the route's own limit,
+    // inside, would come too late for this buffer).
+    let Ok(bytes) = axum::body::to_bytes(body, state.config.max_body_bytes).await else {
+        return crate::error::AppError::PayloadTooLarge.into_response();
+    };
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+        && serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|v| has_nul(&v))
+    {
+        return crate::error::AppError::BadRequest("error-nul").into_response();
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+fn has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }

@@ -2,10 +2,12 @@
 //! template rendering, cookies, forms and the JSON extractor for the API.
 
 pub mod api_json;
+pub mod conflict;
 pub mod forms;
 pub mod middleware;
 pub mod reference;
 pub mod templates;
+pub mod uploads;
 
 use std::ops::Deref;
 use std::sync::Arc;

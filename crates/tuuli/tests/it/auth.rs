@@ -62,7 +62,8 @@ both!(
             )
             .await;
         res.assert_status(429);
-        assert!(res.body.contains("15 minuuttia"));
+        assert!(res.body.contains("15 minuutin kuluttua"), "{}", res.body);
+        assert!(res.headers.contains_key("retry-after"));
     }
 );
 

@@ -52,6 +52,8 @@ fn every_command_has_help() {
         vec!["token", "--help"],
         vec!["token", "create", "--help"],
         vec!["token", "revoke", "--help"],
+        vec!["token", "list", "--help"],
+        vec!["user", "password", "--help"],
     ] {
         let (ok, out, err) = tuuli(&args, None);
         assert!(ok, "{args:?}: {err}");
@@ -194,7 +196,8 @@ fn bad_input_fails_with_a_sentence_that_says_what_to_do() {
                 &url,
             ],
             None,
-            "tuuli user add",
+            // A mistyped path must not create an empty database.
+            "does not exist",
         ),
         (
             vec!["migrate", "--database", "mysql://x"],
@@ -233,6 +236,7 @@ fn bad_input_fails_with_a_sentence_that_says_what_to_do() {
         "--database",
         &url,
     ];
+    assert!(tuuli(&["migrate", "--database", &url], None).0);
     assert!(tuuli(&add, Some("a-long-password")).0);
     let (ok, _, err) = tuuli(&add, Some("a-long-password"));
     assert!(!ok && err.contains("exists already"), "{err}");
@@ -281,5 +285,115 @@ fn sigterm_stops_the_server_gracefully_with_success() {
     // Without a SIGTERM handler the process dies of the signal (no exit code).
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(0), "{status:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn credentials_are_managed_from_the_command_line() {
+    let (dir, url) = temp_db("creds");
+    assert!(tuuli(&["migrate", "--database", &url], None).0);
+    let add = |email: &str, extra: &[&str], pw: &str| {
+        let mut args = vec![
+            "user",
+            "add",
+            "--email",
+            email,
+            "--name",
+            "N",
+            "--role",
+            "member",
+            "--password-stdin",
+            "--database",
+            &url,
+        ];
+        args.extend_from_slice(extra);
+        tuuli(&args, Some(pw))
+    };
+    // An organisation or person that does not exist is named, not "exists already".
+    let (ok, _, err) = add(
+        "o@example.fi",
+        &["--organisation", "99999"],
+        "a-long-password",
+    );
+    assert!(!ok && err.contains("no organisation 99999"), "{err}");
+    let (ok, _, err) = add("p@example.fi", &["--person", "424242"], "a-long-password");
+    assert!(!ok && err.contains("no person 424242"), "{err}");
+    // The most common passwords are refused.
+    let (ok, _, err) = add("c@example.fi", &[], "salasana123");
+    assert!(!ok && err.contains("most common"), "{err}");
+    assert!(add("u@example.fi", &[], "a-long-password").0);
+    // An unknown email for a token says how to add the user.
+    let (ok, _, err) = tuuli(
+        &[
+            "token",
+            "create",
+            "--email",
+            "x@example.fi",
+            "--database",
+            &url,
+        ],
+        None,
+    );
+    assert!(!ok && err.contains("tuuli user add"), "{err}");
+    let (ok, token, err) = tuuli(
+        &[
+            "token",
+            "create",
+            "--email",
+            "u@example.fi",
+            "--database",
+            &url,
+        ],
+        None,
+    );
+    assert!(ok, "{err}");
+    let (ok, out, _) = tuuli(
+        &[
+            "token",
+            "list",
+            "--email",
+            "u@example.fi",
+            "--database",
+            &url,
+        ],
+        None,
+    );
+    assert!(
+        ok && out.contains("u@example.fi") && out.contains("live"),
+        "{out}"
+    );
+    assert!(!out.contains(token.trim()), "the secret is never listed");
+    // A new password from standard input; too short is refused.
+    let set = |pw: &str| {
+        tuuli(
+            &[
+                "user",
+                "password",
+                "--email",
+                "u@example.fi",
+                "--password-stdin",
+                "--database",
+                &url,
+            ],
+            Some(pw),
+        )
+    };
+    let (ok, _, err) = set("short");
+    assert!(!ok && err.contains("at least 10"), "{err}");
+    let (ok, out, err) = set("an-entirely-new-one");
+    assert!(ok && out.contains("password set"), "{err}");
+    let (ok, _, err) = tuuli(
+        &[
+            "user",
+            "password",
+            "--email",
+            "ghost@example.fi",
+            "--password-stdin",
+            "--database",
+            &url,
+        ],
+        Some("an-entirely-new-one"),
+    );
+    assert!(!ok && err.contains("no user has the email"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -27,6 +27,8 @@ both!(the_openapi_document_describes_the_api, |app| async move {
         "/api/v1/themes",
         "/api/v1/areas",
         "/api/v1/audit",
+        "/api/v1/jobs/{id}",
+        "/api/v1/jobs/checksum",
     ] {
         assert!(
             spec["paths"].get(path).is_some(),

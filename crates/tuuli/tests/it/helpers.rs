@@ -55,6 +55,8 @@ pub struct TestApp {
     pub state: AppState,
     pub cookies: std::sync::Mutex<HashMap<String, String>>,
     cleanup: Option<Cleanup>,
+    /// This app's own upload folder (removed on drop).
+    pub upload_dir: std::path::PathBuf,
 }
 
 enum Cleanup {
@@ -106,6 +108,13 @@ impl Res {
 impl TestApp {
     /// A fresh app on SQLite (a temporary file, WAL, as in production) or PostgreSQL.
     pub async fn new(backend: Backend) -> Option<Self> {
+        Self::new_with(backend, |_| {}).await
+    }
+
+    /// A fresh app whose configuration `adjust` changes first.
+    pub async fn new_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+        let mut config = Config::default();
+        adjust(&mut config);
         match backend {
             Backend::Sqlite => {
                 let n = COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -115,15 +124,19 @@ impl TestApp {
                 let db = Db::connect(&format!("sqlite://{}", path.display()))
                     .await
                     .expect("sqlite");
-                Some(Self::with_db(db, Some(Cleanup::File(path))).await)
+                Some(Self::with_db(db, Some(Cleanup::File(path)), config).await)
             }
-            Backend::Postgres => Self::postgres().await,
+            Backend::Postgres => Self::postgres_with(config).await,
         }
     }
 
     /// A fresh app in its own PostgreSQL schema, or None (with a printed notice) when
     /// `TEST_DATABASE_URL` is not set. Under `CI=true` its absence fails the test.
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_with(Config::default()).await
+    }
+
+    async fn postgres_with(config: Config) -> Option<Self> {
         let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI");
@@ -152,14 +165,28 @@ impl TestApp {
             .connect_with(opts)
             .await
             .expect("pg pool");
-        Some(Self::with_db(Db::Postgres(pool), Some(Cleanup::Schema(url, schema))).await)
+        Some(
+            Self::with_db(
+                Db::Postgres(pool),
+                Some(Cleanup::Schema(url, schema)),
+                config,
+            )
+            .await,
+        )
     }
 
-    async fn with_db(db: Db, cleanup: Option<Cleanup>) -> Self {
+    async fn with_db(db: Db, cleanup: Option<Cleanup>, mut config: Config) -> Self {
         db.migrate().await.expect("migrate");
         // What `tuuli serve` and `tuuli migrate` load on every database.
         tuuli::reference::load(&db).await.expect("reference data");
-        let state = AppState::new(db.clone(), Config::default()).expect("state");
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let upload_dir = std::env::temp_dir().join(format!(
+            "tuuli-test-uploads-{}-{n}-{}",
+            std::process::id(),
+            rand_suffix()
+        ));
+        config.upload_dir = upload_dir.clone();
+        let state = AppState::new(db.clone(), config).expect("state");
         let router = tuuli::build_app(state.clone());
         TestApp {
             router,
@@ -167,7 +194,70 @@ impl TestApp {
             state,
             cookies: Default::default(),
             cleanup,
+            upload_dir,
         }
+    }
+
+    /// A second client (its own cookies) of the same application and database.
+    pub fn new_sharing(other: &TestApp) -> TestApp {
+        TestApp {
+            router: other.router.clone(),
+            db: other.db.clone(),
+            state: other.state.clone(),
+            cookies: Default::default(),
+            cleanup: None,
+            // The first client owns (and removes) the upload folder.
+            upload_dir: std::path::PathBuf::new(),
+        }
+    }
+
+    /// The same database with another configuration (e.g. trusted proxies).
+    pub fn with_config(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        let mut cfg = Config {
+            upload_dir: self.upload_dir.clone(),
+            ..Config::default()
+        };
+        change(&mut cfg);
+        self.state = AppState::new(self.db.clone(), cfg).expect("state");
+        self.router = tuuli::build_app(self.state.clone());
+        self
+    }
+
+    /// Posts a form (with this app's CSRF token) as if from the client at `peer`
+    /// (`"203.0.113.5:4000"`), with extra headers.
+    pub async fn post_form_from(
+        &self,
+        peer: &str,
+        headers: &[(&str, &str)],
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Res {
+        let req = self.form_request(peer, headers, path, fields).await;
+        self.send(req).await
+    }
+
+    /// A form POST request as a browser at `peer` would send it (CSRF cookie and field).
+    pub async fn form_request(
+        &self,
+        peer: &str,
+        headers: &[(&str, &str)],
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Request<Body> {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).expect("form");
+        let mut b = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("tuuli_csrf={token}"));
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let addr: std::net::SocketAddr = peer.parse().expect("peer address");
+        b.extension(axum::extract::ConnectInfo(addr))
+            .body(Body::from(body))
+            .expect("req")
     }
 
     /// Loads the Päijät-Häme demo data.
@@ -356,6 +446,7 @@ fn rand_suffix() -> String {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.upload_dir);
         match self.cleanup.take() {
             Some(Cleanup::File(p)) => {
                 for ext in ["", "-wal", "-shm"] {

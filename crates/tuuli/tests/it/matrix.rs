@@ -60,6 +60,8 @@ struct World {
     user: i64,
     /// A member of G whose membership no row changes: the one marked present.
     person_att: i64,
+    /// A job started by a coordinator who is none of the roles below.
+    job: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -128,6 +130,10 @@ async fn world(app: &TestApp) -> World {
     let user = app
         .add_user("muokattava@example.fi", Role::Member, None, None)
         .await;
+    let starter = app
+        .add_user("starter@example.fi", Role::Coordinator, None, None)
+        .await;
+    let job = crate::jobs::enqueue(app, "checksum", 1, Some(starter)).await;
     World {
         decision2,
         group_del,
@@ -139,6 +145,7 @@ async fn world(app: &TestApp) -> World {
         area_del,
         user,
         person_att,
+        job,
         org_a,
         org_b,
         org_free,
@@ -174,6 +181,18 @@ async fn sign_in_as(app: &TestApp, who: Who, w: &World) -> Option<String> {
 enum Call {
     Page(Method, String, Vec<(&'static str, String)>),
     Api(Method, String, Option<serde_json::Value>),
+    /// A multipart page form with a file (CSRF token first), or with `api` an API upload.
+    Upload {
+        path: String,
+        api: bool,
+    },
+}
+
+fn upload(path: &str, api: bool) -> Call {
+    Call::Upload {
+        path: path.into(),
+        api,
+    }
 }
 
 fn page(path: String) -> Call {
@@ -676,6 +695,21 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 204, 403, 204, 204],
         ),
+        // Jobs and uploads.
+        (
+            page(format!("/jobs/{}", w.job)),
+            [401, 404, 404, 404, 404, 200],
+        ),
+        (
+            api(Method::GET, format!("/api/v1/jobs/{}", w.job), None),
+            [401, 404, 404, 404, 404, 200],
+        ),
+        (page("/jobs/checksum".into()), coord_page),
+        (upload("/jobs/checksum", false), coord_form),
+        (
+            upload("/api/v1/jobs/checksum", true),
+            [401, 403, 403, 403, 202, 202],
+        ),
         (
             api(Method::GET, "/api/v1/users-that-do-not-exist".into(), None),
             [404; 6],
@@ -686,6 +720,44 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
                 w.group_b, 999_999
             )),
             [401, 403, 403, 404, 404, 404],
+        ),
+        // Own account (a wrong current password is a 422 for everyone signed in).
+        (page("/account/password".into()), signed),
+        (
+            form(
+                "/account/password".into(),
+                vec![
+                    ("current_password", "not-the-password".into()),
+                    ("new_password", "uusi-salasana-2026".into()),
+                    ("new_password_again", "uusi-salasana-2026".into()),
+                ],
+            ),
+            [401, 422, 422, 422, 422, 422],
+        ),
+        // Data subjects' rights: coordinators and admins only. Last, as they erase people.
+        (
+            page(format!("/people/{}/export", w.person_free)),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/people/{}/export", w.person_free),
+                None,
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            form(format!("/people/{}/erase", w.person_free), vec![]),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/people/{}/erase", w.person_api),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
         ),
         // Last: signing out ends this role's session.
         (form("/logout".into(), vec![]), [303; 6]),
@@ -726,6 +798,28 @@ async fn run(backend: Backend) {
                 Call::Api(method, path, body) => {
                     let res = app.api(method.clone(), &path, token.as_deref(), body).await;
                     (format!("API {method} {path}"), res.status.as_u16())
+                }
+                Call::Upload { path, api } => {
+                    use crate::uploads::{Part, multipart, post_multipart};
+                    let file = Part::File("file", "matrix.csv", b"a;b\n");
+                    let res = if api {
+                        let auth = token.as_deref().map(|t| format!("Bearer {t}"));
+                        let mut headers = vec![("cookie", "")];
+                        if let Some(a) = &auth {
+                            headers.push(("authorization", a.as_str()));
+                        }
+                        post_multipart(&app, &path, multipart(&[file]), &headers).await
+                    } else {
+                        let csrf = app.csrf().await;
+                        let body = multipart(&[Part::Field("_csrf", &csrf), file]);
+                        post_multipart(&app, &path, body, &[]).await
+                    };
+                    let s = if res.status.as_u16() == 303 && res.location().starts_with("/login") {
+                        401
+                    } else {
+                        res.status.as_u16()
+                    };
+                    (format!("UPLOAD {path}"), s)
                 }
             };
             if status != expect[col] {
@@ -787,11 +881,13 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         area_del: 23,
         user: 24,
         person_att: 25,
+        job: 26,
     };
     let rows: Vec<(String, String)> = cases(&w)
         .into_iter()
         .map(|(call, _)| match call {
             Call::Page(m, p, _) | Call::Api(m, p, _) => (m.to_string(), p),
+            Call::Upload { path, .. } => ("POST".to_owned(), path),
         })
         .collect();
     let missing: Vec<String> = crate::routes::routes(&app.router)

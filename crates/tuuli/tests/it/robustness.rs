@@ -50,6 +50,11 @@ const PATHS: &[&str] = &[
     "/groups/0/meetings.ics",
     "/meetings/%00",
     "/api/v1/groups/1/memberships/abc",
+    "/jobs/0",
+    "/jobs/abc",
+    "/jobs/checksum",
+    "/api/v1/jobs/-1",
+    "/api/v1/jobs/99999999999999999999",
 ];
 
 fn bodies() -> Vec<(&'static str, Vec<u8>)> {
@@ -61,6 +66,9 @@ fn bodies() -> Vec<(&'static str, Vec<u8>)> {
         ("application/json", b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[".to_vec()),
         ("application/json", b"{\"group_id\": -1, \"title\": \"x\", \"starts_at\": \"2026-02-30T25:61\", \"ends_at\": \"\", \"person_id\": 9223372036854775807}".to_vec()),
         ("text/plain", b"hello".to_vec()),
+        ("multipart/form-data; boundary=XX", b"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc".to_vec()),
+        ("multipart/form-data; boundary=XX", b"--XX\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nx\r\n--XX\r\n\xff\xfe".to_vec()),
+        ("multipart/form-data", b"no boundary".to_vec()),
     ]
 }
 
@@ -100,6 +108,8 @@ both!(no_input_gives_a_server_error, |app| async move {
         "/api/v1/groups",
         "/api/v1/groups/1/memberships",
         "/api/v1/meetings",
+        "/jobs/checksum",
+        "/api/v1/jobs/checksum",
     ];
     for path in post_paths {
         for (ctype, body) in bodies() {

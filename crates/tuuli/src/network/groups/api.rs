@@ -67,9 +67,11 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<GroupInput>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<GroupInput>,
 ) -> AppResult<Json<Group>> {
     require_edit(&state.db, &viewer, id).await?;
+    input.version = input.version.or(crate::web::conflict::if_match(&headers));
     Ok(Json(store::update(&state.db, &viewer, id, &input).await?))
 }
 

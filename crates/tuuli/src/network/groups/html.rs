@@ -16,6 +16,7 @@ use crate::db::Paging;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::access::{self, sees_lived_experience};
 use crate::network::{kinds, organisations, people};
+use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
 
@@ -143,6 +144,7 @@ async fn form_page(
     input: &GroupInput,
     errors: &FieldErrors,
     conflict: Option<&str>,
+    changes: &[Change],
 ) -> AppResult<Html<String>> {
     let convener_name = match input.convener_id {
         Some(org) => organisations::store::get(&ctx.state.db, org)
@@ -154,7 +156,7 @@ async fn form_page(
     ctx.render(
         "network/group_form.html",
         minijinja::context! {
-            id, input, errors => errors.0, conflict, convener_name,
+            id, input, errors => errors.0, conflict, convener_name, changes,
             // Only coordinators move a group to another convener (see store::update).
             may_change_convener => ctx.viewer.is_coordinator(),
             group_types => kinds::options("group-type", kinds::GROUP_TYPES),
@@ -172,23 +174,21 @@ async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
         status: "planned".into(),
         ..Default::default()
     };
-    form_page(&ctx, None, &input, &FieldErrors::new(), None).await
+    form_page(&ctx, None, &input, &FieldErrors::new(), None, &[]).await
 }
 
 async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     require_edit(&ctx.state.db, &ctx.viewer, id).await?;
     let g = store::get(&ctx.state.db, id).await?;
-    let input = GroupInput {
-        name_fi: g.name_fi,
-        name_sv: g.name_sv,
-        name_en: g.name_en,
-        group_type: g.group_type,
-        status: g.status,
-        convener_id: g.convener_id,
-        description: g.description,
-        themes: g.themes,
-    };
-    form_page(&ctx, Some(id), &input, &FieldErrors::new(), None).await
+    form_page(
+        &ctx,
+        Some(id),
+        &GroupInput::from(&g),
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+    .await
 }
 
 /// Shows the form again on a validation error or a conflict; other errors pass on.
@@ -198,8 +198,28 @@ async fn redisplay(
     input: &GroupInput,
     err: AppError,
 ) -> AppResult<Response> {
+    if let (Some(id), AppError::Conflict(EDIT_CONFLICT)) = (id, &err) {
+        // Someone saved first: the typed values stay, the saved ones are shown, and the
+        // form now carries the current version.
+        let saved = GroupInput::from(&store::get(&ctx.state.db, id).await?);
+        let typed = GroupInput {
+            version: saved.version,
+            ..input.clone()
+        };
+        let changes = conflict::changes(&typed, &saved);
+        let page = form_page(
+            ctx,
+            Some(id),
+            &typed,
+            &FieldErrors::new(),
+            Some(EDIT_CONFLICT),
+            &changes,
+        )
+        .await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     crate::web::forms::redisplay(err, |errors, conflict| async move {
-        form_page(ctx, id, input, &errors, conflict).await
+        form_page(ctx, id, input, &errors, conflict, &[]).await
     })
     .await
 }

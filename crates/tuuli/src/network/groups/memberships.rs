@@ -1,6 +1,8 @@
 //! Memberships: who belongs to a group, in which role, from when to when. Ended
-//! memberships are kept as history. A membership is current while it has no end date or
-//! its end date is still ahead; "ending" one sets the end date to today.
+//! memberships are kept as history. A membership is in force from its start date through
+//! its end date (both included; see `access::in_force`); "ending" one sets the end date to
+//! yesterday, so that it no longer counts today. One person's memberships in a group never
+//! overlap: that is checked under a lock on the group, so concurrent saves cannot race.
 //!
 //! The role `lived_experience` reveals lived-experience status: it is set only by
 //! coordinators and admins and shown to everyone else as `member`.
@@ -60,7 +62,7 @@ pub struct MembershipInput {
     pub person_id: Option<i64>,
     #[schema(value_type = crate::network::kinds::schema::MemberRole)]
     pub role: String,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`; a new membership without one starts today.
     #[serde(default)]
     #[schema(format = Date)]
     pub start_date: Option<String>,
@@ -124,8 +126,8 @@ fn today() -> NaiveDate {
     access::local_now().date()
 }
 
-fn is_active(end: Option<NaiveDate>, today: NaiveDate) -> bool {
-    end.is_none_or(|e| e > today)
+fn is_active(start: Option<NaiveDate>, end: Option<NaiveDate>, today: NaiveDate) -> bool {
+    start.is_none_or(|s| s <= today) && end.is_none_or(|e| e >= today)
 }
 
 /// The role as this viewer may see it.
@@ -143,7 +145,7 @@ const SELECT: &str = "SELECT m.id, m.group_id, m.person_id, p.name AS person_nam
 fn finish(viewer: &Viewer, mut items: Vec<Membership>) -> Vec<Membership> {
     let today = today();
     for m in items.iter_mut() {
-        m.active = is_active(m.end_date, today);
+        m.active = is_active(m.start_date, m.end_date, today);
         m.role = masked(viewer, std::mem::take(&mut m.role));
     }
     items
@@ -168,7 +170,7 @@ async fn load(db: &Db, group_id: i64, id: i64) -> AppResult<Membership> {
     let sql = format!("{SELECT} WHERE m.id = $1 AND m.group_id = $2");
     let found = with_db!(db, p => sqlx::query_as::<_, Membership>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(group_id).fetch_optional(p).await)?;
     let mut m = found.ok_or(AppError::NotFound)?;
-    m.active = is_active(m.end_date, today());
+    m.active = is_active(m.start_date, m.end_date, today());
     Ok(m)
 }
 
@@ -189,13 +191,14 @@ pub async fn for_person(
     let sql = "SELECT m.id, m.group_id, g.name_fi, g.name_sv, g.name_en, m.role, m.start_date, m.end_date \
                FROM memberships m JOIN work_groups g ON g.id = m.group_id \
                WHERE m.person_id = $1 AND ($2 OR g.convener_id = $3 OR EXISTS (SELECT 1 FROM memberships mine \
-                 WHERE mine.group_id = m.group_id AND mine.person_id = $4 AND (mine.end_date IS NULL OR mine.end_date > $5))) \
-               ORDER BY CASE WHEN m.end_date IS NULL OR m.end_date > $5 THEN 0 ELSE 1 END, g.name_fi, m.start_date";
+                 WHERE mine.group_id = m.group_id AND mine.person_id = $4 \
+                 AND (mine.start_date IS NULL OR mine.start_date <= $5) AND (mine.end_date IS NULL OR mine.end_date >= $5))) \
+               ORDER BY CASE WHEN m.end_date IS NULL OR m.end_date >= $5 THEN 0 ELSE 1 END, g.name_fi, m.start_date";
     let mut items = with_db!(db, p => sqlx::query_as::<_, PersonMembership>(sql)
         .bind(person_id).bind(viewer.is_coordinator()).bind(editor_org).bind(own).bind(today)
         .fetch_all(p).await)?;
     for m in items.iter_mut() {
-        m.active = is_active(m.end_date, today);
+        m.active = is_active(m.start_date, m.end_date, today);
         m.role = masked(viewer, std::mem::take(&mut m.role));
     }
     Ok(items)
@@ -224,34 +227,62 @@ async fn validate(
     Ok(c.finish(v)?)
 }
 
-/// How many current memberships the person has in the group, other than `except`.
-async fn current_count(db: &Db, group_id: i64, person_id: i64, except: i64) -> AppResult<i64> {
-    let sql = "SELECT COUNT(*) FROM memberships WHERE group_id = $1 AND person_id = $2 AND id <> $3 \
-               AND (end_date IS NULL OR end_date > $4)";
-    Ok(
-        with_db!(db, p => sqlx::query_scalar::<_, i64>(sql).bind(group_id).bind(person_id).bind(except).bind(today()).fetch_one(p).await)?,
-    )
-}
-
 fn audit_json(group_id: i64, v: &Checked) -> serde_json::Value {
     serde_json::json!({ "group_id": group_id, "person_id": v.person_id, "role": v.role, "start_date": v.start, "end_date": v.end })
 }
 
-/// Adds a person to a group; 409 when they already have a current membership there.
+/// Takes the group's row lock (a no-op write) for the rest of the transaction, so that two
+/// saves of memberships in one group run one after the other: on PostgreSQL a row lock,
+/// on SQLite the database's single write lock (this is the transaction's first statement).
+macro_rules! lock_group {
+    ($tx:expr, $group_id:expr) => {
+        sqlx::query("UPDATE work_groups SET id = id WHERE id = $1")
+            .bind($group_id)
+            .execute(&mut *$tx)
+            .await
+    };
+}
+
+/// Whether another membership of the same person in the group overlaps the period
+/// (dates included; a missing start or end is open-ended). Run after `lock_group!`.
+macro_rules! overlapping {
+    ($tx:expr, $group_id:expr, $v:expr, $except:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM memberships WHERE group_id = $1 AND person_id = $2 AND id <> $3 \
+             AND (start_date IS NULL OR $5 IS NULL OR start_date <= $5) \
+             AND (end_date IS NULL OR $4 IS NULL OR end_date >= $4)",
+        )
+        .bind($group_id)
+        .bind($v.person_id)
+        .bind($except)
+        .bind($v.start)
+        .bind($v.end)
+        .fetch_one(&mut *$tx)
+        .await
+        .map(|n| n > 0)
+    };
+}
+
+/// Adds a person to a group; 409 when the period overlaps another membership of theirs
+/// in the group.
 pub async fn create(
     db: &Db,
     viewer: &Viewer,
     group_id: i64,
     input: &MembershipInput,
 ) -> AppResult<Membership> {
-    let v = validate(db, viewer, input, None).await?;
-    if is_active(v.end, today()) && current_count(db, group_id, v.person_id, 0).await? > 0 {
-        return Err(AppError::Conflict("groups-error-already-member"));
-    }
+    let mut v = validate(db, viewer, input, None).await?;
+    // A new membership without a start date starts today: an open start would overlap
+    // every earlier membership of the person in the group.
+    v.start = v.start.or(Some(today()));
     let actor = viewer.actor();
     let now = Utc::now();
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
+        lock_group!(tx, group_id)?;
+        if overlapping!(tx, group_id, v, 0_i64)? {
+            return Err(AppError::Conflict("groups-error-already-member"));
+        }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO memberships (group_id, person_id, role, start_date, end_date, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
@@ -277,12 +308,10 @@ pub async fn update(
 ) -> AppResult<Membership> {
     let before = load(db, group_id, id).await?;
     let mut v = validate(db, viewer, input, Some(before.person_id)).await?;
-    if before.role == LIVED_EXPERIENCE_ROLE && v.role == "member" && !sees_lived_experience(viewer)
-    {
+    // The hidden role stays whatever someone who cannot see it sends: only coordinators
+    // and admins change a lived-experience expert's role.
+    if before.role == LIVED_EXPERIENCE_ROLE && !sees_lived_experience(viewer) {
         v.role = before.role.clone();
-    }
-    if is_active(v.end, today()) && current_count(db, group_id, v.person_id, id).await? > 0 {
-        return Err(AppError::Conflict("groups-error-already-member"));
     }
     write_update(db, viewer, &before, &v).await?;
     get(db, viewer, group_id, id).await
@@ -292,6 +321,10 @@ async fn write_update(db: &Db, viewer: &Viewer, before: &Membership, v: &Checked
     let actor = viewer.actor();
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        lock_group!(tx, before.group_id)?;
+        if overlapping!(tx, before.group_id, v, before.id)? {
+            return Err(AppError::Conflict("groups-error-already-member"));
+        }
         sqlx::query("UPDATE memberships SET role = $1, start_date = $2, end_date = $3, updated_at = $4 WHERE id = $5")
             .bind(&v.role).bind(v.start).bind(v.end).bind(Utc::now()).bind(before.id)
             .execute(&mut *tx).await
@@ -302,22 +335,28 @@ async fn write_update(db: &Db, viewer: &Viewer, before: &Membership, v: &Checked
     })
 }
 
-/// Ends a current membership today; it stays as history. Ending an ended one does
-/// nothing; one that has not started yet is refused (delete it instead).
+/// Ends a current membership: its last day was yesterday, so it no longer counts today
+/// (a membership that started today ends today). It stays as history. Ending an ended one
+/// does nothing; one that has not started yet is refused (delete it instead).
 pub async fn end(db: &Db, viewer: &Viewer, group_id: i64, id: i64) -> AppResult<()> {
     let before = load(db, group_id, id).await?;
     let today = today();
-    if !before.active {
-        return Ok(());
-    }
     if before.start_date.is_some_and(|s| s > today) {
         return Err(AppError::Conflict("groups-error-not-started"));
+    }
+    if !before.active {
+        return Ok(());
     }
     let v = Checked {
         person_id: before.person_id,
         role: before.role.clone(),
         start: before.start_date,
-        end: Some(today),
+        end: Some(
+            today
+                .pred_opt()
+                .unwrap_or(today)
+                .max(before.start_date.unwrap_or(NaiveDate::MIN)),
+        ),
     };
     write_update(db, viewer, &before, &v).await
 }

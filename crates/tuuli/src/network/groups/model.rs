@@ -34,6 +34,8 @@ pub struct Group {
     pub themes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by one on every change; send it back with an update (or `If-Match`).
+    pub version: i64,
 }
 
 /// A group as sent to the API (and, as strings, by the form).
@@ -63,6 +65,25 @@ pub struct GroupInput {
     #[serde(default)]
     #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
+    /// The version this change is based on; a save based on an older one is refused (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+impl From<&Group> for GroupInput {
+    fn from(g: &Group) -> Self {
+        GroupInput {
+            name_fi: g.name_fi.clone(),
+            name_sv: g.name_sv.clone(),
+            name_en: g.name_en.clone(),
+            group_type: g.group_type.clone(),
+            status: g.status.clone(),
+            convener_id: g.convener_id,
+            description: g.description.clone(),
+            themes: g.themes.clone(),
+            version: Some(g.version),
+        }
+    }
 }
 
 impl GroupInput {
@@ -78,6 +99,7 @@ impl GroupInput {
             convener_id: (!convener.is_empty()).then(|| convener.parse().unwrap_or(0)),
             description: f.get("description"),
             themes: f.all("themes"),
+            version: f.get("version").parse().ok(),
         }
     }
 
@@ -97,6 +119,7 @@ impl GroupInput {
             }),
             description: c.optional("description", &self.description, 20_000),
             themes: self.themes.clone(),
+            version: self.version,
         }
     }
 }

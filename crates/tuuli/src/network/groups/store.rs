@@ -30,7 +30,7 @@ pub struct GroupFilter {
 }
 
 const SELECT: &str = "SELECT g.id, g.name_fi, g.name_sv, g.name_en, g.group_type, g.status, g.convener_id, o.name_fi AS convener_name, \
-                      g.description, g.is_example, g.created_at, g.updated_at \
+                      g.description, g.is_example, g.created_at, g.updated_at, g.version \
                       FROM work_groups g LEFT JOIN organisations o ON o.id = g.convener_id";
 
 const WHERE: &str = " WHERE ($1 = '' OR g.status = $1) AND ($2 = '' OR g.group_type = $2) \
@@ -63,6 +63,25 @@ pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
     Ok(
         with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM work_groups ORDER BY name_fi").fetch_all(p).await)?,
     )
+}
+
+/// One group with its themes, read on `$conn` (a pool connection or the change's
+/// transaction); `None` when missing.
+macro_rules! load {
+    ($conn:expr, $id:expr) => {{
+        let sql = format!("{SELECT} WHERE g.id = $1");
+        let found: Option<Group> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind($id).fetch_optional(&mut *$conn).await?;
+        match found {
+            None => None,
+            Some(mut g) => {
+                g.themes = sqlx::query_scalar(
+                    "SELECT t.slug FROM group_themes gt JOIN themes t ON t.id = gt.theme_id WHERE gt.group_id = $1 ORDER BY t.sort_order",
+                )
+                .bind($id).fetch_all(&mut *$conn).await?;
+                Some(g)
+            }
+        }
+    }};
 }
 
 pub async fn get(db: &Db, id: i64) -> AppResult<Group> {
@@ -139,15 +158,17 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &GroupInput) -> AppResult<G
 /// convener: an editor's change of convener is ignored, so that editors cannot hand a
 /// group (and its members' data) to another organisation or lock themselves out.
 pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> AppResult<Group> {
-    let before = get(db, id).await?;
     let (mut v, themes) = validate(db, input).await?;
-    if !viewer.is_coordinator() {
-        v.convener_id = before.convener_id;
-    }
     let actor = viewer.actor();
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        sqlx::query("UPDATE work_groups SET name_fi = $1, name_sv = $2, name_en = $3, group_type = $4, convener_id = $5, status = $6, description = $7, updated_at = $8 WHERE id = $9")
+        let current = crate::lock_version!(tx, "work_groups", id)?.ok_or(AppError::NotFound)?;
+        crate::web::conflict::check(v.version, current)?;
+        let before = load!(tx, id).ok_or(AppError::NotFound)?;
+        if !viewer.is_coordinator() {
+            v.convener_id = before.convener_id;
+        }
+        sqlx::query("UPDATE work_groups SET name_fi = $1, name_sv = $2, name_en = $3, group_type = $4, convener_id = $5, status = $6, description = $7, updated_at = $8, version = version + 1 WHERE id = $9")
             .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(Utc::now()).bind(id)
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
@@ -164,12 +185,13 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> Ap
 
 /// Deletes a group without memberships (current or ended) or meetings; 409 otherwise.
 pub async fn delete(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
-    let before = get(db, id).await?;
     let actor = viewer.actor();
     let in_use_sql = "SELECT (SELECT COUNT(*) FROM memberships WHERE group_id = $1) \
                       + (SELECT COUNT(*) FROM meetings WHERE group_id = $1)";
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "work_groups", id)?.ok_or(AppError::NotFound)?;
+        let before = load!(tx, id).ok_or(AppError::NotFound)?;
         let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
         if refs > 0 {
             return Err(AppError::Conflict("groups-error-in-use"));

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::Path;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -19,23 +19,11 @@ pub fn router() -> Router<AppState> {
         .route("/groups/{id}/meetings.ics", get(group))
 }
 
-/// The site's address as the request gave it (for absolute links in calendar entries),
-/// or None when the Host header does not look like a host name.
-pub fn base_url(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(header::HOST)?.to_str().ok()?;
-    let sane = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if !sane {
-        return None;
-    }
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        == Some("https");
-    Some(format!("{}://{host}", if https { "https" } else { "http" }))
+/// The site's public address from the configuration (`public_url`), for absolute links in
+/// calendar entries. The request's Host header is never used: it is whatever the client
+/// wrote, and a feed cached by a calendar service would carry someone else's host.
+fn base_url(ctx: &PageCtx) -> Option<String> {
+    Some(ctx.state.config.public_url.clone())
 }
 
 /// A calendar response.
@@ -57,9 +45,9 @@ fn ics(body: String, filename: &str) -> Response {
 }
 
 /// `GET /meetings.ics`: every public meeting from a year back on.
-async fn all(ctx: PageCtx, headers: HeaderMap) -> AppResult<Response> {
+async fn all(ctx: PageCtx) -> AppResult<Response> {
     let meetings = store::public_feed(&ctx.state.db, None).await?;
-    let base = base_url(&headers);
+    let base = base_url(&ctx);
     let mut cal = Calendar::new(&ctx.t("meetings-calendar-name"));
     for m in &meetings {
         cal.meeting(m, base.as_deref());
@@ -68,13 +56,15 @@ async fn all(ctx: PageCtx, headers: HeaderMap) -> AppResult<Response> {
 }
 
 /// `GET /groups/{id}/meetings.ics`: one group's public meetings (404 for an unknown group).
-async fn group(ctx: PageCtx, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+async fn group(ctx: PageCtx, Path(id): Path<String>) -> AppResult<Response> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::BadRequest("error-bad-request"))?;
     let g = store::group(&ctx.state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let meetings = store::public_feed(&ctx.state.db, Some(id)).await?;
-    let base = base_url(&headers);
+    let base = base_url(&ctx);
     let name = ctx.lang.pick(&g.name_fi, &g.name_sv, &g.name_en).to_owned();
     let mut cal = Calendar::new(&name);
     for m in &meetings {
@@ -85,9 +75,9 @@ async fn group(ctx: PageCtx, headers: HeaderMap, Path(id): Path<String>) -> AppR
 
 /// `GET /meetings/{id}.ics`: one meeting, visible as its page is (routed from the page's
 /// path, as the router cannot match a parameter with a suffix).
-pub async fn one(ctx: &PageCtx, headers: &HeaderMap, id: i64) -> AppResult<Response> {
+pub async fn one(ctx: &PageCtx, id: i64) -> AppResult<Response> {
     let (m, _) = super::visible(&ctx.state.db, &ctx.viewer, id).await?;
-    let base = base_url(headers);
+    let base = base_url(ctx);
     let mut cal = Calendar::new(&m.title);
     cal.meeting(&m, base.as_deref());
     Ok(ics(cal.finish(), &format!("meeting-{id}.ics")))

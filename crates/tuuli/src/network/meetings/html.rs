@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDateTime;
@@ -141,12 +141,16 @@ async fn detail_page(
 }
 
 /// `GET /meetings/{id}` and, as the router cannot match a suffix, `GET /meetings/{id}.ics`.
-async fn detail(ctx: PageCtx, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
+async fn detail(ctx: PageCtx, Path(id): Path<String>) -> AppResult<Response> {
     if let Some(n) = id.strip_suffix(".ics") {
-        let n: i64 = n.parse().map_err(|_| AppError::NotFound)?;
-        return feeds::one(&ctx, &headers, n).await;
+        let n: i64 = n
+            .parse()
+            .map_err(|_| AppError::BadRequest("error-bad-request"))?;
+        return feeds::one(&ctx, n).await;
     }
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::BadRequest("error-bad-request"))?;
     Ok(detail_page(
         &ctx,
         id,

@@ -86,8 +86,8 @@ pub async fn attendance(db: &Db, meeting_id: i64) -> AppResult<Vec<Attendee>> {
 pub async fn attendance_choices(db: &Db, m: &Meeting) -> AppResult<Vec<Attendee>> {
     let sql = "SELECT p.id AS person_id, p.name, COALESCE(a.present, FALSE) AS present FROM people p \
                LEFT JOIN attendance a ON a.person_id = p.id AND a.meeting_id = $1 \
-               WHERE a.person_id IS NOT NULL OR EXISTS (SELECT 1 FROM memberships ms WHERE ms.person_id = p.id AND ms.group_id = $2 \
-                 AND (ms.start_date IS NULL OR ms.start_date <= $3) AND (ms.end_date IS NULL OR ms.end_date >= $3)) \
+               WHERE a.person_id IS NOT NULL OR (NOT p.erased AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.person_id = p.id AND ms.group_id = $2 \
+                 AND (ms.start_date IS NULL OR ms.start_date <= $3) AND (ms.end_date IS NULL OR ms.end_date >= $3))) \
                ORDER BY p.name, p.id";
     let day = m.starts_at.date();
     Ok(

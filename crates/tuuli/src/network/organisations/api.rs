@@ -79,9 +79,11 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<OrganisationInput>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<OrganisationInput>,
 ) -> AppResult<Json<Organisation>> {
     require(&viewer, can_edit(&viewer, id))?;
+    input.version = input.version.or(crate::web::conflict::if_match(&headers));
     Ok(Json(
         store::update(&state.db, id, &input, &viewer.actor()).await?,
     ))

@@ -13,6 +13,7 @@ use super::{can_create, can_edit, require};
 use crate::db::Paging;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::{areas, kinds};
+use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
 
@@ -105,11 +106,12 @@ async fn form_page(
     input: &OrganisationInput,
     errors: &FieldErrors,
     conflict: Option<&str>,
+    changes: &[Change],
 ) -> AppResult<Html<String>> {
     ctx.render(
         "network/organisation_form.html",
         minijinja::context! {
-            id, input, errors => errors.0, conflict,
+            id, input, errors => errors.0, conflict, changes,
             org_types => kinds::options("org-type", kinds::ORG_TYPES),
             areas => areas::list(&ctx.state.db, &areas::AreaFilter::default()).await?,
             themes => ctx.state.themes().await?,
@@ -128,6 +130,7 @@ async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
         },
         &FieldErrors::new(),
         None,
+        &[],
     )
     .await
 }
@@ -135,15 +138,15 @@ async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
 async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_edit(&ctx.viewer, id))?;
     let o = store::get(&ctx.state.db, id).await?;
-    let input = OrganisationInput {
-        name_fi: o.name_fi,
-        name_sv: o.name_sv,
-        org_type: o.org_type,
-        area_id: o.area_id,
-        website: o.website,
-        themes: o.themes,
-    };
-    form_page(&ctx, Some(id), &input, &FieldErrors::new(), None).await
+    form_page(
+        &ctx,
+        Some(id),
+        &OrganisationInput::from(&o),
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+    .await
 }
 
 /// Shows the form again on a validation error or a conflict; other errors pass on.
@@ -153,8 +156,28 @@ async fn redisplay(
     input: &OrganisationInput,
     err: AppError,
 ) -> AppResult<Response> {
+    if let (Some(id), AppError::Conflict(EDIT_CONFLICT)) = (id, &err) {
+        // Someone saved first: the typed values stay, the saved ones are shown, and the
+        // form now carries the current version.
+        let saved = OrganisationInput::from(&store::get(&ctx.state.db, id).await?);
+        let typed = OrganisationInput {
+            version: saved.version,
+            ..input.clone()
+        };
+        let changes = conflict::changes(&typed, &saved);
+        let page = form_page(
+            ctx,
+            Some(id),
+            &typed,
+            &FieldErrors::new(),
+            Some(EDIT_CONFLICT),
+            &changes,
+        )
+        .await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     crate::web::forms::redisplay(err, |errors, conflict| async move {
-        form_page(ctx, id, input, &errors, conflict).await
+        form_page(ctx, id, input, &errors, conflict, &[]).await
     })
     .await
 }

@@ -27,6 +27,8 @@ pub struct Organisation {
     pub themes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by one on every change; send it back with an update (or `If-Match`).
+    pub version: i64,
 }
 
 /// An organisation as sent to the API (and, as strings, by the form).
@@ -50,6 +52,23 @@ pub struct OrganisationInput {
     #[serde(default)]
     #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
+    /// The version this change is based on; a save based on an older one is refused (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+impl From<&Organisation> for OrganisationInput {
+    fn from(o: &Organisation) -> Self {
+        OrganisationInput {
+            name_fi: o.name_fi.clone(),
+            name_sv: o.name_sv.clone(),
+            org_type: o.org_type.clone(),
+            area_id: o.area_id,
+            website: o.website.clone(),
+            themes: o.themes.clone(),
+            version: Some(o.version),
+        }
+    }
 }
 
 impl OrganisationInput {
@@ -61,6 +80,7 @@ impl OrganisationInput {
             area_id: f.get("area_id").parse().ok(),
             website: f.get("website"),
             themes: f.all("themes"),
+            version: f.get("version").parse().ok(),
         }
     }
 
@@ -78,6 +98,7 @@ impl OrganisationInput {
             }),
             website: c.url("website", &self.website),
             themes: self.themes.clone(),
+            version: self.version,
         }
     }
 }

@@ -30,7 +30,7 @@ pub struct OrgFilter {
     pub q: Option<String>,
 }
 
-const SELECT: &str = "SELECT o.id, o.name_fi, o.name_sv, o.org_type, o.area_id, a.name_fi AS area_name, o.website, o.is_example, o.created_at, o.updated_at \
+const SELECT: &str = "SELECT o.id, o.name_fi, o.name_sv, o.org_type, o.area_id, a.name_fi AS area_name, o.website, o.is_example, o.created_at, o.updated_at, o.version \
                       FROM organisations o LEFT JOIN areas a ON a.id = o.area_id";
 
 const WHERE: &str = " WHERE ($1 = '' OR o.org_type = $1) AND ($2 = 0 OR o.area_id = $2) \
@@ -42,7 +42,7 @@ fn text_condition(q: &str) -> &'static str {
     if q.is_empty() {
         "$4 = ''"
     } else {
-        "(lower(o.name_fi) LIKE $4 OR lower(o.name_sv) LIKE $4)"
+        "(lower(o.name_fi) LIKE $4 ESCAPE '\\' OR lower(o.name_sv) LIKE $4 ESCAPE '\\')"
     }
 }
 
@@ -54,7 +54,7 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
         f.q.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| format!("%{}%", s.to_lowercase()))
+            .map(crate::db::like_pattern)
             .unwrap_or_default();
     let text = text_condition(&q);
     let counted = SELECT.replacen("SELECT ", "SELECT COUNT(*) OVER () AS total_count, ", 1);
@@ -85,6 +85,31 @@ pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
         with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations ORDER BY name_fi").fetch_all(p).await)?,
     )
 }
+
+/// One organisation with its themes, read on `$conn` (a pool connection or the change's
+/// transaction); `None` when missing.
+macro_rules! load {
+    ($conn:expr, $id:expr) => {{
+        let sql = format!("{SELECT} WHERE o.id = $1");
+        let found: Option<Organisation> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind($id)
+            .fetch_optional(&mut *$conn)
+            .await?;
+        match found {
+            None => None,
+            Some(mut o) => {
+                o.themes = sqlx::query_scalar(THEMES_OF_ONE)
+                    .bind($id)
+                    .fetch_all(&mut *$conn)
+                    .await?;
+                Some(o)
+            }
+        }
+    }};
+}
+
+const THEMES_OF_ONE: &str = "SELECT t.slug FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id \
+                             WHERE ot.organisation_id = $1 ORDER BY t.sort_order";
 
 pub async fn get(db: &Db, id: i64) -> AppResult<Organisation> {
     let sql = format!("{SELECT} WHERE o.id = $1");
@@ -162,11 +187,13 @@ pub async fn update(
     input: &OrganisationInput,
     actor: &Actor,
 ) -> AppResult<Organisation> {
-    let before = get(db, id).await?;
     let (v, themes) = validate(db, input).await?;
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        sqlx::query("UPDATE organisations SET name_fi = $1, name_sv = $2, org_type = $3, area_id = $4, website = $5, updated_at = $6 WHERE id = $7")
+        let current = crate::lock_version!(tx, "organisations", id)?.ok_or(AppError::NotFound)?;
+        crate::web::conflict::check(v.version, current)?;
+        let before = load!(tx, id).ok_or(AppError::NotFound)?;
+        sqlx::query("UPDATE organisations SET name_fi = $1, name_sv = $2, org_type = $3, area_id = $4, website = $5, updated_at = $6, version = version + 1 WHERE id = $7")
             .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(Utc::now()).bind(id)
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
@@ -184,13 +211,14 @@ pub async fn update(
 /// Deletes an organisation that nothing refers to any more. One that still has people,
 /// users, convened groups or decisions is refused with 409 and a message saying so.
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
-    let before = get(db, id).await?;
     let in_use_sql = "SELECT (SELECT COUNT(*) FROM person_organisations WHERE organisation_id = $1) \
                       + (SELECT COUNT(*) FROM users WHERE organisation_id = $1) \
                       + (SELECT COUNT(*) FROM work_groups WHERE convener_id = $1) \
                       + (SELECT COUNT(*) FROM decisions WHERE responsible_id = $1)";
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "organisations", id)?.ok_or(AppError::NotFound)?;
+        let before = load!(tx, id).ok_or(AppError::NotFound)?;
         let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
         if refs > 0 {
             return Err(AppError::Conflict("error-organisation-in-use"));

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::export::PersonExport;
 use super::model::{Person, PersonInput};
 use super::store::{self, PersonFilter};
 use super::{can_create, editable, require};
@@ -20,6 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get_one, update, delete))
+        .routes(routes!(erase))
+        .routes(routes!(export))
 }
 
 /// The people the caller may see, filtered and paged (signed-in users).
@@ -76,13 +79,16 @@ async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    ApiJson(input): ApiJson<PersonInput>,
+    headers: axum::http::HeaderMap,
+    ApiJson(mut input): ApiJson<PersonInput>,
 ) -> AppResult<Json<Person>> {
     editable(&state.db, &viewer, id).await?;
+    input.version = input.version.or(crate::web::conflict::if_match(&headers));
     Ok(Json(store::update(&state.db, &viewer, id, &input).await?))
 }
 
-/// Deletes a person with no memberships, attendance or user account; 409 otherwise.
+/// Deletes a person (history stays anonymous); 409 while a user account is linked, 403 for
+/// an editor when the person also belongs to another organisation.
 #[utoipa::path(delete, path = "/people/{id}", tag = "people", params(("id" = i64, Path)),
     security(("bearer" = [])),
     responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
@@ -94,4 +100,32 @@ async fn delete(
     editable(&state.db, &viewer, id).await?;
     store::delete(&state.db, &viewer, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Erases a person for a data subject's request (coordinators and admins): personal data
+/// goes, history stays anonymous, the audit log's copies are scrubbed.
+#[utoipa::path(post, path = "/people/{id}/erase", tag = "people", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+async fn erase(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    viewer.require_signed_in()?;
+    store::erase(&state.db, &viewer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Everything Tuuli holds on a person, for an access request (coordinators and admins).
+#[utoipa::path(get, path = "/people/{id}/export", tag = "people", params(("id" = i64, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = PersonExport), (status = 401), (status = 403), (status = 404)))]
+async fn export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PersonExport>> {
+    viewer.require_signed_in()?;
+    Ok(Json(super::export::export(&state.db, &viewer, id).await?))
 }

@@ -16,6 +16,7 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::access::sees_lived_experience;
 use crate::network::groups::memberships;
 use crate::network::organisations;
+use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
 
@@ -26,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}", get(detail))
         .route("/people/{id}/edit", get(edit_form).post(update))
         .route("/people/{id}/delete", post(delete))
+        .route("/people/{id}/erase", post(erase))
+        .route("/people/{id}/export", get(export))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,6 +74,7 @@ async fn detail_page(
             person, groups, conflict,
             sees_lived => sees_lived_experience(&ctx.viewer),
             can_edit => can_edit(&ctx.viewer, person),
+            can_erase => ctx.viewer.is_coordinator(),
         },
     )
 }
@@ -88,6 +92,7 @@ async fn form_page(
     input: &PersonInput,
     errors: &FieldErrors,
     conflict: Option<&str>,
+    changes: &[Change],
 ) -> AppResult<Html<String>> {
     let own_org = ctx
         .viewer
@@ -97,7 +102,7 @@ async fn form_page(
     ctx.render(
         "network/people_form.html",
         minijinja::context! {
-            id, input, errors => errors.0, conflict, own_org,
+            id, input, errors => errors.0, conflict, own_org, changes,
             organisations => organisations::store::choices(&ctx.state.db).await?,
             sees_lived => sees_lived_experience(&ctx.viewer),
         },
@@ -117,7 +122,7 @@ async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
         lived_experience: sees_lived_experience(&ctx.viewer).then_some(false),
         ..Default::default()
     };
-    form_page(&ctx, None, &input, &FieldErrors::new(), None).await
+    form_page(&ctx, None, &input, &FieldErrors::new(), None, &[]).await
 }
 
 /// The person if the viewer may edit it (see `people::editable`).
@@ -127,16 +132,15 @@ async fn editable(ctx: &PageCtx, id: i64) -> AppResult<Person> {
 
 async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     let p = editable(&ctx, id).await?;
-    let input = PersonInput {
-        organisations: p.organisation_ids(),
-        name: p.name,
-        title: p.title,
-        email: p.email,
-        phone: p.phone,
-        consent_date: p.consent_date.map(|d| d.to_string()),
-        lived_experience: p.lived_experience,
-    };
-    form_page(&ctx, Some(id), &input, &FieldErrors::new(), None).await
+    form_page(
+        &ctx,
+        Some(id),
+        &PersonInput::from(&p),
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+    .await
 }
 
 /// Shows the form again on a validation error or a conflict; other errors pass on.
@@ -146,8 +150,37 @@ async fn redisplay(
     input: &PersonInput,
     err: AppError,
 ) -> AppResult<Response> {
+    if let (Some(id), AppError::Conflict(EDIT_CONFLICT)) = (id, &err) {
+        // Someone saved first: the typed values stay, the saved ones are shown (as this
+        // viewer may see them), and the form now carries the current version.
+        let person = store::get(&ctx.state.db, &ctx.viewer, id).await?;
+        let saved = PersonInput::from(&person);
+        let typed = PersonInput {
+            version: saved.version,
+            ..input.clone()
+        };
+        let mut changes = conflict::changes(&typed, &saved);
+        for c in changes.iter_mut().filter(|c| c.field == "organisations") {
+            let names: Vec<&str> = person
+                .organisations
+                .iter()
+                .map(|o| o.name_fi.as_str())
+                .collect();
+            c.saved = names.join(", ");
+        }
+        let page = form_page(
+            ctx,
+            Some(id),
+            &typed,
+            &FieldErrors::new(),
+            Some(EDIT_CONFLICT),
+            &changes,
+        )
+        .await?;
+        return Ok((StatusCode::CONFLICT, page).into_response());
+    }
     crate::web::forms::redisplay(err, |errors, conflict| async move {
-        form_page(ctx, id, input, &errors, conflict).await
+        form_page(ctx, id, input, &errors, conflict, &[]).await
     })
     .await
 }
@@ -174,11 +207,38 @@ async fn delete(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
     let person = editable(&ctx, id).await?;
     match store::delete(&ctx.state.db, &ctx.viewer, id).await {
         Ok(()) => Ok(Redirect::to("/people?deleted=1").into_response()),
-        Err(AppError::Conflict(key)) => Ok((
-            StatusCode::CONFLICT,
-            detail_page(&ctx, &person, Some(key)).await?,
-        )
-            .into_response()),
+        Err(e @ (AppError::Conflict(_) | AppError::Forbidden(_))) => {
+            Ok((e.status(), detail_page(&ctx, &person, Some(e.key())).await?).into_response())
+        }
         Err(e) => Err(e),
     }
+}
+
+/// `POST /people/{id}/erase`: a data subject's erasure (coordinators and admins).
+async fn erase(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    ctx.viewer.require_signed_in()?;
+    store::erase(&ctx.state.db, &ctx.viewer, id).await?;
+    Ok(Redirect::to("/people?erased=1").into_response())
+}
+
+/// `GET /people/{id}/export`: everything held on a person, as a JSON file (coordinators
+/// and admins).
+async fn export(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    ctx.viewer.require_signed_in()?;
+    let data = super::export::export(&ctx.state.db, &ctx.viewer, id).await?;
+    let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"person-{id}.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -7,6 +7,8 @@
 //! organisation; members only read.
 
 pub mod api;
+pub mod erasure;
+pub mod export;
 pub mod html;
 pub mod model;
 pub mod store;

@@ -26,6 +26,8 @@ pub struct Person {
     pub organisations: Vec<OrgRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Raised by one on every change; send it back with an update (or `If-Match`).
+    pub version: i64,
 }
 
 impl Person {
@@ -68,6 +70,24 @@ pub struct PersonInput {
     /// Taken into account only from coordinators and admins; ignored from anyone else.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lived_experience: Option<bool>,
+    /// The version this change is based on; a save based on an older one is refused (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+impl From<&Person> for PersonInput {
+    fn from(p: &Person) -> Self {
+        PersonInput {
+            name: p.name.clone(),
+            title: p.title.clone(),
+            email: p.email.clone(),
+            phone: p.phone.clone(),
+            consent_date: Some(p.consent_date.map(|d| d.to_string()).unwrap_or_default()),
+            organisations: p.organisation_ids(),
+            lived_experience: p.lived_experience,
+            version: Some(p.version),
+        }
+    }
 }
 
 impl PersonInput {
@@ -88,6 +108,7 @@ impl PersonInput {
                 .map(|s| s.parse().unwrap_or(0))
                 .collect(),
             lived_experience: sees_lived_experience.then(|| f.checked("lived_experience")),
+            version: f.get("version").parse().ok(),
         }
     }
 
@@ -115,6 +136,7 @@ impl PersonInput {
             consent_date: self.consent_date.as_ref().map(|s| s.trim().to_owned()),
             organisations: orgs,
             lived_experience: self.lived_experience,
+            version: self.version,
         };
         (v, consent)
     }

@@ -58,14 +58,36 @@ impl Scope {
     }
 }
 
-const SELECT: &str = "SELECT p.id, p.name, p.title, p.email, p.phone, p.consent_date, p.lived_experience, p.is_example, p.created_at, p.updated_at FROM people p";
+const SELECT: &str = "SELECT p.id, p.name, p.title, p.email, p.phone, p.consent_date, p.lived_experience, p.is_example, p.created_at, p.updated_at, p.version FROM people p";
+
+/// One person (not erased) with their organisations, unmasked, read on `$conn` (a pool
+/// connection or the change's transaction); `None` when missing.
+macro_rules! load_on {
+    ($conn:expr, $id:expr) => {{
+        let sql = format!("{SELECT} WHERE p.id = $1 AND NOT p.erased");
+        let found: Option<Person> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind($id).fetch_optional(&mut *$conn).await?;
+        match found {
+            None => None,
+            Some(mut person) => {
+                let orgs: Vec<OrgRef> = sqlx::query_as(
+                    "SELECT o.id, o.name_fi, o.name_sv FROM person_organisations po JOIN organisations o ON o.id = po.organisation_id \
+                     WHERE po.person_id = $1 ORDER BY o.name_fi",
+                )
+                .bind($id).fetch_all(&mut *$conn).await?;
+                person.organisations = orgs;
+                Some(person)
+            }
+        }
+    }};
+}
 
 /// The visibility rule; binds $1 all, $2 editor organisation, $3 own person, $4 today.
-const VISIBLE: &str = " WHERE ($1 OR p.id = $3 \
+const VISIBLE: &str = " WHERE NOT p.erased AND ($1 OR p.id = $3 \
     OR EXISTS (SELECT 1 FROM person_organisations po WHERE po.person_id = p.id AND po.organisation_id = $2) \
     OR EXISTS (SELECT 1 FROM memberships m JOIN memberships mine ON mine.group_id = m.group_id \
                WHERE m.person_id = p.id AND mine.person_id = $3 \
-               AND (m.end_date IS NULL OR m.end_date > $4) AND (mine.end_date IS NULL OR mine.end_date > $4)) \
+               AND (m.start_date IS NULL OR m.start_date <= $4) AND (m.end_date IS NULL OR m.end_date >= $4) \
+               AND (mine.start_date IS NULL OR mine.start_date <= $4) AND (mine.end_date IS NULL OR mine.end_date >= $4)) \
     OR EXISTS (SELECT 1 FROM memberships m JOIN work_groups g ON g.id = m.group_id WHERE m.person_id = p.id AND g.convener_id = $2))";
 
 const FILTER: &str = " AND ($5 = 0 OR EXISTS (SELECT 1 FROM person_organisations pf WHERE pf.person_id = p.id AND pf.organisation_id = $5)) AND ";
@@ -76,7 +98,7 @@ fn text_condition(q: &str) -> &'static str {
     if q.is_empty() {
         "$6 = ''"
     } else {
-        "(lower(p.name) LIKE $6 OR lower(p.title) LIKE $6 OR lower(p.email) LIKE $6)"
+        "(lower(p.name) LIKE $6 ESCAPE '\\' OR lower(p.title) LIKE $6 ESCAPE '\\' OR lower(p.email) LIKE $6 ESCAPE '\\')"
     }
 }
 
@@ -93,7 +115,7 @@ pub async fn list(
         f.q.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| format!("%{}%", s.to_lowercase()))
+            .map(crate::db::like_pattern)
             .unwrap_or_default();
     let text = text_condition(&q);
     let sql = format!(
@@ -160,15 +182,6 @@ pub async fn choices(db: &Db, viewer: &Viewer) -> AppResult<Vec<PersonChoice>> {
     )
 }
 
-/// A person without any visibility check or masking: for rights checks and the audit log.
-async fn load(db: &Db, id: i64) -> AppResult<Person> {
-    let sql = format!("{SELECT} WHERE p.id = $1");
-    let found = with_db!(db, p => sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?;
-    let mut items = vec![found.ok_or(AppError::NotFound)?];
-    attach_organisations(db, &mut items).await?;
-    Ok(items.remove(0))
-}
-
 fn mask(s: &Scope, items: &mut [Person]) {
     if !s.sees_lived {
         for p in items.iter_mut() {
@@ -225,16 +238,36 @@ pub async fn validate(db: &Db, input: &PersonInput) -> AppResult<(PersonInput, O
 }
 
 /// What the viewer may set: only coordinators set lived-experience status (others keep
-/// the stored value), and an editor's organisation always stays among the person's.
-fn apply_rights(viewer: &Viewer, v: &mut PersonInput, before: Option<&Person>) {
+/// the stored value). Someone who is not a coordinator changes only their own
+/// organisation's link: it is always among the person's organisations, the links to other
+/// organisations stay as they were, and adding a link to another organisation is refused.
+fn apply_rights(viewer: &Viewer, v: &mut PersonInput, before: Option<&Person>) -> AppResult<()> {
     if !access::sees_lived_experience(viewer) {
         v.lived_experience = before.and_then(|b| b.lived_experience);
     }
-    if let Some(u) = viewer.user().filter(|u| !u.is_coordinator())
-        && let Some(org) = u.organisation_id.filter(|o| !v.organisations.contains(o))
+    let Some(u) = viewer.user().filter(|u| !u.is_coordinator()) else {
+        return Ok(());
+    };
+    let own = u.organisation_id;
+    let kept: Vec<i64> = before
+        .map(Person::organisation_ids)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|o| Some(*o) != own)
+        .collect();
+    if v.organisations
+        .iter()
+        .any(|o| Some(*o) != own && !kept.contains(o))
     {
+        let mut errors = crate::error::FieldErrors::new();
+        errors.add("organisations", "people-error-other-organisation");
+        return Err(AppError::Validation(errors));
+    }
+    v.organisations = kept;
+    if let Some(org) = own {
         v.organisations.push(org);
     }
+    Ok(())
 }
 
 fn audit_json(v: &PersonInput, consent: Option<NaiveDate>, lived: bool) -> serde_json::Value {
@@ -247,7 +280,7 @@ fn audit_json(v: &PersonInput, consent: Option<NaiveDate>, lived: bool) -> serde
 /// Creates a person; rights are checked by the caller, field rights here.
 pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput) -> AppResult<Person> {
     let (mut v, consent) = validate(db, input).await?;
-    apply_rights(viewer, &mut v, None);
+    apply_rights(viewer, &mut v, None)?;
     let lived = v.lived_experience.unwrap_or(false);
     let actor = viewer.actor();
     let now = Utc::now();
@@ -271,14 +304,16 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput) -> AppResult<
 
 /// Replaces a person's data; rights are checked by the caller, field rights here.
 pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> AppResult<Person> {
-    let before = load(db, id).await?;
     let (mut v, consent) = validate(db, input).await?;
-    apply_rights(viewer, &mut v, Some(&before));
-    let lived = v.lived_experience.unwrap_or(false);
     let actor = viewer.actor();
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7 WHERE id = $8")
+        let current = crate::lock_version!(tx, "people", id)?.ok_or(AppError::NotFound)?;
+        crate::web::conflict::check(v.version, current)?;
+        let before = load_on!(tx, id).ok_or(AppError::NotFound)?;
+        apply_rights(viewer, &mut v, Some(&before))?;
+        let lived = v.lived_experience.unwrap_or(false);
+        sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7, version = version + 1 WHERE id = $8")
             .bind(&v.name).bind(&v.title).bind(&v.email).bind(&v.phone).bind(consent).bind(lived).bind(Utc::now()).bind(id)
             .execute(&mut *tx).await?;
         sqlx::query("DELETE FROM person_organisations WHERE person_id = $1").bind(id).execute(&mut *tx).await?;
@@ -292,23 +327,106 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> A
     get(db, viewer, id).await
 }
 
-/// Deletes a person nothing refers to. Memberships (ended ones are history), attendance
-/// and a linked user account keep a person: 409 with a message saying what to do.
+/// Deletes a person. History that must stay (memberships, attendance) stays anonymous,
+/// as in [`erase`]; the audit log keeps the deleted data (use erasure for that). A person
+/// with a user account is kept (409: an admin unlinks the account first), and an editor
+/// cannot delete someone who also belongs to another organisation (403 saying who can).
 pub async fn delete(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
-    let before = load(db, id).await?;
-    let actor = viewer.actor();
-    let in_use_sql = "SELECT (SELECT COUNT(*) FROM memberships WHERE person_id = $1) \
-                      + (SELECT COUNT(*) FROM attendance WHERE person_id = $1) \
-                      + (SELECT COUNT(*) FROM users WHERE person_id = $1)";
+    let editor_org = viewer
+        .user()
+        .filter(|u| !u.is_coordinator())
+        .map(|u| u.organisation_id);
+    let rights = |before: &Person| match editor_org {
+        Some(own) if before.organisations.iter().any(|o| Some(o.id) != own) => {
+            Err(AppError::Forbidden("people-error-shared-delete"))
+        }
+        _ => Ok(()),
+    };
+    remove(db, &viewer.actor(), id, false, rights).await
+}
+
+/// Erases a person for a data subject's request (coordinators and admins): their personal
+/// data and organisation links go; each membership and attendance row they had is kept
+/// pointing to an anonymous tombstone of its own, so history ("a membership existed", "the
+/// meeting had N attendees") stays without anything that links it back; a linked user
+/// account is unlinked; the audit log's copies of their data are scrubbed; the erasure
+/// itself is audited without the data.
+pub async fn erase(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
+    if !viewer.is_coordinator() {
+        return Err(AppError::forbidden());
+    }
+    remove(db, &viewer.actor(), id, true, |_| Ok(())).await
+}
+
+macro_rules! tombstone {
+    ($tx:expr, $now:expr) => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO people (name, erased, created_at, updated_at) VALUES ('', TRUE, $1, $1) RETURNING id",
+        )
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await
+    };
+}
+
+/// Deletes or erases a person in one transaction: the row is locked and its "before"
+/// value read first, then `rights` decides on it.
+async fn remove(
+    db: &Db,
+    actor: &crate::auth::Actor,
+    id: i64,
+    erasing: bool,
+    rights: impl Fn(&Person) -> AppResult<()>,
+) -> AppResult<()> {
+    let now = Utc::now();
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
-        if refs > 0 {
-            return Err(AppError::Conflict("people-error-in-use"));
+        crate::lock_version!(tx, "people", id)?.ok_or(AppError::NotFound)?;
+        let before = load_on!(tx, id).ok_or(AppError::NotFound)?;
+        rights(&before)?;
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE person_id = $1").bind(id).fetch_one(&mut *tx).await?;
+        if users > 0 {
+            if !erasing {
+                return Err(AppError::Conflict("people-error-has-user"));
+            }
+            sqlx::query("UPDATE users SET person_id = NULL WHERE person_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        // Memberships from today on go; current ones end yesterday (their last day in
+        // force, as when a membership is ended) and stay as history.
+        let today = access::local_now().date();
+        let yesterday = today.pred_opt().unwrap_or(today);
+        sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND start_date > $2").bind(id).bind(yesterday).execute(&mut *tx).await?;
+        sqlx::query("UPDATE memberships SET end_date = $2, updated_at = $3 WHERE person_id = $1 AND (end_date IS NULL OR end_date > $2)")
+            .bind(id).bind(yesterday).bind(now).execute(&mut *tx).await?;
+        let memberships: Vec<i64> = sqlx::query_scalar("SELECT id FROM memberships WHERE person_id = $1").bind(id).fetch_all(&mut *tx).await?;
+        for m in memberships {
+            let t = tombstone!(tx, now)?;
+            sqlx::query("UPDATE memberships SET person_id = $1 WHERE id = $2").bind(t).bind(m).execute(&mut *tx).await?;
+        }
+        let meetings: Vec<i64> = sqlx::query_scalar("SELECT meeting_id FROM attendance WHERE person_id = $1").bind(id).fetch_all(&mut *tx).await?;
+        for m in meetings {
+            let t = tombstone!(tx, now)?;
+            sqlx::query("UPDATE attendance SET person_id = $1 WHERE meeting_id = $2 AND person_id = $3").bind(t).bind(m).bind(id).execute(&mut *tx).await?;
         }
         sqlx::query("DELETE FROM people WHERE id = $1").bind(id).execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "people-error-in-use"))?;
-        crate::audit!(&mut *tx, &actor, "delete", "person", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
+        if erasing {
+            // Read inside the transaction, so that no copy written meanwhile escapes.
+            let rows: Vec<super::erasure::AuditRow> = sqlx::query_as(
+                "SELECT id, entity, entity_id, before_json, after_json FROM audit_log \
+                 WHERE (entity = 'person' AND entity_id = $1) OR before_json LIKE $2 ESCAPE '\\' OR after_json LIKE $2 ESCAPE '\\'",
+            )
+            .bind(id).bind(format!("%{id}%")).fetch_all(&mut *tx).await?;
+            for r in rows {
+                if let Some((b, a)) = super::erasure::scrub_row(&r, id) {
+                    sqlx::query("UPDATE audit_log SET before_json = $1, after_json = $2 WHERE id = $3")
+                        .bind(b).bind(a).bind(r.id).execute(&mut *tx).await?;
+                }
+            }
+            crate::audit!(&mut *tx, actor, "erase", "person", id, None, Some(serde_json::json!({"erased": true})))?;
+        } else {
+            crate::audit!(&mut *tx, actor, "delete", "person", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
+        }
         tx.commit().await?;
         Ok(())
     })

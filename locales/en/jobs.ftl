@@ -1,0 +1,34 @@
+## Background jobs and uploads.
+
+job-title = Background job { $id }
+job-kind = Task
+job-kind-checksum = File checksum (SHA-256)
+job-status = Status
+job-status-queued = Waiting to start
+job-status-running = Running
+job-status-succeeded = Done
+job-status-failed = Failed
+job-progress = Progress
+job-progress-percent = { $percent } % done
+job-refresh-note = This page updates itself every { $seconds } seconds until the job is done.
+job-refresh-stop = Stop updating automatically
+job-refresh-now = Update the page
+job-result = Result
+job-result-sha256 = SHA-256 checksum
+job-result-size = Size in bytes
+job-result-file_name = File name
+job-attempts = Attempt { $attempts } of at most { $max }.
+job-error-internal = The job ran into a problem in the service. It is tried again automatically a few times.
+job-error-gave-up = The job was interrupted too many times and was stopped.
+job-error-unknown-kind = This service does not know how to run this job.
+job-error-bad-payload = The job's data was not valid.
+job-error-file-missing = The uploaded file was no longer available. Upload it again.
+checksum-title = Checksum of a file
+checksum-intro = Upload a file to compute its SHA-256 checksum, for example to check that a data file arrived intact. The file is deleted once the checksum is computed.
+checksum-limit = At most { $limit }.
+checksum-submit = Upload and compute
+field-file = File
+error-upload-no-file = Choose a file to upload.
+error-upload-one-file = Send only one file.
+error-upload-malformed = The uploaded data was incomplete or malformed. Try again.
+error-too-large-limit = The data sent is too large: the limit is { $limit }.

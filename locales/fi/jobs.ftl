@@ -1,0 +1,34 @@
+## Taustatyöt ja tiedostojen lataus.
+
+job-title = Taustatyö { $id }
+job-kind = Tehtävä
+job-kind-checksum = Tiedoston tarkistussumma (SHA-256)
+job-status = Tila
+job-status-queued = Odottaa alkamista
+job-status-running = Käynnissä
+job-status-succeeded = Valmis
+job-status-failed = Epäonnistui
+job-progress = Edistyminen
+job-progress-percent = { $percent } % tehty
+job-refresh-note = Sivu päivittyy itsestään { $seconds } sekunnin välein, kunnes työ on valmis.
+job-refresh-stop = Lopeta automaattinen päivitys
+job-refresh-now = Päivitä sivu
+job-result = Tulos
+job-result-sha256 = SHA-256-tarkistussumma
+job-result-size = Koko tavuina
+job-result-file_name = Tiedoston nimi
+job-attempts = Yritys { $attempts }, enintään { $max } yritystä.
+job-error-internal = Työssä tapahtui palvelun sisäinen virhe. Sitä yritetään automaattisesti uudelleen muutaman kerran.
+job-error-gave-up = Työ keskeytyi liian monta kertaa, joten se lopetettiin.
+job-error-unknown-kind = Tämä palvelu ei osaa suorittaa tätä työtä.
+job-error-bad-payload = Työn tiedot eivät olleet kelvollisia.
+job-error-file-missing = Ladattu tiedosto ei ollut enää saatavilla. Lataa se uudelleen.
+checksum-title = Tiedoston tarkistussumma
+checksum-intro = Lataa tiedosto, niin palvelu laskee sen SHA-256-tarkistussumman. Näin voit esimerkiksi varmistaa, että datatiedosto siirtyi ehjänä. Tiedosto poistetaan, kun summa on laskettu.
+checksum-limit = Enintään { $limit }.
+checksum-submit = Lataa ja laske
+field-file = Tiedosto
+error-upload-no-file = Valitse ladattava tiedosto.
+error-upload-one-file = Lähetä vain yksi tiedosto.
+error-upload-malformed = Ladattu tieto oli puutteellinen tai virheellinen. Yritä uudelleen.
+error-too-large-limit = Lähetetty tieto on liian suuri: enimmäiskoko on { $limit }.

@@ -1,0 +1,34 @@
+## Bakgrundsjobb och uppladdning av filer.
+
+job-title = Bakgrundsjobb { $id }
+job-kind = Uppgift
+job-kind-checksum = Filens kontrollsumma (SHA-256)
+job-status = Status
+job-status-queued = Väntar på att starta
+job-status-running = Pågår
+job-status-succeeded = Klart
+job-status-failed = Misslyckades
+job-progress = Förlopp
+job-progress-percent = { $percent } % klart
+job-refresh-note = Sidan uppdateras automatiskt med { $seconds } sekunders mellanrum tills jobbet är klart.
+job-refresh-stop = Sluta uppdatera automatiskt
+job-refresh-now = Uppdatera sidan
+job-result = Resultat
+job-result-sha256 = SHA-256-kontrollsumma
+job-result-size = Storlek i byte
+job-result-file_name = Filnamn
+job-attempts = Försök { $attempts } av högst { $max }.
+job-error-internal = Jobbet stötte på ett problem i tjänsten. Det görs automatiskt nya försök några gånger.
+job-error-gave-up = Jobbet avbröts för många gånger och stoppades.
+job-error-unknown-kind = Tjänsten vet inte hur det här jobbet ska köras.
+job-error-bad-payload = Jobbets uppgifter var inte giltiga.
+job-error-file-missing = Den uppladdade filen fanns inte längre. Ladda upp den på nytt.
+checksum-title = Kontrollsumma för en fil
+checksum-intro = Ladda upp en fil för att räkna ut dess SHA-256-kontrollsumma, till exempel för att kontrollera att en datafil kom fram oskadad. Filen raderas när summan har räknats ut.
+checksum-limit = Högst { $limit }.
+checksum-submit = Ladda upp och räkna ut
+field-file = Fil
+error-upload-no-file = Välj en fil att ladda upp.
+error-upload-one-file = Skicka bara en fil.
+error-upload-malformed = De uppladdade uppgifterna var ofullständiga eller felaktiga. Försök igen.
+error-too-large-limit = De skickade uppgifterna är för stora: gränsen är { $limit }.
