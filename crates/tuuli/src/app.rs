@@ -35,9 +35,36 @@ impl utoipa::Modify for BearerAuth {
 /// The OpenAPI document generated from the API handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let defaults = crate::config::Config::default();
-    api_router(defaults.max_body_bytes, defaults.max_upload_bytes)
-        .split_for_parts()
-        .1
+    api_parts(defaults.max_body_bytes, defaults.max_upload_bytes).1
+}
+
+/// The API routes and their document. Handlers in different modules share names (`list`,
+/// `create`…), so each operation id is prefixed with its tag to make it unique, as the
+/// specification requires: `organisations_list`, `groups_create`.
+fn api_parts(
+    body_limit: usize,
+    upload_limit: usize,
+) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut spec) = api_router(body_limit, upload_limit).split_for_parts();
+    for item in spec.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let tag = op.tags.as_ref().and_then(|t| t.first()).cloned();
+            if let (Some(tag), Some(id)) = (tag, op.operation_id.as_mut()) {
+                let bare = id.strip_prefix("api_").unwrap_or(id).to_owned();
+                *id = format!("{tag}_{bare}");
+            }
+        }
+    }
+    (router, spec)
 }
 
 /// The API: ordinary routes take bodies up to `body_limit`, upload routes up to `upload_limit`.
@@ -61,7 +88,7 @@ pub fn build_app(state: AppState) -> Router {
 /// Every route of the application with its body limit, without the other middleware.
 fn routes(config: &crate::config::Config) -> Router<AppState> {
     let (body_limit, upload_limit) = (config.max_body_bytes, config.max_upload_bytes);
-    let (api, spec) = api_router(body_limit, upload_limit).split_for_parts();
+    let (api, spec) = api_parts(body_limit, upload_limit);
     let spec_json = std::sync::Arc::new(serde_json::to_string(&spec).unwrap_or_default());
     let pages = Router::new()
         .route("/health", get(health))

@@ -1,5 +1,6 @@
-//! The Päijät-Häme demo data: real areas, themes and organisations from the source
-//! documents; fictitious people, meetings and decisions, all marked `is_example`.
+//! The Päijät-Häme demo data: real organisations from the source documents; fictitious
+//! people, meetings and decisions, all marked `is_example`. The themes and areas are
+//! reference data (`reference`), present without the demo.
 //!
 //! Loading is one transaction and idempotent: when the demo admin exists, nothing is added.
 
@@ -8,8 +9,6 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use crate::auth::{Actor, password};
 use crate::db::Db;
 use crate::with_db;
-
-const REGIONS_CSV: &str = include_str!("../../../data/paijat_hame_regions.csv");
 
 pub const ADMIN_EMAIL: &str = "admin@example.fi";
 /// The demo users' shared password. Demo data only; never use `--demo` in production.
@@ -36,68 +35,6 @@ pub const DEMO_USERS: [(&str, &str, &str, Option<&str>); 4] = [
 pub struct DemoAdmin {
     pub email: String,
     pub password: String,
-}
-
-/// One row of `paijat_hame_regions.csv` turned into an area.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AreaRow {
-    pub kind: &'static str,
-    pub name_fi: String,
-    pub name_sv: String,
-    pub name_en: String,
-    pub official_code: String,
-    pub statfin_code: String,
-    pub sotkanet_id: Option<i64>,
-    pub population: Option<i64>,
-}
-
-/// Parses the embedded regions file; names in parentheses are the file's English glosses.
-pub fn area_rows() -> Vec<AreaRow> {
-    let mut out = Vec::new();
-    for line in REGIONS_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-        let c: Vec<&str> = line.split(',').collect();
-        if c.len() < 10 {
-            continue;
-        }
-        let kind = match c[2] {
-            "KUNTA" => "municipality",
-            "MAAKUNTA" => "region",
-            "HYVINVOINTIALUE" => "wellbeing_county",
-            "SEUTUKUNTA" => "subregion",
-            "SAIRAANHOITOPIIRI" => "hospital_district",
-            "MAA" => "country",
-            _ => continue,
-        };
-        let fi = c[0].split(" (").next().unwrap_or(c[0]).trim().to_owned();
-        let (sv, en) = match kind {
-            "wellbeing_county" => (
-                "Päijänne-Tavastlands välfärdsområde".to_owned(),
-                "Päijät-Häme wellbeing services county".to_owned(),
-            ),
-            "region" => (c[1].to_owned(), "Päijät-Häme".to_owned()),
-            "subregion" => (c[1].to_owned(), "Lahti sub-region".to_owned()),
-            "hospital_district" => (
-                c[1].to_owned(),
-                "Päijät-Häme hospital district (former)".to_owned(),
-            ),
-            "country" => ("Hela landet".to_owned(), "Finland".to_owned()),
-            _ => (c[1].to_owned(), fi.clone()),
-        };
-        let population = [c[9], c[8], c[7]]
-            .iter()
-            .find_map(|v| v.trim().parse::<i64>().ok());
-        out.push(AreaRow {
-            kind,
-            name_fi: fi,
-            name_sv: sv,
-            name_en: en,
-            official_code: c[3].to_owned(),
-            statfin_code: c[4].to_owned(),
-            sotkanet_id: c[5].trim().parse().ok(),
-            population,
-        });
-    }
-    out
 }
 
 /// (name_fi, name_sv, type, (area official code, area kind), is_example).
@@ -196,9 +133,9 @@ fn organisations() -> Vec<OrgSeed> {
 
 /// Loads the demo (idempotent) and returns the demo admin's sign-in.
 pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
-    crate::network::themes::ensure(db)
-        .await
-        .map_err(|e| anyhow::anyhow!("loading themes: {}", e.key()))?;
+    // The themes and areas every installation has (already loaded by the command line;
+    // loaded here too so that the demo stands on its own).
+    crate::reference::load(db).await?;
     let admin = DemoAdmin {
         email: ADMIN_EMAIL.to_owned(),
         password: DEMO_PASSWORD.to_owned(),
@@ -221,34 +158,9 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
     };
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        // Areas, with parents: municipalities and the sub-region in the region; the rest in the country.
-        let mut area_ids: Vec<(&'static str, String, i64)> = Vec::new();
-        let rows = area_rows();
-        for r in rows.iter() {
-            let id: Option<i64> = sqlx::query_scalar("SELECT id FROM areas WHERE kind = $1 AND official_code = $2")
-                .bind(r.kind).bind(&r.official_code).fetch_optional(&mut *tx).await?;
-            let id = match id {
-                Some(id) => id,
-                None => {
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO areas (kind, name_fi, name_sv, name_en, official_code, statfin_code, sotkanet_id, population) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-                        .bind(r.kind).bind(&r.name_fi).bind(&r.name_sv).bind(&r.name_en).bind(&r.official_code)
-                        .bind(&r.statfin_code).bind(r.sotkanet_id).bind(r.population)
-                        .fetch_one(&mut *tx).await?;
-                    crate::audit!(&mut *tx, &actor, "create", "area", id, None, Some(serde_json::json!({"name_fi": r.name_fi, "kind": r.kind, "official_code": r.official_code})))?;
-                    id
-                }
-            };
-            area_ids.push((r.kind, r.official_code.clone(), id));
-        }
-        let area = |kind: &str, code: &str| area_ids.iter().find(|(k, c, _)| *k == kind && c == code).map(|(_, _, id)| *id);
-        let country = area("country", "SSS");
-        let region = area("region", "07");
-        for (kind, _, id) in area_ids.iter() {
-            let parent = match *kind { "municipality" | "subregion" => region, "country" => None, _ => country };
-            sqlx::query("UPDATE areas SET parent_id = $1 WHERE id = $2").bind(parent).bind(id).execute(&mut *tx).await?;
-        }
+        // Areas (loaded by `reference`) by kind and official code.
+        let area_ids: Vec<(String, String, i64)> = sqlx::query_as("SELECT kind, official_code, id FROM areas").fetch_all(&mut *tx).await?;
+        let area = |kind: &str, code: &str| area_ids.iter().find(|(k, c, _)| k == kind && c == code).map(|(_, _, id)| *id);
 
         // Themes by slug.
         let theme_rows: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM themes").fetch_all(&mut *tx).await?;
@@ -408,35 +320,4 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
         tx.commit().await?;
     });
     Ok(admin)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_regions_file_gives_ten_municipalities_and_the_wider_areas() {
-        let rows = super::area_rows();
-        assert_eq!(rows.iter().filter(|r| r.kind == "municipality").count(), 10);
-        let lahti = rows.iter().find(|r| r.name_fi == "Lahti").expect("Lahti");
-        assert_eq!(
-            (
-                lahti.official_code.as_str(),
-                lahti.sotkanet_id,
-                lahti.name_sv.as_str()
-            ),
-            ("398", Some(177), "Lahtis")
-        );
-        let region = rows.iter().find(|r| r.kind == "region").expect("region");
-        assert_eq!(
-            (region.name_fi.as_str(), region.sotkanet_id),
-            ("Päijät-Häme", Some(493))
-        );
-        assert!(
-            rows.iter()
-                .any(|r| r.kind == "wellbeing_county" && r.sotkanet_id == Some(975))
-        );
-        assert!(
-            rows.iter()
-                .any(|r| r.kind == "country" && r.official_code == "SSS")
-        );
-    }
 }

@@ -18,6 +18,7 @@ pub mod home;
 pub mod i18n;
 pub mod jobs;
 pub mod network;
+pub mod reference;
 pub mod web;
 
 pub use app::build_app;

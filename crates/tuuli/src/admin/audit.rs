@@ -24,6 +24,7 @@ pub struct AuditEntry {
     /// The user's email, or `cli` / `demo` for changes from the command line.
     pub actor: String,
     /// create, update or delete.
+    #[schema(value_type = crate::network::kinds::schema::AuditAction)]
     pub action: String,
     pub entity: String,
     pub entity_id: i64,
@@ -34,16 +35,20 @@ pub struct AuditEntry {
 }
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Entity name (organisation, person, group, membership, meeting, user, …).
     pub entity: Option<String>,
     /// Entity id.
     pub entity_id: Option<i64>,
     /// create, update or delete.
+    #[param(inline, value_type = Option<crate::network::kinds::schema::AuditAction>)]
     pub action: Option<String>,
     /// Text in the actor (email).
     pub actor: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 

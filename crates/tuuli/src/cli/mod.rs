@@ -47,7 +47,7 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Apply database migrations and exit.
+    /// Apply database migrations, load the reference data (themes, areas) and exit.
     Migrate {
         #[command(flatten)]
         db: DbArgs,
@@ -188,6 +188,10 @@ async fn open_db(
     }
     let pool = Db::connect(&cfg.database_url).await?;
     pool.migrate().await?;
+    // Themes and the region's areas: every installation needs them, demo or not.
+    crate::reference::load(&pool)
+        .await
+        .context("loading the reference data (themes and areas)")?;
     Ok((cfg, pool))
 }
 
@@ -393,8 +397,9 @@ async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
             )
         })?;
     let addr = listener.local_addr()?;
+    let shutdown = shutdown_signal();
     println!(
-        "Tuuli is running at http://{addr}/ (database: {}); stop with Ctrl+C",
+        "Tuuli is running at http://{addr}/ (database: {}); stop with Ctrl+C or SIGTERM",
         pool.kind_name()
     );
     let state = crate::web::AppState::new(pool.clone(), cfg)?;
@@ -407,12 +412,42 @@ async fn serve(cfg: Config, pool: Db) -> anyhow::Result<()> {
     // The peer address is needed for sign-in throttling per client.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown)
         .await?;
     // Running jobs are handed back to the queue; the next start resumes them.
     worker.shutdown().await;
     pool.close().await;
     Ok(())
+}
+
+/// Resolves on Ctrl+C or, on Unix, SIGTERM (what `systemctl stop`, `docker stop` and
+/// Kubernetes send): in-flight requests finish and the pool closes cleanly either way.
+/// The SIGTERM handler is installed when this is called, before the server announces
+/// itself, so a signal sent right after the announcement is not lost.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| tracing::warn!("SIGTERM handler unavailable: {e}"))
+        .ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async move {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {}
+            () = term => {}
+        }
+        tracing::info!("shutting down");
+    }
 }

@@ -1,6 +1,7 @@
 //! Areas: the country, the wellbeing services county, the region, the sub-region and the
 //! municipalities, with official codes and Sotkanet region ids. Public, read-only on the web;
-//! loaded from `data/paijat_hame_regions.csv` (see `demo`).
+//! the region's areas are loaded from `data/paijat_hame_regions.csv` at every start (see
+//! `reference`); coordinators add others through the API (`areas_write`).
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -19,6 +20,7 @@ use crate::with_db;
 pub struct Area {
     pub id: i64,
     /// country, wellbeing_county, region, subregion, hospital_district or municipality.
+    #[schema(value_type = crate::network::kinds::schema::AreaKind)]
     pub kind: String,
     pub name_fi: String,
     pub name_sv: String,
@@ -35,8 +37,10 @@ pub struct Area {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AreaFilter {
     /// Only areas of this kind.
+    #[param(inline, value_type = Option<crate::network::kinds::schema::AreaKind>)]
     pub kind: Option<String>,
 }
 

@@ -23,20 +23,29 @@ use crate::with_db;
 #[serde(deny_unknown_fields)]
 pub struct AreaInput {
     /// country, wellbeing_county, region, subregion, hospital_district or municipality.
+    #[schema(value_type = crate::network::kinds::schema::AreaKind)]
     pub kind: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name_fi: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name_sv: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name_en: String,
+    #[schema(min_length = 1, max_length = 20)]
     pub official_code: String,
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub statfin_code: String,
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub sotkanet_id: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub parent_id: Option<i64>,
     #[serde(default)]
+    #[schema(minimum = 0)]
     pub population: Option<i64>,
     /// The version this change is based on; a save based on an older one is refused (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]

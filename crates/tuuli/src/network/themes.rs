@@ -1,5 +1,5 @@
 //! The four themes ("the four winds") every item can be tagged with. They are data
-//! (seeded by the first migration's companion, `demo::ensure_themes`), named in fi, sv, en.
+//! (loaded by `reference::load` at every start), named in fi, sv, en.
 
 use axum::Router;
 use axum::extract::State;
@@ -52,16 +52,6 @@ pub const THEMES: [(&str, &str, &str, &str); 4] = [
 pub async fn list(db: &Db) -> AppResult<Vec<Theme>> {
     let sql = "SELECT id, slug, name_fi, name_sv, name_en FROM themes ORDER BY sort_order, id";
     Ok(with_db!(db, p => sqlx::query_as::<_, Theme>(sql).fetch_all(p).await)?)
-}
-
-/// Inserts the four themes when missing (idempotent).
-pub async fn ensure(db: &Db) -> AppResult<()> {
-    for (i, (slug, fi, sv, en)) in THEMES.iter().enumerate() {
-        with_db!(db, p => sqlx::query(
-            "INSERT INTO themes (slug, name_fi, name_sv, name_en, sort_order) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING",
-        ).bind(slug).bind(fi).bind(sv).bind(en).bind(i as i64).execute(p).await.map(|r| r.rows_affected()))?;
-    }
-    Ok(())
 }
 
 /// Resolves theme slugs to ids; unknown slugs are reported as the field error.

@@ -1,6 +1,7 @@
 //! Shared web plumbing: application state, the page context every HTML handler gets,
 //! template rendering, cookies, forms and the JSON extractor for the API.
 
+pub mod api_json;
 pub mod conflict;
 pub mod forms;
 pub mod middleware;
@@ -11,17 +12,18 @@ pub mod uploads;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Request};
+use axum::extract::{FromRequestParts, OriginalUri};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::Html;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+
+pub use api_json::ApiJson;
 
 use crate::auth::Viewer;
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 use crate::i18n::{I18n, Lang};
 
 /// Everything a handler may need, cheap to clone.
@@ -167,30 +169,5 @@ impl PageCtx {
             .render(name, merged)
             .map(Html)
             .map_err(AppError::Internal)
-    }
-}
-
-/// A JSON body for the API whose rejections are our JSON errors (400, 413, 415, 422).
-#[derive(Debug)]
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::extract::rejection::JsonRejection;
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                let mut f = FieldErrors::new();
-                f.0.insert("body".into(), e.body_text());
-                Err(AppError::Validation(f))
-            }
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(AppError::BadRequest("error-json-content-type"))
-            }
-            Err(JsonRejection::BytesRejection(_)) => Err(AppError::PayloadTooLarge),
-            Err(_) => Err(AppError::BadRequest("error-json-syntax")),
-        }
     }
 }

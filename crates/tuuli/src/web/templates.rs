@@ -8,6 +8,16 @@ use minijinja::{AutoEscape, Environment, Error, State};
 
 use crate::i18n::{I18n, Lang};
 
+/// Debug builds (every test, `cargo run`) fail on any undefined value (printed, iterated,
+/// tested with `if`, passed to a filter), so a misspelt variable breaks a test instead of
+/// silently rendering nothing; a release build renders it as empty rather than answering 500.
+/// Optional values are tested with `is defined`, `in` or given a default in the handler.
+pub const UNDEFINED: minijinja::UndefinedBehavior = if cfg!(debug_assertions) {
+    minijinja::UndefinedBehavior::Strict
+} else {
+    minijinja::UndefinedBehavior::Lenient
+};
+
 pub struct Templates {
     env: Environment<'static>,
 }
@@ -29,7 +39,7 @@ impl Templates {
     pub fn new(i18n: Arc<I18n>) -> Self {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
-        env.set_undefined_behavior(minijinja::UndefinedBehavior::Lenient);
+        env.set_undefined_behavior(UNDEFINED);
         minijinja_embed::load_templates!(&mut env);
         let tr = i18n.clone();
         env.add_function(
@@ -190,5 +200,17 @@ mod tests {
         assert_eq!(format_datetime("2026-12-01T09:30:00"), "1.12.2026 9:30");
         assert_eq!(format_datetime("2026-12-01T00:05:00"), "1.12.2026 0:05");
         assert_eq!(format_date("garbage"), "garbage");
+    }
+
+    #[test]
+    fn a_template_naming_an_undefined_value_fails_to_render_in_tests() {
+        let i18n = Arc::new(I18n::load().unwrap());
+        let t = Templates::new(i18n);
+        let full = minijinja::context! { lang => "fi", csrf => "x", path => "/login", query => "", viewer => Value::from(()), next => "/", email => "" };
+        t.render("auth/login.html", full).unwrap();
+        // The same page without `next`: an error, not a silently empty hidden field.
+        let missing = minijinja::context! { lang => "fi", csrf => "x", path => "/login", query => "", viewer => Value::from(()), email => "" };
+        let err = t.render("auth/login.html", missing).unwrap_err();
+        assert!(format!("{err:#}").contains("undefined"), "{err:#}");
     }
 }

@@ -261,6 +261,33 @@ fn the_demo_loads_once_and_prints_the_admin_sign_in() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_gracefully_with_success() {
+    use std::io::BufRead;
+    let (dir, url) = temp_db("sigterm");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tuuli"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--database", &url])
+        .env_remove("TUULI_BIND")
+        .env("TUULI_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run tuuli serve");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().expect("a line").expect("utf-8");
+    assert!(first.contains("Tuuli is running at"), "{first}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    // Without a SIGTERM handler the process dies of the signal (no exit code).
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn credentials_are_managed_from_the_command_line() {
     let (dir, url) = temp_db("creds");

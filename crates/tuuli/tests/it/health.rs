@@ -174,3 +174,20 @@ both!(
         );
     }
 );
+
+both!(
+    the_favicon_is_served_and_every_page_links_it,
+    |app| async move {
+        let home = app.get("/").await;
+        assert!(
+            home.body
+                .contains(r#"<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">"#)
+        );
+        for path in ["/assets/favicon.svg", "/favicon.ico"] {
+            let res = app.get(path).await;
+            res.assert_status(200);
+            assert_eq!(res.headers["content-type"], "image/svg+xml");
+            assert!(res.body.starts_with("<svg"), "{path}");
+        }
+    }
+);

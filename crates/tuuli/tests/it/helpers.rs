@@ -177,7 +177,8 @@ impl TestApp {
 
     async fn with_db(db: Db, cleanup: Option<Cleanup>, mut config: Config) -> Self {
         db.migrate().await.expect("migrate");
-        tuuli::network::themes::ensure(&db).await.expect("themes");
+        // What `tuuli serve` and `tuuli migrate` load on every database.
+        tuuli::reference::load(&db).await.expect("reference data");
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let upload_dir = std::env::temp_dir().join(format!(
             "tuuli-test-uploads-{}-{n}-{}",

@@ -81,3 +81,58 @@ fn the_scanner_finds_literal_keys_only() {
         ["a-b", "c"]
     );
 }
+
+/// (accessible-name key, visible-text key) of every element written as
+/// `aria-label="{{ t('name-key', …) }}">{{ t("visible-key") }}</…>`.
+fn labelled_pairs(src: &str) -> Vec<(String, String)> {
+    let quoted = |s: &str| -> Option<String> {
+        let q = s.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let body = &s[1..];
+        Some(body[..body.find(q)?].to_owned())
+    };
+    let mut out = Vec::new();
+    for (i, m) in src.match_indices("aria-label=\"{{ t(") {
+        let rest = &src[i + m.len()..];
+        let Some(name) = quoted(rest) else { continue };
+        let Some(end) = rest.find("}}\"") else {
+            continue;
+        };
+        let Some(content) = rest[end + 3..].strip_prefix(">{{ t(") else {
+            continue;
+        };
+        if let Some(visible) = quoted(content) {
+            out.push((name, visible));
+        }
+    }
+    out
+}
+
+/// WCAG 2.5.3 (label in name): a speech-input user says what they see, so a control's
+/// accessible name must contain its visible text, in every language.
+#[test]
+fn an_accessible_name_contains_the_visible_text_in_every_language() {
+    let i18n = I18n::load().expect("locales");
+    let mut files = Vec::new();
+    template_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates"),
+        &mut files,
+    );
+    let mut pairs = Vec::new();
+    for f in files {
+        pairs.extend(labelled_pairs(
+            &std::fs::read_to_string(f).expect("template"),
+        ));
+    }
+    assert!(pairs.len() >= 2, "found only {pairs:?}");
+    let args = [("number", "1".to_owned()), ("name", "Aino".to_owned())];
+    for lang in Lang::ALL {
+        for (name, visible) in &pairs {
+            let n = i18n.t(lang, name, &args).to_lowercase();
+            let v = i18n.t(lang, visible, &[]).to_lowercase();
+            assert!(
+                n.contains(&v),
+                "{lang:?}: the accessible name {name} = \"{n}\" does not contain the visible text {visible} = \"{v}\""
+            );
+        }
+    }
+}

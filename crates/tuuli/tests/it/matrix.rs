@@ -48,6 +48,18 @@ struct World {
     public: i64,
     internal_b: i64,
     decision: i64,
+    /// Rows that exist to be deleted or changed by one row each.
+    decision2: i64,
+    group_del: i64,
+    group_del2: i64,
+    meeting_del: i64,
+    person_del2: i64,
+    membership_del: i64,
+    area: i64,
+    area_del: i64,
+    user: i64,
+    /// A member of G whose membership no row changes: the one marked present.
+    person_att: i64,
     /// A job started by a coordinator who is none of the roles below.
     job: i64,
 }
@@ -96,11 +108,43 @@ async fn world(app: &TestApp) -> World {
         &[public],
     )
     .await;
+    let q = |sql: &'static str, binds: Vec<i64>| async move { exec(app, sql, &binds).await };
+    let decision2 = q(
+        "INSERT INTO decisions (meeting_id, text) VALUES ($1, 'Toinen päätös') RETURNING id",
+        vec![public],
+    )
+    .await;
+    let group_sql = "INSERT INTO work_groups (name_fi, group_type, convener_id, status, created_at, updated_at) VALUES ('Poistettava ' || CAST($2 AS TEXT), 'expert', $1, 'planned', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id";
+    let group_del = q(group_sql, vec![org_a, 1]).await;
+    let group_del2 = q(group_sql, vec![org_a, 2]).await;
+    let meeting_del = exec(app, meeting, &[group, 0]).await;
+    let person_del2 = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Poistettava 2', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![]).await;
+    q("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", vec![person_del2, org_a]).await;
+    let person_m = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Jäsen M', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![]).await;
+    let membership_del = q("INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'member', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![group, person_m]).await;
+    let person_att = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Läsnä Oleva', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![]).await;
+    q("INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'member', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![group, person_att]).await;
+    let area_sql = "INSERT INTO areas (kind, name_fi, official_code) VALUES ('municipality', 'Alue ' || CAST($1 AS TEXT), 'M' || CAST($1 AS TEXT)) RETURNING id";
+    let area = q(area_sql, vec![1]).await;
+    let area_del = q(area_sql, vec![2]).await;
+    let user = app
+        .add_user("muokattava@example.fi", Role::Member, None, None)
+        .await;
     let starter = app
         .add_user("starter@example.fi", Role::Coordinator, None, None)
         .await;
     let job = crate::jobs::enqueue(app, "checksum", 1, Some(starter)).await;
     World {
+        decision2,
+        group_del,
+        group_del2,
+        meeting_del,
+        person_del2,
+        membership_del,
+        area,
+        area_del,
+        user,
+        person_att,
         job,
         org_a,
         org_b,
@@ -408,6 +452,249 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             api(Method::GET, "/api/v1/audit".into(), None),
             [401, 403, 403, 403, 403, 200],
         ),
+        // Infrastructure: open to all.
+        (page("/health".into()), ok),
+        (page("/api/openapi.json".into()), ok),
+        (page("/assets/style.css".into()), ok),
+        (page("/assets/favicon.svg".into()), ok),
+        (page("/favicon.ico".into()), ok),
+        (page(format!("/areas/{}", w.area)), ok),
+        (
+            api(Method::GET, format!("/api/v1/areas/{}", w.area), None),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/organisations/{}", w.org_a),
+                None,
+            ),
+            ok,
+        ),
+        // A sign-in with a wrong password is refused the same way for everyone.
+        (
+            form(
+                "/login".into(),
+                vec![
+                    ("email", "nobody@example.fi".into()),
+                    ("password", "wrong-password".into()),
+                ],
+            ),
+            [401; 6],
+        ),
+        // Administration: editing a user.
+        (page(format!("/admin/users/{}/edit", w.user)), admin_page),
+        (
+            form(
+                format!("/admin/users/{}/edit", w.user),
+                vec![("name", "Muokattu".into()), ("role", "member".into())],
+            ),
+            [401, 403, 403, 403, 403, 303],
+        ),
+        // Forms that create.
+        (
+            form("/people".into(), vec![("name", "Lomakehenkilö".into())]),
+            [401, 403, 303, 303, 303, 303],
+        ),
+        (
+            form(
+                "/groups".into(),
+                vec![
+                    ("name_fi", "Lomakeryhmä".into()),
+                    ("group_type", "expert".into()),
+                    ("status", "planned".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                "/meetings".into(),
+                vec![
+                    ("group_id", w.group.to_string()),
+                    ("title", "Lomakekokous".into()),
+                    ("starts_at", "2030-03-01T10:00".into()),
+                    ("ends_at", "2030-03-01T11:00".into()),
+                ],
+            ),
+            conv_form,
+        ),
+        // Meetings: edit, attendance, a decision deleted with the form.
+        (
+            form(
+                format!("/meetings/{}/edit", w.internal),
+                vec![
+                    ("group_id", w.group.to_string()),
+                    ("title", "Kokous".into()),
+                    ("starts_at", "2030-01-15T10:00".into()),
+                    ("ends_at", "2030-01-15T12:00".into()),
+                ],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!("/meetings/{}/attendance", w.internal),
+                vec![("present", w.person_att.to_string())],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!("/meetings/{}/decisions/{}/delete", w.public, w.decision2),
+                vec![],
+            ),
+            conv_form,
+        ),
+        // Memberships: edit and delete with the form.
+        (
+            form(
+                format!("/groups/{}/memberships/{}/edit", w.group, w.membership),
+                vec![("role", "chair".into())],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!(
+                    "/groups/{}/memberships/{}/delete",
+                    w.group, w.membership_del
+                ),
+                vec![],
+            ),
+            conv_form,
+        ),
+        (
+            form(format!("/groups/{}/delete", w.group_del), vec![]),
+            coord_form,
+        ),
+        // The API's changes.
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/areas/{}", w.area),
+                Some(json!({"kind": "municipality", "name_fi": "Alue 1", "official_code": "M1"})),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/areas/{}", w.area_del),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/people".into(),
+                Some(json!({"name": "API-uusi"})),
+            ),
+            [401, 403, 201, 201, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/people/{}", w.person_api),
+                Some(json!({"name": "API-henkilö", "organisations": [w.org_a]})),
+            ),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/people/{}", w.person_del2),
+                None,
+            ),
+            [401, 403, 204, 403, 204, 204],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/groups/{}", w.group),
+                Some(
+                    json!({"name_fi": "Ryhmä G", "group_type": "expert", "status": "active", "convener_id": w.org_a}),
+                ),
+            ),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/groups/{}", w.group_del2),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/groups/{}/memberships/{}", w.group, w.membership),
+                None,
+            ),
+            [401, 200, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/groups/{}/memberships/{}", w.group, w.membership),
+                Some(json!({"role": "chair"})),
+            ),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/meetings".into(),
+                Some(
+                    json!({"group_id": w.group, "title": "API-kokous", "starts_at": "2030-04-01T10:00", "ends_at": "2030-04-01T11:00"}),
+                ),
+            ),
+            [401, 403, 201, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/meetings/{}", w.internal),
+                Some(
+                    json!({"group_id": w.group, "title": "Kokous", "starts_at": "2030-01-15T10:00", "ends_at": "2030-01-15T12:00"}),
+                ),
+            ),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/meetings/{}/decisions", w.internal),
+                Some(json!({"text": "API-päätös"})),
+            ),
+            [401, 403, 201, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/meetings/{}/attendance", w.internal),
+                Some(json!({"present": [w.person_att]})),
+            ),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/meetings/{}", w.meeting_del),
+                None,
+            ),
+            [401, 403, 204, 403, 204, 204],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/groups/{}/memberships/{}", w.group, w.membership),
+                None,
+            ),
+            [401, 403, 204, 403, 204, 204],
+        ),
         // Jobs and uploads.
         (
             page(format!("/jobs/{}", w.job)),
@@ -482,6 +769,8 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 403, 403, 204, 204],
         ),
+        // Last: signing out ends this role's session.
+        (form("/logout".into(), vec![]), [303; 6]),
     ]
 }
 
@@ -568,4 +857,61 @@ async fn role_route_matrix_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn role_route_matrix_postgres() {
     run(Backend::Postgres).await;
+}
+
+/// The matrix cannot miss a route: every (method, path) the application routes — read from
+/// the router itself (`routes::routes`) — must have at least one row above, so a new route
+/// fails this test until its access rule is written down.
+#[tokio::test]
+async fn every_route_of_the_application_has_a_row_in_the_matrix() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("app");
+    let w = World {
+        org_a: 1,
+        org_b: 2,
+        org_free: 3,
+        org_free2: 4,
+        group: 5,
+        group_b: 6,
+        person_a: 7,
+        person_free: 8,
+        person_api: 9,
+        person_del: 10,
+        membership: 11,
+        internal: 12,
+        public: 13,
+        internal_b: 14,
+        decision: 15,
+        decision2: 16,
+        group_del: 17,
+        group_del2: 18,
+        meeting_del: 19,
+        person_del2: 20,
+        membership_del: 21,
+        area: 22,
+        area_del: 23,
+        user: 24,
+        person_att: 25,
+        job: 26,
+    };
+    let rows: Vec<(String, String)> = cases(&w)
+        .into_iter()
+        .map(|(call, _)| match call {
+            Call::Page(m, p, _) | Call::Api(m, p, _) => (m.to_string(), p),
+            Call::Upload { path, .. } => ("POST".to_owned(), path),
+        })
+        .collect();
+    let missing: Vec<String> = crate::routes::routes(&app.router)
+        .into_iter()
+        .filter(|(method, template)| {
+            !rows
+                .iter()
+                .any(|(m, p)| m == method && crate::routes::matches(template, p))
+        })
+        .map(|(m, t)| format!("{m} {t}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the role × route matrix:\n{}",
+        missing.join("\n")
+    );
 }

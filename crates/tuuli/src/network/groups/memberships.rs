@@ -26,6 +26,7 @@ pub struct Membership {
     pub person_id: i64,
     pub person_name: String,
     /// chair, convener, secretary, member, lived_experience (coordinators only) or national_rep.
+    #[schema(value_type = crate::network::kinds::schema::MemberRole)]
     pub role: String,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -59,13 +60,17 @@ pub struct PersonMembership {
 pub struct MembershipInput {
     /// Required when adding; a membership's person cannot be changed (ignored on update).
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub person_id: Option<i64>,
+    #[schema(value_type = crate::network::kinds::schema::MemberRole)]
     pub role: String,
     /// `YYYY-MM-DD`; a new membership without one starts today.
     #[serde(default)]
+    #[schema(format = Date)]
     pub start_date: Option<String>,
     /// `YYYY-MM-DD`; empty or null for a current membership.
     #[serde(default)]
+    #[schema(format = Date)]
     pub end_date: Option<String>,
     /// The version this change is based on; a save based on an older one is refused (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,8 +14,10 @@ pub struct Group {
     pub name_sv: String,
     pub name_en: String,
     /// coordination, expert or other.
+    #[schema(value_type = crate::network::kinds::schema::GroupType)]
     pub group_type: String,
     /// active, planned, negotiation or closed.
+    #[schema(value_type = crate::network::kinds::schema::GroupStatus)]
     pub status: String,
     /// The convening organisation.
     pub convener_id: Option<i64>,
@@ -30,6 +32,7 @@ pub struct Group {
     pub is_example: bool,
     /// Theme slugs.
     #[sqlx(skip)]
+    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -41,17 +44,24 @@ pub struct Group {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name_fi: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name_sv: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name_en: String,
+    #[schema(value_type = crate::network::kinds::schema::GroupType)]
     pub group_type: String,
+    #[schema(value_type = crate::network::kinds::schema::GroupStatus)]
     pub status: String,
     /// Organisation id; only coordinators and admins may change it.
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub convener_id: Option<i64>,
     #[serde(default)]
+    #[schema(max_length = 20000)]
     pub description: String,
     /// The description in Swedish (empty: the Finnish one is shown).
     #[serde(default)]
@@ -61,6 +71,7 @@ pub struct GroupInput {
     pub description_en: String,
     /// Theme slugs (see `/api/v1/themes`).
     #[serde(default)]
+    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     /// The version this change is based on; a save based on an older one is refused (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]

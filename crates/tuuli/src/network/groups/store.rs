@@ -13,15 +13,19 @@ use crate::with_db;
 
 /// List filters (all optional).
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GroupFilter {
     /// Theme slug.
     #[serde(default)]
+    #[param(inline, value_type = Option<crate::network::kinds::schema::ThemeSlug>)]
     pub theme: Option<String>,
     /// Status: active, planned, negotiation or closed.
     #[serde(default)]
+    #[param(inline, value_type = Option<crate::network::kinds::schema::GroupStatus>)]
     pub status: Option<String>,
     /// Group type: coordination, expert or other.
     #[serde(default, rename = "type")]
+    #[param(inline, value_type = Option<crate::network::kinds::schema::GroupType>)]
     pub group_type: Option<String>,
 }
 

@@ -95,7 +95,9 @@ pub struct MeetingDetail {
 #[serde(deny_unknown_fields)]
 pub struct MeetingInput {
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub group_id: Option<i64>,
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     /// The title in Swedish (empty: the Finnish one is shown).
     #[serde(default)]
@@ -104,13 +106,23 @@ pub struct MeetingInput {
     #[serde(default)]
     pub title_en: String,
     /// Local Helsinki time, `YYYY-MM-DDTHH:MM[:SS]`.
+    #[schema(
+        pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
+        example = "2030-01-15T13:00"
+    )]
     pub starts_at: String,
     /// Local Helsinki time, after `starts_at`.
+    #[schema(
+        pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$",
+        example = "2030-01-15T15:00"
+    )]
     pub ends_at: String,
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub place: String,
     /// An http(s) address of an online meeting.
     #[serde(default)]
+    #[schema(example = "https://meet.example.fi/ryhma")]
     pub online_url: String,
     #[serde(default)]
     pub is_public: bool,
@@ -119,6 +131,7 @@ pub struct MeetingInput {
     pub agenda: Vec<String>,
     /// Minutes in Markdown.
     #[serde(default)]
+    #[schema(max_length = 100000)]
     pub minutes: String,
     /// The version this change is based on; a save based on an older one is refused (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,12 +261,15 @@ pub fn agenda_lines(text: &str) -> Vec<String> {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
+    #[schema(min_length = 1, max_length = 2000)]
     pub text: String,
     /// The responsible organisation's id.
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub responsible_id: Option<i64>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub due_date: Option<String>,
 }
 

@@ -56,15 +56,18 @@ impl Scope {
 
 /// List filters (all optional).
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MeetingFilter {
     /// Group id.
     #[serde(default)]
     pub group: Option<i64>,
     /// Theme slug (the group's themes).
     #[serde(default)]
+    #[param(inline, value_type = Option<crate::network::kinds::schema::ThemeSlug>)]
     pub theme: Option<String>,
     /// `upcoming` (the default: not yet ended) or `past`.
     #[serde(default)]
+    #[param(inline, value_type = Option<crate::network::kinds::schema::MeetingWhen>)]
     pub when: Option<String>,
 }
 

@@ -22,10 +22,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Items per page (1–200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 

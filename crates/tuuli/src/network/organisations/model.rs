@@ -12,6 +12,7 @@ pub struct Organisation {
     pub name_fi: String,
     pub name_sv: String,
     /// municipality, wellbeing_county, parish, ngo, national, foundation, education or other.
+    #[schema(value_type = crate::network::kinds::schema::OrgType)]
     pub org_type: String,
     pub area_id: Option<i64>,
     /// The area's Finnish name, for display.
@@ -22,6 +23,7 @@ pub struct Organisation {
     pub is_example: bool,
     /// Theme slugs.
     #[sqlx(skip)]
+    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -33,16 +35,22 @@ pub struct Organisation {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name_fi: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub name_sv: String,
+    #[schema(value_type = crate::network::kinds::schema::OrgType)]
     pub org_type: String,
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub area_id: Option<i64>,
     #[serde(default)]
+    #[schema(example = "https://www.example.fi")]
     pub website: String,
     /// Theme slugs (see `/api/v1/themes`).
     #[serde(default)]
+    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     /// The version this change is based on; a save based on an older one is refused (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,15 +12,18 @@ use crate::with_db;
 
 /// List filters (all optional).
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgFilter {
     /// Organisation type.
     #[serde(default, rename = "type")]
+    #[param(inline, value_type = Option<crate::network::kinds::schema::OrgType>)]
     pub org_type: Option<String>,
     /// Area id.
     #[serde(default)]
     pub area: Option<i64>,
     /// Theme slug.
     #[serde(default)]
+    #[param(inline, value_type = Option<crate::network::kinds::schema::ThemeSlug>)]
     pub theme: Option<String>,
     /// Text in the name.
     #[serde(default)]

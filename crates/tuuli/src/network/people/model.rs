@@ -49,15 +49,20 @@ pub struct OrgRef {
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub title: String,
     #[serde(default)]
+    #[schema(example = "etunimi.sukunimi@example.fi")]
     pub email: String,
     #[serde(default)]
+    #[schema(example = "+358 40 123 4567", max_length = 50)]
     pub phone: String,
     /// `YYYY-MM-DD`, or empty/null when not recorded.
     #[serde(default)]
+    #[schema(format = Date)]
     pub consent_date: Option<String>,
     /// Organisation ids. An editor's own organisation is always added.
     #[serde(default)]

@@ -14,6 +14,7 @@ use crate::with_db;
 
 /// List filters (all optional).
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PersonFilter {
     /// Organisation id.
     #[serde(default)]
