@@ -1,6 +1,6 @@
 # Sign-in, passwords, dates, data subjects' rights (security and privacy).
 login-too-long = The email or password is too long.
-error-date-range = Give a date between the years 1900 and 2200.
+error-date-range = Give a date between the years { $min } and { $max }.
 error-password-common = The password is too common: attackers try it among the first. Choose another.
 error-bad-param = The value of the parameter “{ $name }” in the address is not valid.
 error-param-invalid = The value is not valid for this parameter.
@@ -30,3 +30,4 @@ error-edit-conflict = Someone else has changed this since you opened it. Check t
 conflict-saved-values = Saved now
 conflict-empty = (empty)
 conflict-save-again = The form holds the values you typed. If you save again, they replace the ones above.
+error-too-long-max = The text is too long: at most { $max } characters.

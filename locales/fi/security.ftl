@@ -1,6 +1,6 @@
 # Sign-in, passwords, dates, data subjects' rights (security and privacy).
 login-too-long = Sähköposti tai salasana on liian pitkä.
-error-date-range = Anna päivämäärä vuosien 1900 ja 2200 väliltä.
+error-date-range = Anna päivämäärä vuosien { $min } ja { $max } väliltä.
 error-password-common = Salasana on liian yleinen: hyökkääjät kokeilevat sitä ensimmäisten joukossa. Valitse toinen.
 error-bad-param = Osoitteen parametrin ”{ $name }” arvo ei kelpaa.
 error-param-invalid = Arvo ei kelpaa tälle parametrille.
@@ -30,3 +30,4 @@ error-edit-conflict = Joku muu on muuttanut tätä sen jälkeen, kun avasit sen.
 conflict-saved-values = Nyt tallennettuna
 conflict-empty = (tyhjä)
 conflict-save-again = Lomakkeessa ovat kirjoittamasi arvot. Jos tallennat uudelleen, ne korvaavat yllä olevat.
+error-too-long-max = Teksti on liian pitkä: enintään { $max } merkkiä.

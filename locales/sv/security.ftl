@@ -1,6 +1,6 @@
 # Inloggning, lösenord, datum, registrerades rättigheter (säkerhet och integritet).
 login-too-long = E-postadressen eller lösenordet är för långt.
-error-date-range = Ange ett datum mellan åren 1900 och 2200.
+error-date-range = Ange ett datum mellan åren { $min } och { $max }.
 error-password-common = Lösenordet är för vanligt: angripare prövar det bland de första. Välj ett annat.
 error-bad-param = Värdet på parametern ”{ $name }” i adressen är ogiltigt.
 error-param-invalid = Värdet är ogiltigt för den här parametern.
@@ -30,3 +30,4 @@ error-edit-conflict = Någon annan har ändrat det här efter att du öppnade de
 conflict-saved-values = Sparat nu
 conflict-empty = (tomt)
 conflict-save-again = Formuläret innehåller de värden du skrev. Om du sparar igen ersätter de värdena ovan.
+error-too-long-max = Texten är för lång: högst { $max } tecken.

@@ -52,13 +52,16 @@ pub enum AppError {
     TooManyRequests(&'static str),
     /// 500: the cause is logged, never shown.
     Internal(anyhow::Error),
+    /// Any client error whose message takes arguments (a key made by `i18n::with_args`).
+    Message(StatusCode, String),
 }
 
 /// What the error middleware needs to localise an error response.
 #[derive(Clone, Debug)]
 pub struct ErrorInfo {
     pub status: StatusCode,
-    pub key: &'static str,
+    /// A message key, possibly with its arguments (`i18n::with_args`).
+    pub key: String,
     pub details: FieldErrors,
 }
 
@@ -76,6 +79,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Message(status, _) => *status,
         }
     }
 
@@ -90,6 +94,16 @@ impl AppError {
             AppError::PayloadTooLarge => "error-too-large",
             AppError::Validation(_) => "error-validation",
             AppError::Internal(_) => "error-internal",
+            // The message and its arguments are in `message()`.
+            AppError::Message(..) => "error-bad-request",
+        }
+    }
+
+    /// The message to show: the key, with its arguments when it has them.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Message(_, m) => m.clone(),
+            other => other.key().to_owned(),
         }
     }
 
@@ -147,7 +161,7 @@ impl IntoResponse for AppError {
         };
         let info = ErrorInfo {
             status,
-            key: self.key(),
+            key: self.message(),
             details,
         };
         // The middleware replaces this body with a localised one.

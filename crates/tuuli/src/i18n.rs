@@ -84,6 +84,27 @@ impl fmt::Display for Lang {
     }
 }
 
+/// A message key with Fluent arguments, as one string (`key?name=value&…`) that travels
+/// wherever a plain key does — field errors, error pages, JSON answers — and is taken apart
+/// by [`I18n::t`]: `with_args("import-error-year", &[("line", "3"), ("value", "x")])`.
+pub fn with_args(key: &str, args: &[(&str, &str)]) -> String {
+    if args.is_empty() {
+        return key.to_owned();
+    }
+    format!(
+        "{key}?{}",
+        serde_urlencoded::to_string(args).unwrap_or_default()
+    )
+}
+
+/// The key and the arguments of a message made by [`with_args`].
+pub fn split_args(key: &str) -> (&str, Vec<(String, String)>) {
+    match key.split_once('?') {
+        Some((k, q)) => (k, serde_urlencoded::from_str(q).unwrap_or_default()),
+        None => (key, Vec::new()),
+    }
+}
+
 /// The three message bundles.
 pub struct I18n {
     bundles: [FluentBundle<FluentResource>; 3],
@@ -144,10 +165,17 @@ impl I18n {
     /// Translates `key` with string arguments; an unknown key comes back as itself.
     pub fn t(&self, lang: Lang, key: &str, args: &[(&str, String)]) -> String {
         let mut fargs = FluentArgs::new();
-        for (k, v) in args {
+        // A message may carry its own arguments (see [`with_args`]); given ones come after.
+        let (key, carried) = split_args(key);
+        let given = args.iter().map(|(k, v)| (*k, v.clone()));
+        for (k, v) in carried
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .chain(given)
+        {
             match v.parse::<i64>() {
-                Ok(n) => fargs.set(*k, FluentValue::from(n)),
-                Err(_) => fargs.set(*k, FluentValue::from(v.clone())),
+                Ok(n) => fargs.set(k.to_owned(), FluentValue::from(n)),
+                Err(_) => fargs.set(k.to_owned(), FluentValue::from(v)),
             }
         }
         for l in [lang, Lang::Fi] {
@@ -184,6 +212,33 @@ impl I18n {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_carry_their_arguments_in_every_language() {
+        let i18n = I18n::load().expect("locale files parse");
+        let key = with_args("error-too-long-max", &[("max", "200")]);
+        assert_eq!(
+            i18n.t(Lang::Fi, &key, &[]),
+            "Teksti on liian pitkä: enintään 200 merkkiä."
+        );
+        assert_eq!(
+            i18n.t(Lang::Sv, &key, &[]),
+            "Texten är för lång: högst 200 tecken."
+        );
+        assert_eq!(
+            i18n.t(Lang::En, &key, &[]),
+            "The text is too long: at most 200 characters."
+        );
+        // Text arguments survive any characters, and a plain key is untouched.
+        let odd = with_args("error-bad-param", &[("name", "a&b=c?d")]);
+        assert!(
+            i18n.t(Lang::En, &odd, &[]).contains("“a&b=c?d”"),
+            "{}",
+            i18n.t(Lang::En, &odd, &[])
+        );
+        assert_eq!(split_args("error-required"), ("error-required", vec![]));
+        assert_eq!(with_args("error-required", &[]), "error-required");
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {

@@ -67,7 +67,7 @@ impl Check {
         if v.is_empty() {
             self.errors.add(field, "error-required");
         } else if v.chars().count() > max {
-            self.errors.add(field, "error-too-long");
+            self.errors.add(field, &too_long(max));
         }
         v.to_owned()
     }
@@ -76,7 +76,7 @@ impl Check {
     pub fn optional(&mut self, field: &str, value: &str, max: usize) -> String {
         let v = value.trim();
         if v.chars().count() > max {
-            self.errors.add(field, "error-too-long");
+            self.errors.add(field, &too_long(max));
         }
         v.to_owned()
     }
@@ -108,7 +108,7 @@ impl Check {
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) if in_range(d) => Some(d),
             Ok(_) => {
-                self.errors.add(field, "error-date-range");
+                self.errors.add(field, &date_range());
                 None
             }
             Err(_) => {
@@ -131,7 +131,7 @@ impl Check {
         match parsed {
             Ok(d) if in_range(d.date()) => Some(d),
             Ok(_) => {
-                self.errors.add(field, "error-date-range");
+                self.errors.add(field, &date_range());
                 None
             }
             Err(_) => {
@@ -183,6 +183,21 @@ impl Check {
     pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
         self.errors.into_result(value)
     }
+}
+
+/// "At most `max` characters", with the number in the message.
+pub fn too_long(max: usize) -> String {
+    crate::i18n::with_args("error-too-long-max", &[("max", &max.to_string())])
+}
+
+fn date_range() -> String {
+    crate::i18n::with_args(
+        "error-date-range",
+        &[
+            ("min", &MIN_YEAR.to_string()),
+            ("max", &MAX_YEAR.to_string()),
+        ],
+    )
 }
 
 /// The years a date may have: wider than any real meeting, membership or consent, and
@@ -333,10 +348,11 @@ mod tests {
         assert_eq!(c.datetime("t", "-262143-01-01T10:00"), None);
         assert_eq!(c.datetime("t2", "2201-01-01T10:00"), None);
         let errs = c.finish(()).unwrap_err();
-        assert_eq!(errs.0["d0"], "error-date-range");
-        assert_eq!(errs.0["d3"], "error-date-range");
-        assert!(errs.0["t"] == "error-date-range" || errs.0["t"] == "error-datetime");
-        assert_eq!(errs.0["t2"], "error-date-range");
+        let range = "error-date-range?min=1900&max=2200";
+        assert_eq!(errs.0["d0"], range);
+        assert_eq!(errs.0["d3"], range);
+        assert!(errs.0["t"] == range || errs.0["t"] == "error-datetime");
+        assert_eq!(errs.0["t2"], range);
         let mut ok = Check::new();
         assert!(ok.date("a", "1900-01-01").is_some() && ok.date("b", "2200-12-31").is_some());
         assert!(ok.datetime("c", "2026-12-01T10:00").is_some());

@@ -87,17 +87,17 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         Some(i) => i.clone(),
         None if status == StatusCode::NOT_FOUND => ErrorInfo {
             status,
-            key: "error-not-found",
+            key: "error-not-found".to_owned(),
             details: FieldErrors::new(),
         },
         None if status == StatusCode::METHOD_NOT_ALLOWED => ErrorInfo {
             status,
-            key: "error-method",
+            key: "error-method".to_owned(),
             details: FieldErrors::new(),
         },
         None if status == StatusCode::PAYLOAD_TOO_LARGE => ErrorInfo {
             status,
-            key: "error-too-large",
+            key: "error-too-large".to_owned(),
             details: FieldErrors::new(),
         },
         None if param.is_some() => {
@@ -105,13 +105,13 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             details.add(param.as_deref().unwrap_or_default(), "error-param-invalid");
             ErrorInfo {
                 status,
-                key: "error-bad-param",
+                key: "error-bad-param".to_owned(),
                 details,
             }
         }
         None if status.is_client_error() => ErrorInfo {
             status,
-            key: "error-bad-request",
+            key: "error-bad-request".to_owned(),
             details: FieldErrors::new(),
         },
         None => return res,
@@ -131,7 +131,10 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             "error-too-large-limit",
             vec![("limit", super::uploads::human_size(l.0))],
         ),
-        _ => (info.key, vec![("name", param.clone().unwrap_or_default())]),
+        _ => (
+            info.key.as_str(),
+            vec![("name", param.clone().unwrap_or_default())],
+        ),
     };
     let message = i18n.t(lang, key, &args);
     if is_api {
@@ -161,7 +164,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     };
     let page = ctx.render(
         "error.html",
-        minijinja::context! { status => info.status.as_u16(), message_key => info.key, message => &message, param => param.clone().unwrap_or_default() },
+        minijinja::context! { status => info.status.as_u16(), message_key => &info.key, message => &message, param => param.clone().unwrap_or_default() },
     );
     let mut out = match page {
         Ok(html) => (info.status, html).into_response(),

@@ -224,7 +224,7 @@ impl MeetingInput {
             .filter(|a| !a.is_empty())
         {
             if item.chars().count() > 500 {
-                c.add("agenda", "error-too-long");
+                c.add("agenda", &crate::web::forms::too_long(500));
             }
             agenda.push(item.to_owned());
         }

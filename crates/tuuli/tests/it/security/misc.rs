@@ -234,3 +234,30 @@ both!(
         assert_eq!(n, 0);
     }
 );
+
+both!(
+    field_messages_carry_their_numbers_in_the_readers_language,
+    |app| async move {
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("k@example.fi").await;
+        let long = "x".repeat(201);
+        let res = app
+            .post_form(
+                "/organisations?lang=fi",
+                &[("name_fi", long.as_str()), ("org_type", "ngo")],
+            )
+            .await;
+        res.assert_status(422);
+        assert!(res.body.contains("enintään 200 merkkiä"), "{}", res.body);
+        let token = app.token_for("k@example.fi").await;
+        let res = app
+            .api(Method::POST, "/api/v1/meetings?lang=sv", Some(&token), Some(json!({"group_id": 1, "title": "x", "starts_at": "1800-01-01T10:00", "ends_at": "1800-01-01T11:00"})))
+            .await;
+        res.assert_status(422);
+        assert_eq!(
+            res.json()["details"]["starts_at"],
+            "Ange ett datum mellan åren 1900 och 2200."
+        );
+    }
+);
