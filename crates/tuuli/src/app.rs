@@ -69,7 +69,8 @@ fn api_parts(
 
 /// The API: ordinary routes take bodies up to `body_limit`, upload routes up to `upload_limit`.
 fn api_router(body_limit: usize, upload_limit: usize) -> OpenApiRouter<AppState> {
-    let ordinary = crate::network::api_router()
+    let ordinary = crate::core::api_router()
+        .merge(crate::network::api_router())
         .merge(crate::admin::api_router())
         .merge(crate::jobs::api_router());
     let uploads = crate::jobs::upload_api_router();
@@ -106,6 +107,7 @@ fn routes(config: &crate::config::Config) -> Router<AppState> {
         )
         .merge(crate::home::router())
         .merge(crate::auth::html::router())
+        .merge(crate::core::router())
         .merge(crate::network::router())
         .merge(crate::admin::router())
         .merge(crate::jobs::router())

@@ -135,7 +135,7 @@ fn organisations() -> Vec<OrgSeed> {
 pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
     // The themes and areas every installation has (already loaded by the command line;
     // loaded here too so that the demo stands on its own).
-    crate::reference::load(db).await?;
+    crate::core::reference::load(db).await?;
     let admin = DemoAdmin {
         email: ADMIN_EMAIL.to_owned(),
         password: DEMO_PASSWORD.to_owned(),

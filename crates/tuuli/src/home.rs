@@ -56,7 +56,7 @@ async fn groups(db: &Db) -> AppResult<Vec<GroupCard>> {
 async fn coming_public_meetings(db: &Db) -> AppResult<Vec<MeetingLine>> {
     let sql = "SELECT m.id, m.title, m.title_sv, m.title_en, m.starts_at, g.name_fi, g.name_sv, g.name_en, m.is_example FROM meetings m JOIN work_groups g ON g.id = m.group_id \
                WHERE m.is_public AND m.ends_at >= $1 ORDER BY m.starts_at LIMIT 5";
-    let now = crate::network::access::local_now();
+    let now = crate::core::time::local_now();
     Ok(with_db!(db, p => sqlx::query_as::<_, MeetingLine>(sql).bind(now).fetch_all(p).await)?)
 }
 
@@ -68,7 +68,7 @@ async fn my_view(
     Vec<GroupCard>,
     Vec<crate::network::meetings::model::Meeting>,
 )> {
-    let ids = crate::network::access::member_group_ids(db, &ctx.viewer).await?;
+    let ids = crate::core::rights::member_group_ids(db, &ctx.viewer).await?;
     if ids.is_empty() {
         return Ok((vec![], vec![]));
     }
@@ -79,7 +79,7 @@ async fn my_view(
         list.join(",")
     );
     let groups = with_db!(db, p => sqlx::query_as::<_, GroupCard>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
-    let now = crate::network::access::local_now();
+    let now = crate::core::time::local_now();
     let meetings = crate::network::meetings::store::of_groups(db, &ids, now, 10).await?;
     Ok((groups, meetings))
 }

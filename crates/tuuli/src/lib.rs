@@ -11,6 +11,7 @@ pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod core;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -18,7 +19,6 @@ pub mod home;
 pub mod i18n;
 pub mod jobs;
 pub mod network;
-pub mod reference;
 pub mod web;
 
 pub use app::build_app;

@@ -11,7 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{Role, Viewer};
-use crate::db::{Db, Page, Paging};
+use crate::core::paging::{Page, Paging};
+use crate::db::Db;
 use crate::error::AppResult;
 use crate::web::{AppState, PageCtx};
 use crate::with_db;
@@ -24,7 +25,7 @@ pub struct AuditEntry {
     /// The user's email, or `cli` / `demo` for changes from the command line.
     pub actor: String,
     /// create, update or delete.
-    #[schema(value_type = crate::network::kinds::schema::AuditAction)]
+    #[schema(value_type = crate::core::kinds::schema::AuditAction)]
     pub action: String,
     pub entity: String,
     pub entity_id: i64,
@@ -42,7 +43,7 @@ pub struct AuditFilter {
     /// Entity id.
     pub entity_id: Option<i64>,
     /// create, update or delete.
-    #[param(inline, value_type = Option<crate::network::kinds::schema::AuditAction>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::AuditAction>)]
     pub action: Option<String>,
     /// Text in the actor (email).
     pub actor: Option<String>,

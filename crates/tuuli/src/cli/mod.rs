@@ -189,7 +189,7 @@ async fn open_db(
     let pool = Db::connect(&cfg.database_url).await?;
     pool.migrate().await?;
     // Themes and the region's areas: every installation needs them, demo or not.
-    crate::reference::load(&pool)
+    crate::core::reference::load(&pool)
         .await
         .context("loading the reference data (themes and areas)")?;
     Ok((cfg, pool))

@@ -223,75 +223,6 @@ pub fn like_pattern(text: &str) -> String {
     out
 }
 
-/// Offset paging shared by every list.
-#[derive(Clone, Copy, Debug, serde::Serialize)]
-pub struct Paging {
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl Paging {
-    pub const MAX_PER_PAGE: i64 = 200;
-
-    pub fn new(page: Option<i64>, per_page: Option<i64>, default: i64) -> Self {
-        let per_page = per_page.unwrap_or(default).clamp(1, Self::MAX_PER_PAGE);
-        let page = page.unwrap_or(1).max(1);
-        Paging { page, per_page }
-    }
-    pub fn limit(&self) -> i64 {
-        self.per_page
-    }
-    pub fn offset(&self) -> i64 {
-        (self.page - 1).saturating_mul(self.per_page)
-    }
-    /// ` LIMIT n OFFSET m` with the numbers written in: they are integers we computed, and
-    /// a bound LIMIT makes SQLite prepare the statement again on every execution.
-    pub fn sql(&self) -> String {
-        format!(" LIMIT {} OFFSET {}", self.limit(), self.offset())
-    }
-}
-
-/// A row of a list query that also selects `COUNT(*) OVER () AS total_count`, so that the
-/// page and the total come in one round trip.
-#[derive(Debug, sqlx::FromRow)]
-pub struct Counted<T> {
-    #[sqlx(flatten)]
-    pub item: T,
-    pub total_count: i64,
-}
-
-impl<T> Counted<T> {
-    /// The items and the total; None when the page is empty (the total is then unknown
-    /// unless it is the first page).
-    pub fn split(rows: Vec<Counted<T>>) -> (Vec<T>, Option<i64>) {
-        let total = rows.first().map(|r| r.total_count);
-        (rows.into_iter().map(|r| r.item).collect(), total)
-    }
-}
-
-/// One page of a list with the total count, for both HTML and JSON.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl<T> Page<T> {
-    pub fn new(items: Vec<T>, total: i64, paging: Paging) -> Self {
-        Page {
-            items,
-            total,
-            page: paging.page,
-            per_page: paging.per_page,
-        }
-    }
-    pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,12 +250,5 @@ mod tests {
     #[test]
     fn search_text_is_matched_literally() {
         assert_eq!(like_pattern("50%_A\\b"), "%50\\%\\_a\\\\b%");
-    }
-
-    #[test]
-    fn paging_is_clamped() {
-        let p = Paging::new(Some(0), Some(10_000), 25);
-        assert_eq!((p.page, p.per_page, p.offset()), (1, 200, 0));
-        assert_eq!(Paging::new(Some(3), None, 25).offset(), 50);
     }
 }

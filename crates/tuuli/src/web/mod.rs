@@ -5,7 +5,6 @@ pub mod api_json;
 pub mod conflict;
 pub mod forms;
 pub mod middleware;
-pub mod reference;
 pub mod templates;
 pub mod uploads;
 
@@ -37,7 +36,7 @@ pub struct Inner {
     pub i18n: Arc<I18n>,
     pub templates: templates::Templates,
     /// Themes and municipalities, kept for a minute.
-    pub reference: reference::ReferenceCache,
+    pub reference: crate::core::cache::ReferenceCache,
 }
 
 impl Deref for AppState {
@@ -49,14 +48,12 @@ impl Deref for AppState {
 
 impl AppState {
     /// The four themes (cached briefly).
-    pub async fn themes(&self) -> crate::error::AppResult<Vec<crate::network::themes::Theme>> {
+    pub async fn themes(&self) -> crate::error::AppResult<Vec<crate::core::themes::Theme>> {
         self.reference.themes(&self.db).await
     }
 
     /// The municipalities (cached briefly).
-    pub async fn municipalities(
-        &self,
-    ) -> crate::error::AppResult<Vec<crate::network::areas::Area>> {
+    pub async fn municipalities(&self) -> crate::error::AppResult<Vec<crate::core::areas::Area>> {
         self.reference.municipalities(&self.db).await
     }
 

@@ -178,7 +178,9 @@ impl TestApp {
     async fn with_db(db: Db, cleanup: Option<Cleanup>, mut config: Config) -> Self {
         db.migrate().await.expect("migrate");
         // What `tuuli serve` and `tuuli migrate` load on every database.
-        tuuli::reference::load(&db).await.expect("reference data");
+        tuuli::core::reference::load(&db)
+            .await
+            .expect("reference data");
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let upload_dir = std::env::temp_dir().join(format!(
             "tuuli-test-uploads-{}-{n}-{}",

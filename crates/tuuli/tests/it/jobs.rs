@@ -355,7 +355,8 @@ both!(
     a_worker_that_lost_its_lease_can_no_longer_write_to_the_job,
     |app| async move {
         let id = enqueue(&app, "test/noop", 3, None).await;
-        let short = Duration::from_millis(30);
+        // Long enough that a loaded machine cannot let it expire between two claims.
+        let short = Duration::from_millis(1500);
         let first = store::claim(&app.db, "w1", &["test/noop"], short)
             .await
             .unwrap()
@@ -368,7 +369,7 @@ both!(
                 .unwrap()
                 .is_none()
         );
-        tokio::time::sleep(Duration::from_millis(80)).await;
+        tokio::time::sleep(Duration::from_millis(1700)).await;
         let second = store::claim(&app.db, "w2", &["test/noop"], Duration::from_secs(60))
             .await
             .unwrap()

@@ -17,7 +17,7 @@ use crate::helpers::{Res, TestApp};
 
 /// A local time `days` from now at `hour`:00, as a datetime-local field sends it.
 pub(crate) fn local(days: i64, hour: u32) -> String {
-    let d = tuuli::network::access::local_now().date() + Duration::days(days);
+    let d = tuuli::core::time::local_now().date() + Duration::days(days);
     format!("{}T{hour:02}:00", d.format("%Y-%m-%d"))
 }
 

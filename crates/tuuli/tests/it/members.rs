@@ -41,7 +41,7 @@ async fn world(app: &TestApp) -> (String, i64, i64) {
     )
     .await
     .assert_status(201);
-    let soon = (tuuli::network::access::local_now() + chrono::Duration::days(7))
+    let soon = (tuuli::core::time::local_now() + chrono::Duration::days(7))
         .format("%Y-%m-%dT10:00")
         .to_string();
     let soon_end = soon.replace("T10:00", "T12:00");
@@ -161,7 +161,7 @@ both!(
             p
         );
         let yesterday =
-            (tuuli::network::access::local_now().date() - chrono::Duration::days(1)).to_string();
+            (tuuli::core::time::local_now().date() - chrono::Duration::days(1)).to_string();
         api_send(
             &app,
             Method::PUT,

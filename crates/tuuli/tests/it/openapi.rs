@@ -117,7 +117,7 @@ fn list_filters_are_query_parameters_and_vocabularies_are_enums() {
     assert!(enum_of("AreaInput", "kind").contains(&"municipality".to_owned()));
     assert_eq!(
         enum_of("AuditEntry", "action"),
-        ["create", "update", "delete"]
+        ["create", "update", "delete", "erase"]
     );
     assert_eq!(enum_of("GroupInput", "themes").len(), 4);
     let filter = doc["paths"]["/api/v1/groups"]["get"]["parameters"]

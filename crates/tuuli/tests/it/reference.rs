@@ -102,8 +102,8 @@ both!(
             before.push(count(&app, sql).await);
         }
         assert_eq!(before[..3], [4, 15, 14]);
-        let again = tuuli::reference::load(&app.db).await.unwrap();
-        assert_eq!(again, tuuli::reference::Loaded::default());
+        let again = tuuli::core::reference::load(&app.db).await.unwrap();
+        assert_eq!(again, tuuli::core::reference::Loaded::default());
         let mut after = Vec::new();
         for sql in tables {
             after.push(count(&app, sql).await);
@@ -124,10 +124,10 @@ both!(
         )
         .await
         .assert_status(201);
-        let fixed = tuuli::reference::load(&app.db).await.unwrap();
+        let fixed = tuuli::core::reference::load(&app.db).await.unwrap();
         assert_eq!(
             fixed,
-            tuuli::reference::Loaded {
+            tuuli::core::reference::Loaded {
                 inserted: 0,
                 updated: 1
             }

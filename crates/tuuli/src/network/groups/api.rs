@@ -11,9 +11,9 @@ use super::model::{Group, GroupInput};
 use super::store::{self, GroupFilter};
 use super::{can_create, require, require_edit};
 use crate::auth::Viewer;
-use crate::db::{Page, Paging};
+use crate::core::paging::PageParams;
+use crate::core::paging::{Page, Paging};
 use crate::error::AppResult;
-use crate::network::organisations::api::PageParams;
 use crate::web::{ApiJson, AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -12,10 +12,11 @@ use super::memberships::{self, MembershipInput};
 use super::model::{Group, GroupInput};
 use super::store::{self, GroupFilter};
 use super::{can_create, require, require_edit};
-use crate::db::Paging;
+use crate::core::kinds;
+use crate::core::paging::Paging;
+use crate::core::rights::{self, sees_lived_experience};
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::network::access::{self, sees_lived_experience};
-use crate::network::{kinds, organisations, people};
+use crate::network::{organisations, people};
 use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
@@ -84,8 +85,8 @@ pub fn role_options(ctx: &PageCtx) -> Vec<(String, String)> {
 /// for those who may edit the group.
 pub async fn group_page(ctx: &PageCtx, group: &Group, add: AddForm) -> AppResult<Html<String>> {
     let db = &ctx.state.db;
-    let internals = access::can_see_group_internals(db, &ctx.viewer, group.id).await?;
-    let can_edit = access::can_edit_group(db, &ctx.viewer, group.id).await?;
+    let internals = rights::can_see_group_internals(db, &ctx.viewer, group.id).await?;
+    let can_edit = rights::can_edit_group(db, &ctx.viewer, group.id).await?;
     let (current, earlier): (Vec<_>, Vec<_>) = if internals {
         memberships::list_for_group(db, &ctx.viewer, group.id)
             .await?
@@ -109,12 +110,12 @@ pub async fn group_page(ctx: &PageCtx, group: &Group, add: AddForm) -> AppResult
         db,
         &scope,
         &filter,
-        crate::db::Paging::new(None, Some(5), 5),
+        crate::core::paging::Paging::new(None, Some(5), 5),
     )
     .await?;
     let mut add_input = add.input;
     if add_input.start_date.is_none() {
-        add_input.start_date = Some(access::local_now().date().to_string());
+        add_input.start_date = Some(crate::core::time::local_now().date().to_string());
     }
     if add_input.role.is_empty() {
         add_input.role = "member".into();

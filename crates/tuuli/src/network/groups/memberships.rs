@@ -1,6 +1,6 @@
 //! Memberships: who belongs to a group, in which role, from when to when. Ended
 //! memberships are kept as history. A membership is in force from its start date through
-//! its end date (both included; see `access::in_force`); "ending" one sets the end date to
+//! its end date (both included; see `rights::in_force`); "ending" one sets the end date to
 //! yesterday, so that it no longer counts today. One person's memberships in a group never
 //! overlap: that is checked under a lock on the group, so concurrent saves cannot race.
 //!
@@ -11,10 +11,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Role, Viewer};
+use crate::core::kinds::{LIVED_EXPERIENCE_ROLE, MEMBER_ROLES};
+use crate::core::rights::sees_lived_experience;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::network::access::{self, sees_lived_experience};
-use crate::network::kinds::{LIVED_EXPERIENCE_ROLE, MEMBER_ROLES};
 use crate::web::forms::{Check, RawForm};
 use crate::with_db;
 
@@ -26,7 +26,7 @@ pub struct Membership {
     pub person_id: i64,
     pub person_name: String,
     /// chair, convener, secretary, member, lived_experience (coordinators only) or national_rep.
-    #[schema(value_type = crate::network::kinds::schema::MemberRole)]
+    #[schema(value_type = crate::core::kinds::schema::MemberRole)]
     pub role: String,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -62,7 +62,7 @@ pub struct MembershipInput {
     #[serde(default)]
     #[schema(minimum = 1)]
     pub person_id: Option<i64>,
-    #[schema(value_type = crate::network::kinds::schema::MemberRole)]
+    #[schema(value_type = crate::core::kinds::schema::MemberRole)]
     pub role: String,
     /// `YYYY-MM-DD`; a new membership without one starts today.
     #[serde(default)]
@@ -143,7 +143,7 @@ impl MembershipInput {
 }
 
 fn today() -> NaiveDate {
-    access::local_now().date()
+    crate::core::time::local_now().date()
 }
 
 fn is_active(start: Option<NaiveDate>, end: Option<NaiveDate>, today: NaiveDate) -> bool {
@@ -195,7 +195,7 @@ async fn load(db: &Db, group_id: i64, id: i64) -> AppResult<Membership> {
 }
 
 /// A person's memberships in the groups whose members the viewer may see (the same rule
-/// as `access::can_see_group_internals`), current ones first.
+/// as `rights::can_see_group_internals`), current ones first.
 pub async fn for_person(
     db: &Db,
     viewer: &Viewer,

@@ -1,7 +1,7 @@
 //! Groups of the network (the regional coordination group, the expert groups, …) and
 //! their memberships. Anyone may read groups; their members are seen only by those
-//! `access::can_see_group_internals` allows. Coordinators and admins create and delete
-//! groups; `access::can_edit_group` (coordinators, editors of the convener) edits a group
+//! `rights::can_see_group_internals` allows. Coordinators and admins create and delete
+//! groups; `rights::can_edit_group` (coordinators, editors of the convener) edits a group
 //! and its memberships.
 
 pub mod api;
@@ -16,9 +16,9 @@ use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Viewer;
+use crate::core::rights;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::network::access;
 use crate::web::AppState;
 
 pub use crate::network::organisations::require;
@@ -41,14 +41,14 @@ pub fn can_create(v: &Viewer) -> bool {
 /// 404 for a group that does not exist, then 401/403 unless the viewer may edit it.
 pub async fn require_edit(db: &Db, viewer: &Viewer, group_id: i64) -> AppResult<()> {
     store::get(db, group_id).await?;
-    require(viewer, access::can_edit_group(db, viewer, group_id).await?)
+    require(viewer, rights::can_edit_group(db, viewer, group_id).await?)
 }
 
 /// 404 for a group that does not exist, then 401/403 unless the viewer may see its members.
 pub async fn require_internals(db: &Db, viewer: &Viewer, group_id: i64) -> AppResult<()> {
     store::get(db, group_id).await?;
     viewer.require_signed_in()?;
-    if access::can_see_group_internals(db, viewer, group_id).await? {
+    if rights::can_see_group_internals(db, viewer, group_id).await? {
         Ok(())
     } else {
         Err(AppError::forbidden())

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::network::kinds::{GROUP_STATUSES, GROUP_TYPES};
+use crate::core::kinds::{GROUP_STATUSES, GROUP_TYPES};
 use crate::web::forms::{Check, RawForm};
 
 /// A group (the coordination group, an expert group, …). Never carries its members.
@@ -14,10 +14,10 @@ pub struct Group {
     pub name_sv: String,
     pub name_en: String,
     /// coordination, expert or other.
-    #[schema(value_type = crate::network::kinds::schema::GroupType)]
+    #[schema(value_type = crate::core::kinds::schema::GroupType)]
     pub group_type: String,
     /// active, planned, negotiation or closed.
-    #[schema(value_type = crate::network::kinds::schema::GroupStatus)]
+    #[schema(value_type = crate::core::kinds::schema::GroupStatus)]
     pub status: String,
     /// The convening organisation.
     pub convener_id: Option<i64>,
@@ -32,7 +32,7 @@ pub struct Group {
     pub is_example: bool,
     /// Theme slugs.
     #[sqlx(skip)]
-    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
+    #[schema(value_type = Vec<crate::core::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -52,9 +52,9 @@ pub struct GroupInput {
     #[serde(default)]
     #[schema(max_length = 200)]
     pub name_en: String,
-    #[schema(value_type = crate::network::kinds::schema::GroupType)]
+    #[schema(value_type = crate::core::kinds::schema::GroupType)]
     pub group_type: String,
-    #[schema(value_type = crate::network::kinds::schema::GroupStatus)]
+    #[schema(value_type = crate::core::kinds::schema::GroupStatus)]
     pub status: String,
     /// Organisation id; only coordinators and admins may change it.
     #[serde(default)]
@@ -71,7 +71,7 @@ pub struct GroupInput {
     pub description_en: String,
     /// Theme slugs (see `/api/v1/themes`).
     #[serde(default)]
-    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
+    #[schema(value_type = Vec<crate::core::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     /// The version this change is based on; a save based on an older one is refused (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use super::model::{Group, GroupInput};
 use crate::auth::Viewer;
-use crate::db::{Db, Page, Paging};
+use crate::core::paging::{Page, Paging};
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -17,15 +18,15 @@ use crate::with_db;
 pub struct GroupFilter {
     /// Theme slug.
     #[serde(default)]
-    #[param(inline, value_type = Option<crate::network::kinds::schema::ThemeSlug>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::ThemeSlug>)]
     pub theme: Option<String>,
     /// Status: active, planned, negotiation or closed.
     #[serde(default)]
-    #[param(inline, value_type = Option<crate::network::kinds::schema::GroupStatus>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::GroupStatus>)]
     pub status: Option<String>,
     /// Group type: coordination, expert or other.
     #[serde(default, rename = "type")]
-    #[param(inline, value_type = Option<crate::network::kinds::schema::GroupType>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::GroupType>)]
     pub group_type: Option<String>,
 }
 
@@ -120,7 +121,7 @@ async fn attach_themes(db: &Db, items: &mut [Group]) -> AppResult<()> {
 pub async fn validate(db: &Db, input: &GroupInput) -> AppResult<(GroupInput, Vec<i64>)> {
     let mut c = Check::new();
     let v = input.check(&mut c);
-    let themes = crate::network::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
+    let themes = crate::core::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
     if let Some(org) = v.convener_id
         && crate::network::organisations::store::get(db, org)
             .await

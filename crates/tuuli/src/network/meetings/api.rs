@@ -13,9 +13,9 @@ use super::model::{
 use super::store::{self, MeetingFilter, Scope};
 use super::{editable, require_group_edit, visible};
 use crate::auth::Viewer;
-use crate::db::{Page, Paging};
+use crate::core::paging::PageParams;
+use crate::core::paging::{Page, Paging};
 use crate::error::AppResult;
-use crate::network::organisations::api::PageParams;
 use crate::web::{ApiJson, AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {

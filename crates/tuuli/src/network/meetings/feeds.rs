@@ -32,8 +32,8 @@ async fn private(ctx: PageCtx, Path(token): Path<String>) -> AppResult<Response>
         .await?
         .ok_or(AppError::NotFound)?;
     let viewer = crate::auth::Viewer(Some(user));
-    let groups = crate::network::access::member_group_ids(&ctx.state.db, &viewer).await?;
-    let since = crate::network::access::local_now() - chrono::Duration::days(365);
+    let groups = crate::core::rights::member_group_ids(&ctx.state.db, &viewer).await?;
+    let since = crate::core::time::local_now() - chrono::Duration::days(365);
     let meetings = store::of_groups(&ctx.state.db, &groups, since, 2000).await?;
     let base = base_url(&ctx);
     let mut cal = Calendar::new(&ctx.t("account-calendar-name"));

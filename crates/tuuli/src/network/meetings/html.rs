@@ -13,9 +13,10 @@ use super::minutes_store as ms;
 use super::model::{DecisionInput, MeetingInput};
 use super::store::{self, MeetingFilter, Scope};
 use super::{editable, feeds, require_group_edit, visible};
-use crate::db::Paging;
+use crate::core::paging::Paging;
+use crate::core::rights;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::network::{access, organisations};
+use crate::network::organisations;
 use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::{RawForm, markdown_to_html};
 use crate::web::templates::format_datetime;
@@ -112,7 +113,7 @@ async fn detail_page(
 ) -> AppResult<Html<String>> {
     let db = &ctx.state.db;
     let (m, internals) = visible(db, &ctx.viewer, id).await?;
-    let can_edit = access::can_edit_group(db, &ctx.viewer, m.group_id).await?;
+    let can_edit = rights::can_edit_group(db, &ctx.viewer, m.group_id).await?;
     let (orgs, mut choices) = if can_edit {
         (
             organisations::store::choices(db).await?,
@@ -194,7 +195,7 @@ async fn new_form(ctx: PageCtx, Query(q): Query<NewQuery>) -> AppResult<Html<Str
     require_group_edit(&ctx.state.db, &ctx.viewer, None).await?;
     let wanted = q.group.as_deref().and_then(|g| g.parse::<i64>().ok());
     let group = match wanted {
-        Some(g) if access::can_edit_group(&ctx.state.db, &ctx.viewer, g).await? => Some(g),
+        Some(g) if rights::can_edit_group(&ctx.state.db, &ctx.viewer, g).await? => Some(g),
         _ => None,
     };
     let input = MeetingInput {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::model::Meeting;
-use crate::network::access::helsinki_to_utc;
+use crate::core::time::helsinki_to_utc;
 
 /// The longest content line, in octets, before it is folded (RFC 5545 §3.1).
 const MAX_OCTETS: usize = 75;

@@ -19,9 +19,9 @@ use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::Viewer;
+use crate::core::rights;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::network::access;
 use crate::web::AppState;
 use model::Meeting;
 
@@ -39,7 +39,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 /// attendance). A hidden meeting is `NotFound`, exactly like a missing one.
 pub async fn visible(db: &Db, viewer: &Viewer, id: i64) -> AppResult<(Meeting, bool)> {
     let m = store::get(db, id).await?;
-    let internals = access::can_see_group_internals(db, viewer, m.group_id).await?;
+    let internals = rights::can_see_group_internals(db, viewer, m.group_id).await?;
     if !m.is_public && !internals {
         return Err(AppError::NotFound);
     }
@@ -51,7 +51,7 @@ pub async fn visible(db: &Db, viewer: &Viewer, id: i64) -> AppResult<(Meeting, b
 pub async fn editable(db: &Db, viewer: &Viewer, id: i64) -> AppResult<Meeting> {
     viewer.require_signed_in()?;
     let m = store::get(db, id).await?;
-    if !access::can_edit_group(db, viewer, m.group_id).await? {
+    if !rights::can_edit_group(db, viewer, m.group_id).await? {
         return Err(AppError::forbidden());
     }
     Ok(m)
@@ -63,7 +63,7 @@ pub async fn editable(db: &Db, viewer: &Viewer, id: i64) -> AppResult<Meeting> {
 pub async fn require_group_edit(db: &Db, viewer: &Viewer, group_id: Option<i64>) -> AppResult<()> {
     viewer.require_signed_in()?;
     let allowed = match group_id {
-        Some(g) if g > 0 => access::can_edit_group(db, viewer, g).await?,
+        Some(g) if g > 0 => rights::can_edit_group(db, viewer, g).await?,
         _ => !store::editable_groups(db, viewer).await?.is_empty(),
     };
     if allowed {

@@ -7,9 +7,10 @@ use serde::Deserialize;
 use super::minutes_store::{attendance, decisions};
 use super::model::{GroupRef, Meeting, MeetingDetail, MeetingInput, MeetingValues};
 use crate::auth::{Actor, Role, Viewer};
-use crate::db::{Db, Page, Paging};
+use crate::core::paging::{Page, Paging};
+use crate::core::rights;
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::network::access;
 use crate::web::forms::Check;
 use crate::with_db;
 
@@ -32,7 +33,7 @@ impl Scope {
         if u.is_coordinator() {
             return Ok(Scope::All);
         }
-        let mut ids = access::member_group_ids(db, viewer).await?;
+        let mut ids = rights::member_group_ids(db, viewer).await?;
         if let (Role::Editor, Some(org)) = (u.role, u.organisation_id) {
             ids.extend(convened_group_ids(db, org).await?);
         }
@@ -63,11 +64,11 @@ pub struct MeetingFilter {
     pub group: Option<i64>,
     /// Theme slug (the group's themes).
     #[serde(default)]
-    #[param(inline, value_type = Option<crate::network::kinds::schema::ThemeSlug>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::ThemeSlug>)]
     pub theme: Option<String>,
     /// `upcoming` (the default: not yet ended) or `past`.
     #[serde(default)]
-    #[param(inline, value_type = Option<crate::network::kinds::schema::MeetingWhen>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::MeetingWhen>)]
     pub when: Option<String>,
 }
 
@@ -101,7 +102,7 @@ pub async fn list(
     let cond = format!("{FILTER} AND {when} AND {}", scope.condition());
     let sql = format!("{SELECT}{cond} ORDER BY {order}{}", paging.sql());
     let count_sql = format!("SELECT COUNT(*) FROM meetings m{cond}");
-    let now = access::local_now();
+    let now = crate::core::time::local_now();
     let (mut items, total) = with_db!(db, p => {
         let items = sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(group).bind(&theme).bind(now)
@@ -119,7 +120,7 @@ pub async fn public_feed(db: &Db, group: Option<i64>) -> AppResult<Vec<Meeting>>
     let sql = format!(
         "{SELECT} WHERE m.is_public AND m.starts_at >= $1 AND ($2 = 0 OR m.group_id = $2) ORDER BY m.starts_at, m.id LIMIT 2000"
     );
-    let since = access::local_now() - chrono::Duration::days(365);
+    let since = crate::core::time::local_now() - chrono::Duration::days(365);
     let mut items = with_db!(db, p => sqlx::query_as::<_, Meeting>(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(since).bind(group.unwrap_or(0)).fetch_all(p).await)?;
     attach_agenda(db, &mut items).await?;

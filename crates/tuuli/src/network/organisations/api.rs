@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -11,7 +10,7 @@ use super::model::{Organisation, OrganisationInput};
 use super::store::{self, OrgFilter};
 use super::{can_create, can_edit, require};
 use crate::auth::Viewer;
-use crate::db::{Page, Paging};
+use crate::core::paging::{Page, PageParams, Paging};
 use crate::error::AppResult;
 use crate::web::{ApiJson, AppState};
 
@@ -19,17 +18,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get_one, update, delete))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Page number, from 1.
-    #[param(minimum = 1)]
-    pub page: Option<i64>,
-    /// Items per page (1–200, default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub per_page: Option<i64>,
 }
 
 /// Organisations, filtered and paged. Public.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::network::kinds::ORG_TYPES;
+use crate::core::kinds::ORG_TYPES;
 use crate::web::forms::{Check, RawForm};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -12,7 +12,7 @@ pub struct Organisation {
     pub name_fi: String,
     pub name_sv: String,
     /// municipality, wellbeing_county, parish, ngo, national, foundation, education or other.
-    #[schema(value_type = crate::network::kinds::schema::OrgType)]
+    #[schema(value_type = crate::core::kinds::schema::OrgType)]
     pub org_type: String,
     pub area_id: Option<i64>,
     /// The area's Finnish name, for display.
@@ -23,7 +23,7 @@ pub struct Organisation {
     pub is_example: bool,
     /// Theme slugs.
     #[sqlx(skip)]
-    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
+    #[schema(value_type = Vec<crate::core::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -40,7 +40,7 @@ pub struct OrganisationInput {
     #[serde(default)]
     #[schema(max_length = 200)]
     pub name_sv: String,
-    #[schema(value_type = crate::network::kinds::schema::OrgType)]
+    #[schema(value_type = crate::core::kinds::schema::OrgType)]
     pub org_type: String,
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -50,7 +50,7 @@ pub struct OrganisationInput {
     pub website: String,
     /// Theme slugs (see `/api/v1/themes`).
     #[serde(default)]
-    #[schema(value_type = Vec<crate::network::kinds::schema::ThemeSlug>)]
+    #[schema(value_type = Vec<crate::core::kinds::schema::ThemeSlug>)]
     pub themes: Vec<String>,
     /// The version this change is based on; a save based on an older one is refused (409).
     #[serde(default, skip_serializing_if = "Option::is_none")]

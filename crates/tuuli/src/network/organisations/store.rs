@@ -5,7 +5,8 @@ use serde::Deserialize;
 
 use super::model::{Organisation, OrganisationInput};
 use crate::auth::Actor;
-use crate::db::{Counted, Db, Page, Paging};
+use crate::core::paging::{Counted, Page, Paging};
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -16,14 +17,14 @@ use crate::with_db;
 pub struct OrgFilter {
     /// Organisation type.
     #[serde(default, rename = "type")]
-    #[param(inline, value_type = Option<crate::network::kinds::schema::OrgType>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::OrgType>)]
     pub org_type: Option<String>,
     /// Area id.
     #[serde(default)]
     pub area: Option<i64>,
     /// Theme slug.
     #[serde(default)]
-    #[param(inline, value_type = Option<crate::network::kinds::schema::ThemeSlug>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::ThemeSlug>)]
     pub theme: Option<String>,
     /// Text in the name.
     #[serde(default)]
@@ -150,9 +151,9 @@ pub async fn validate(
 ) -> AppResult<(OrganisationInput, Vec<i64>)> {
     let mut c = Check::new();
     let v = input.check(&mut c);
-    let themes = crate::network::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
+    let themes = crate::core::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
     if let Some(area) = v.area_id
-        && crate::network::areas::get_area(db, area).await.is_err()
+        && crate::core::areas::get_area(db, area).await.is_err()
     {
         c.add("area_id", "error-choice");
     }

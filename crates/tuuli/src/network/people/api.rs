@@ -12,9 +12,9 @@ use super::model::{Person, PersonInput};
 use super::store::{self, PersonFilter};
 use super::{can_create, editable, require};
 use crate::auth::Viewer;
-use crate::db::{Page, Paging};
+use crate::core::paging::PageParams;
+use crate::core::paging::{Page, Paging};
 use crate::error::AppResult;
-use crate::network::organisations::api::PageParams;
 use crate::web::{ApiJson, AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {

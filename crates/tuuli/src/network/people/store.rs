@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{OrgRef, Person, PersonInput};
 use crate::auth::{Role, Viewer};
-use crate::db::{Db, Page, Paging};
+use crate::core::paging::{Page, Paging};
+use crate::core::rights;
+use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::network::access;
 use crate::web::forms::Check;
 use crate::with_db;
 
@@ -52,8 +53,8 @@ impl Scope {
                 .and_then(|u| u.organisation_id)
                 .unwrap_or(0),
             person: u.and_then(|u| u.person_id).unwrap_or(0),
-            today: access::local_now().date(),
-            sees_lived: access::sees_lived_experience(viewer),
+            today: crate::core::time::local_now().date(),
+            sees_lived: rights::sees_lived_experience(viewer),
         }
     }
 }
@@ -242,7 +243,7 @@ pub async fn validate(db: &Db, input: &PersonInput) -> AppResult<(PersonInput, O
 /// organisation's link: it is always among the person's organisations, the links to other
 /// organisations stay as they were, and adding a link to another organisation is refused.
 fn apply_rights(viewer: &Viewer, v: &mut PersonInput, before: Option<&Person>) -> AppResult<()> {
-    if !access::sees_lived_experience(viewer) {
+    if !rights::sees_lived_experience(viewer) {
         v.lived_experience = before.and_then(|b| b.lived_experience);
     }
     let Some(u) = viewer.user().filter(|u| !u.is_coordinator()) else {
@@ -393,7 +394,7 @@ async fn remove(
         }
         // Memberships from today on go; current ones end yesterday (their last day in
         // force, as when a membership is ended) and stay as history.
-        let today = access::local_now().date();
+        let today = crate::core::time::local_now().date();
         let yesterday = today.pred_opt().unwrap_or(today);
         sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND start_date > $2").bind(id).bind(yesterday).execute(&mut *tx).await?;
         sqlx::query("UPDATE memberships SET end_date = $2, updated_at = $3 WHERE person_id = $1 AND (end_date IS NULL OR end_date > $2)")

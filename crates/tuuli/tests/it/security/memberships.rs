@@ -61,7 +61,7 @@ both!(
         );
         // Moved to start today, it grants access today, through its end date.
         let mid = res.json()["id"].as_i64().unwrap();
-        let today = tuuli::network::access::local_now().date().to_string();
+        let today = tuuli::core::time::local_now().date().to_string();
         let body = json!({"role": "member", "start_date": "2025-01-01", "end_date": today});
         api_send(&app, Method::PUT, &coord, &format!("{path}/{mid}"), body)
             .await

@@ -51,7 +51,7 @@ pub fn options(prefix: &str, values: &[&str]) -> Vec<(String, String)> {
 }
 
 /// Audit actions.
-pub const AUDIT_ACTIONS: &[&str] = &["create", "update", "delete"];
+pub const AUDIT_ACTIONS: &[&str] = &["create", "update", "delete", "erase"];
 
 /// Which meetings a list shows.
 pub const MEETING_WHEN: &[&str] = &["upcoming", "past"];
@@ -94,7 +94,7 @@ pub mod schema {
         /// Upcoming (not yet ended) or past meetings.
         MeetingWhen = super::MEETING_WHEN;
         /// A theme's slug.
-        ThemeSlug = crate::network::themes::THEMES.map(|t| t.0);
+        ThemeSlug = crate::core::themes::THEMES.map(|t| t.0);
         /// A user's role.
         UserRole = crate::auth::Role::ALL.map(crate::auth::Role::as_str);
     }

@@ -6,10 +6,10 @@
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
+use crate::core::areas::{self, Area};
+use crate::core::themes::{self, Theme};
 use crate::db::Db;
 use crate::error::AppResult;
-use crate::network::areas::{self, Area};
-use crate::network::themes::{self, Theme};
 
 pub const TTL: Duration = Duration::from_secs(60);
 

@@ -3,24 +3,21 @@
 //! the region's areas are loaded from `data/paijat_hame_regions.csv` at every start (see
 //! `reference`); coordinators add others through the API (`areas_write`).
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::web::{AppState, PageCtx};
+use crate::web::AppState;
 use crate::with_db;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Area {
     pub id: i64,
     /// country, wellbeing_county, region, subregion, hospital_district or municipality.
-    #[schema(value_type = crate::network::kinds::schema::AreaKind)]
+    #[schema(value_type = crate::core::kinds::schema::AreaKind)]
     pub kind: String,
     pub name_fi: String,
     pub name_sv: String,
@@ -40,7 +37,7 @@ pub struct Area {
 #[into_params(parameter_in = Query)]
 pub struct AreaFilter {
     /// Only areas of this kind.
-    #[param(inline, value_type = Option<crate::network::kinds::schema::AreaKind>)]
+    #[param(inline, value_type = Option<crate::core::kinds::schema::AreaKind>)]
     pub kind: Option<String>,
 }
 
@@ -71,35 +68,6 @@ pub async fn municipalities(db: &Db) -> AppResult<Vec<Area>> {
         },
     )
     .await
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/areas", get(list_page))
-        .route("/areas/{id}", get(detail_page))
-}
-
-async fn list_page(ctx: PageCtx) -> AppResult<Html<String>> {
-    let areas = list(&ctx.state.db, &AreaFilter::default()).await?;
-    ctx.render("network/areas.html", minijinja::context! { areas })
-}
-
-async fn detail_page(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
-    let area = get_area(&ctx.state.db, id).await?;
-    let filter = super::organisations::store::OrgFilter {
-        area: Some(id),
-        ..Default::default()
-    };
-    let orgs = super::organisations::store::list(
-        &ctx.state.db,
-        &filter,
-        crate::db::Paging::new(None, Some(200), 200),
-    )
-    .await?;
-    ctx.render(
-        "network/area.html",
-        minijinja::context! { area, organisations => orgs.items },
-    )
 }
 
 pub fn api_router() -> OpenApiRouter<AppState> {

@@ -7,54 +7,17 @@
 //!   memberships and meetings, and its people.
 //! - Coordinators and admins see and edit everything; only they see lived-experience status.
 
-use chrono::NaiveDateTime;
-
 use crate::auth::{Role, Viewer};
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::with_db;
-
-/// Meetings are kept in local (Finnish) wall-clock time; "now" for comparisons is taken
-/// in the same terms. Europe/Helsinki is UTC+2 in winter and UTC+3 in summer (last Sunday
-/// of March 01:00 UTC to last Sunday of October 01:00 UTC).
-pub fn local_now() -> NaiveDateTime {
-    helsinki_from_utc(chrono::Utc::now().naive_utc())
-}
-
-/// Converts a UTC time to Helsinki wall-clock time.
-pub fn helsinki_from_utc(utc: NaiveDateTime) -> NaiveDateTime {
-    utc + chrono::Duration::hours(helsinki_offset_hours(utc))
-}
-
-/// Converts Helsinki wall-clock time to UTC (for iCalendar `Z` times).
-pub fn helsinki_to_utc(local: NaiveDateTime) -> NaiveDateTime {
-    let guess = local - chrono::Duration::hours(2);
-    local - chrono::Duration::hours(helsinki_offset_hours(guess))
-}
-
-fn helsinki_offset_hours(utc: NaiveDateTime) -> i64 {
-    use chrono::{Datelike, NaiveDate, Weekday};
-    let year = utc.year();
-    let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt().unwrap_or(d);
-        }
-        d.and_hms_opt(1, 0, 0).unwrap_or_default()
-    };
-    if utc >= last_sunday(3) && utc < last_sunday(10) {
-        3
-    } else {
-        2
-    }
-}
 
 /// Ids of the groups in which the viewer's person has an open membership.
 pub async fn member_group_ids(db: &Db, viewer: &Viewer) -> AppResult<Vec<i64>> {
     let Some(person) = viewer.user().and_then(|u| u.person_id) else {
         return Ok(vec![]);
     };
-    let today = local_now().date();
+    let today = super::time::local_now().date();
     let sql = format!(
         "SELECT group_id FROM memberships m WHERE m.person_id = $1 AND {}",
         in_force("m", "$2")
@@ -110,28 +73,4 @@ pub async fn can_see_group_internals(db: &Db, viewer: &Viewer, group_id: i64) ->
 /// coordinators and admins.
 pub fn sees_lived_experience(viewer: &Viewer) -> bool {
     viewer.is_coordinator()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    fn dt(y: i32, m: u32, d: u32, h: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .unwrap()
-            .and_hms_opt(h, 0, 0)
-            .unwrap()
-    }
-
-    #[test]
-    fn helsinki_time_follows_daylight_saving() {
-        assert_eq!(helsinki_from_utc(dt(2026, 1, 15, 10)), dt(2026, 1, 15, 12));
-        assert_eq!(helsinki_from_utc(dt(2026, 7, 1, 10)), dt(2026, 7, 1, 13));
-        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
-        assert_eq!(helsinki_from_utc(dt(2026, 3, 29, 0)), dt(2026, 3, 29, 2));
-        assert_eq!(helsinki_from_utc(dt(2026, 3, 29, 1)), dt(2026, 3, 29, 4));
-        assert_eq!(helsinki_to_utc(dt(2026, 12, 1, 13)), dt(2026, 12, 1, 11));
-        assert_eq!(helsinki_to_utc(dt(2026, 6, 1, 13)), dt(2026, 6, 1, 10));
-    }
 }

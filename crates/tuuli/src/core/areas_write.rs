@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::areas::{Area, get_area};
-use super::kinds::AREA_KINDS;
 use crate::auth::{Actor, Role, Viewer};
+use crate::core::kinds::AREA_KINDS;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
@@ -23,7 +23,7 @@ use crate::with_db;
 #[serde(deny_unknown_fields)]
 pub struct AreaInput {
     /// country, wellbeing_county, region, subregion, hospital_district or municipality.
-    #[schema(value_type = crate::network::kinds::schema::AreaKind)]
+    #[schema(value_type = crate::core::kinds::schema::AreaKind)]
     pub kind: String,
     #[schema(min_length = 1, max_length = 200)]
     pub name_fi: String,
@@ -104,7 +104,7 @@ pub async fn update(db: &Db, id: i64, input: &AreaInput, actor: &Actor) -> AppRe
     let sql = format!("UPDATE areas SET {COLS}, version = version + 1 WHERE id = $10");
     let read = format!(
         "SELECT {} FROM areas WHERE id = $1",
-        crate::network::areas::COLS
+        crate::core::areas::COLS
     );
     with_db!(db, p => {
         let mut tx = p.begin().await?;
@@ -126,7 +126,7 @@ pub async fn update(db: &Db, id: i64, input: &AreaInput, actor: &Actor) -> AppRe
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
     let read = format!(
         "SELECT {} FROM areas WHERE id = $1",
-        crate::network::areas::COLS
+        crate::core::areas::COLS
     );
     let in_use = "SELECT (SELECT COUNT(*) FROM organisations WHERE area_id = $1) + (SELECT COUNT(*) FROM areas WHERE parent_id = $1)";
     with_db!(db, p => {

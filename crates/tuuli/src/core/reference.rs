@@ -14,12 +14,12 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use crate::auth::Actor;
+use crate::core::areas::Area;
+use crate::core::themes::THEMES;
 use crate::db::Db;
-use crate::network::areas::Area;
-use crate::network::themes::THEMES;
 use crate::with_db;
 
-const REGIONS_CSV: &str = include_str!("../../../data/paijat_hame_regions.csv");
+const REGIONS_CSV: &str = include_str!("../../../../data/paijat_hame_regions.csv");
 
 /// The region's own official code (Päijät-Häme): parent of its municipalities and sub-region.
 pub const REGION_CODE: &str = "07";
