@@ -111,6 +111,18 @@ impl AppError {
         AppError::Forbidden("error-forbidden")
     }
 
+    /// Maps the error of a DELETE: a row that others still refer to (a foreign key) is
+    /// 409 with `in_use_key` — the database answers "still in use", so no hand-written
+    /// count can miss a reference.
+    pub fn in_use(err: sqlx::Error, in_use_key: &'static str) -> Self {
+        match &err {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                AppError::Conflict(in_use_key)
+            }
+            _ => AppError::from_db(err, in_use_key),
+        }
+    }
+
     /// Maps a database error, turning constraint violations into 409 with `conflict_key`.
     pub fn from_db(err: sqlx::Error, conflict_key: &'static str) -> Self {
         match &err {

@@ -128,16 +128,12 @@ pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
         "SELECT {} FROM areas WHERE id = $1",
         crate::core::areas::COLS
     );
-    let in_use = "SELECT (SELECT COUNT(*) FROM organisations WHERE area_id = $1) + (SELECT COUNT(*) FROM areas WHERE parent_id = $1)";
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "areas", id)?.ok_or(AppError::NotFound)?;
         let before: Area = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str())).bind(id).fetch_one(&mut *tx).await?;
-        let refs: i64 = sqlx::query_scalar(in_use).bind(id).fetch_one(&mut *tx).await?;
-        if refs > 0 {
-            return Err(AppError::Conflict("error-area-in-use"));
-        }
-        sqlx::query("DELETE FROM areas WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM areas WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-area-in-use"))?;
         crate::audit!(&mut *tx, actor, "delete", "area", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
         tx.commit().await?;
         Ok(())

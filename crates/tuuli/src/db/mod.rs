@@ -74,6 +74,54 @@ macro_rules! lock_version {
     };
 }
 
+/// Replaces the set of links of one row (its themes, organisations, …) in the caller's
+/// transaction: `replace_links!(tx, "group_themes", "group_id", "theme_id", id, &ids)`.
+/// Table and column names are literals; the ids are bound.
+#[macro_export]
+macro_rules! replace_links {
+    ($tx:expr, $table:literal, $owner:literal, $other:literal, $id:expr, $others:expr) => {
+        async {
+            sqlx::query(concat!("DELETE FROM ", $table, " WHERE ", $owner, " = $1"))
+                .bind($id)
+                .execute(&mut *$tx)
+                .await?;
+            for other in $others.iter() {
+                sqlx::query(concat!(
+                    "INSERT INTO ",
+                    $table,
+                    " (",
+                    $owner,
+                    ", ",
+                    $other,
+                    ") VALUES ($1, $2)"
+                ))
+                .bind($id)
+                .bind(*other)
+                .execute(&mut *$tx)
+                .await?;
+            }
+            Ok::<(), sqlx::Error>(())
+        }
+        .await
+    };
+}
+
+/// Rows of `(owner id, value)` grouped by owner, for attaching related rows loaded for a
+/// whole page in one query (`WHERE owner IN (…)`) to the page's items.
+pub fn group_by_owner<T>(rows: Vec<(i64, T)>) -> std::collections::HashMap<i64, Vec<T>> {
+    let mut out: std::collections::HashMap<i64, Vec<T>> = std::collections::HashMap::new();
+    for (owner, value) in rows {
+        out.entry(owner).or_default().push(value);
+    }
+    out
+}
+
+/// The ids as a SQL list for `IN (…)`: integers we hold, so writing them in is safe, and it
+/// keeps one prepared statement per page size instead of one bound parameter per id.
+pub fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
 /// Which backend a URL selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -245,6 +293,14 @@ mod tests {
             redact("sqlite://tuuli-data/tuuli.db"),
             "sqlite://tuuli-data/tuuli.db"
         );
+    }
+
+    #[test]
+    fn related_rows_are_grouped_by_their_owner_in_order() {
+        let g = group_by_owner(vec![(2, "b"), (1, "a"), (2, "c")]);
+        assert_eq!(g[&2], vec!["b", "c"]);
+        assert_eq!(g[&1], vec!["a"]);
+        assert_eq!(id_list([3_i64, 5, 8].into_iter()), "3,5,8");
     }
 
     #[test]

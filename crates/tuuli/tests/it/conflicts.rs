@@ -364,3 +364,39 @@ both!(
         assert_eq!(now["version"], 13);
     }
 );
+
+both!(
+    a_record_still_referenced_anywhere_is_not_deleted,
+    |app| async move {
+        // Referenced only by a meeting decision: the database's foreign key answers.
+        let org = app.add_org("Vastuutaho ry", "ngo").await;
+        let conv = app.add_org("Koollekutsuja ry", "ngo").await;
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        let t = app.token_for("k@example.fi").await;
+        let g = api_send(&app, Method::POST, &t, "/groups", json!({"name_fi": "Ryhmä", "group_type": "expert", "status": "active", "convener_id": conv})).await.json()["id"].as_i64().unwrap();
+        let m = api_send(&app, Method::POST, &t, "/meetings", json!({"group_id": g, "title": "Kokous", "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T11:00"})).await.json()["id"].as_i64().unwrap();
+        api_send(
+            &app,
+            Method::POST,
+            &t,
+            &format!("/meetings/{m}/decisions"),
+            json!({"text": "Päätös", "responsible_id": org}),
+        )
+        .await
+        .assert_status(201);
+        let res = app
+            .api(
+                Method::DELETE,
+                &format!("/api/v1/organisations/{org}?lang=en"),
+                Some(&t),
+                None,
+            )
+            .await;
+        res.assert_status(409);
+        assert_eq!(app.audit_count("organisation", "delete").await, 0);
+        api_get(&app, Some(&t), &format!("/organisations/{org}"))
+            .await
+            .assert_status(200);
+    }
+);

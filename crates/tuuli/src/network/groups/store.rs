@@ -98,21 +98,16 @@ async fn attach_themes(db: &Db, items: &mut [Group]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = items.iter().map(|g| g.id.to_string()).collect();
-    // Ids are integers from the database, so inlining them is safe.
     let sql = format!(
         "SELECT gt.group_id, t.slug FROM group_themes gt JOIN themes t ON t.id = gt.theme_id \
          WHERE gt.group_id IN ({}) ORDER BY t.sort_order",
-        ids.join(",")
+        crate::db::id_list(items.iter().map(|g| g.id))
     );
     let rows: Vec<(i64, String)> =
         with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    let mut by_owner = crate::db::group_by_owner(rows);
     for g in items.iter_mut() {
-        g.themes = rows
-            .iter()
-            .filter(|(id, _)| *id == g.id)
-            .map(|(_, s)| s.clone())
-            .collect();
+        g.themes = by_owner.remove(&g.id).unwrap_or_default();
     }
     Ok(())
 }
@@ -173,10 +168,7 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> Ap
             .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(Utc::now()).bind(id).bind(&v.description_sv).bind(&v.description_en)
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
-        sqlx::query("DELETE FROM group_themes WHERE group_id = $1").bind(id).execute(&mut *tx).await?;
-        for t in &themes {
-            sqlx::query("INSERT INTO group_themes (group_id, theme_id) VALUES ($1, $2)").bind(id).bind(t).execute(&mut *tx).await?;
-        }
+        crate::replace_links!(tx, "group_themes", "group_id", "theme_id", id, &themes)?;
         crate::audit!(&mut *tx, &actor, "update", "group", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(serde_json::to_value(&v).unwrap_or_default()))?;
         tx.commit().await?;
         Ok::<_, AppError>(())
@@ -187,18 +179,12 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> Ap
 /// Deletes a group without memberships (current or ended) or meetings; 409 otherwise.
 pub async fn delete(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
     let actor = viewer.actor();
-    let in_use_sql = "SELECT (SELECT COUNT(*) FROM memberships WHERE group_id = $1) \
-                      + (SELECT COUNT(*) FROM meetings WHERE group_id = $1)";
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "work_groups", id)?.ok_or(AppError::NotFound)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
-        let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
-        if refs > 0 {
-            return Err(AppError::Conflict("groups-error-in-use"));
-        }
         sqlx::query("DELETE FROM work_groups WHERE id = $1").bind(id).execute(&mut *tx).await
-            .map_err(|e| AppError::from_db(e, "groups-error-in-use"))?;
+            .map_err(|e| AppError::in_use(e, "groups-error-in-use"))?;
         crate::audit!(&mut *tx, &actor, "delete", "group", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
         tx.commit().await?;
         Ok(())

@@ -233,20 +233,15 @@ async fn attach_agenda(db: &Db, items: &mut [Meeting]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = items.iter().map(|m| m.id.to_string()).collect();
-    // Ids are integers from the database, so inlining them is safe.
     let sql = format!(
         "SELECT meeting_id, title FROM agenda_items WHERE meeting_id IN ({}) ORDER BY meeting_id, position, id",
-        ids.join(",")
+        crate::db::id_list(items.iter().map(|m| m.id))
     );
     let rows: Vec<(i64, String)> =
         with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    let mut by_owner = crate::db::group_by_owner(rows);
     for m in items.iter_mut() {
-        m.agenda = rows
-            .iter()
-            .filter(|(id, _)| *id == m.id)
-            .map(|(_, t)| t.clone())
-            .collect();
+        m.agenda = by_owner.remove(&m.id).unwrap_or_default();
     }
     Ok(())
 }

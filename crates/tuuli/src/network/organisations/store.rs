@@ -125,21 +125,16 @@ async fn attach_themes(db: &Db, items: &mut [Organisation]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = items.iter().map(|o| o.id.to_string()).collect();
-    // Ids are integers from the database, so inlining them is safe.
     let sql = format!(
         "SELECT ot.organisation_id, t.slug FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id \
          WHERE ot.organisation_id IN ({}) ORDER BY t.sort_order",
-        ids.join(",")
+        crate::db::id_list(items.iter().map(|o| o.id))
     );
     let rows: Vec<(i64, String)> =
         with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    let mut by_owner = crate::db::group_by_owner(rows);
     for o in items.iter_mut() {
-        o.themes = rows
-            .iter()
-            .filter(|(id, _)| *id == o.id)
-            .map(|(_, s)| s.clone())
-            .collect();
+        o.themes = by_owner.remove(&o.id).unwrap_or_default();
     }
     Ok(())
 }
@@ -198,10 +193,7 @@ pub async fn update(
             .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(Utc::now()).bind(id)
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
-        sqlx::query("DELETE FROM organisation_themes WHERE organisation_id = $1").bind(id).execute(&mut *tx).await?;
-        for t in &themes {
-            sqlx::query("INSERT INTO organisation_themes (organisation_id, theme_id) VALUES ($1, $2)").bind(id).bind(t).execute(&mut *tx).await?;
-        }
+        crate::replace_links!(tx, "organisation_themes", "organisation_id", "theme_id", id, &themes)?;
         crate::audit!(&mut *tx, actor, "update", "organisation", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(serde_json::to_value(&v).unwrap_or_default()))?;
         tx.commit().await?;
         Ok::<_, AppError>(())
@@ -212,19 +204,12 @@ pub async fn update(
 /// Deletes an organisation that nothing refers to any more. One that still has people,
 /// users, convened groups or decisions is refused with 409 and a message saying so.
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
-    let in_use_sql = "SELECT (SELECT COUNT(*) FROM person_organisations WHERE organisation_id = $1) \
-                      + (SELECT COUNT(*) FROM users WHERE organisation_id = $1) \
-                      + (SELECT COUNT(*) FROM work_groups WHERE convener_id = $1) \
-                      + (SELECT COUNT(*) FROM decisions WHERE responsible_id = $1)";
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "organisations", id)?.ok_or(AppError::NotFound)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
-        let refs: i64 = sqlx::query_scalar(in_use_sql).bind(id).fetch_one(&mut *tx).await?;
-        if refs > 0 {
-            return Err(AppError::Conflict("error-organisation-in-use"));
-        }
-        sqlx::query("DELETE FROM organisations WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(|e| AppError::from_db(e, "error-organisation-in-use"))?;
+        sqlx::query("DELETE FROM organisations WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-organisation-in-use"))?;
         crate::audit!(&mut *tx, actor, "delete", "organisation", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
         tx.commit().await?;
         Ok(())

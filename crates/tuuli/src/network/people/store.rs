@@ -196,25 +196,29 @@ async fn attach_organisations(db: &Db, items: &mut [Person]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let ids: Vec<String> = items.iter().map(|p| p.id.to_string()).collect();
-    // Ids are integers from the database, so inlining them is safe.
     let sql = format!(
         "SELECT po.person_id, o.id, o.name_fi, o.name_sv FROM person_organisations po \
          JOIN organisations o ON o.id = po.organisation_id WHERE po.person_id IN ({}) ORDER BY o.name_fi",
-        ids.join(",")
+        crate::db::id_list(items.iter().map(|p| p.id))
     );
     let rows: Vec<(i64, i64, String, String)> =
         with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    let rows = rows
+        .into_iter()
+        .map(|(pid, id, name_fi, name_sv)| {
+            (
+                pid,
+                OrgRef {
+                    id,
+                    name_fi,
+                    name_sv,
+                },
+            )
+        })
+        .collect();
+    let mut by_owner = crate::db::group_by_owner(rows);
     for person in items.iter_mut() {
-        person.organisations = rows
-            .iter()
-            .filter(|(pid, ..)| *pid == person.id)
-            .map(|(_, id, fi, sv)| OrgRef {
-                id: *id,
-                name_fi: fi.clone(),
-                name_sv: sv.clone(),
-            })
-            .collect();
+        person.organisations = by_owner.remove(&person.id).unwrap_or_default();
     }
     Ok(())
 }
@@ -317,10 +321,7 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> A
         sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7, version = version + 1 WHERE id = $8")
             .bind(&v.name).bind(&v.title).bind(&v.email).bind(&v.phone).bind(consent).bind(lived).bind(Utc::now()).bind(id)
             .execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM person_organisations WHERE person_id = $1").bind(id).execute(&mut *tx).await?;
-        for o in &v.organisations {
-            sqlx::query("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2)").bind(id).bind(o).execute(&mut *tx).await?;
-        }
+        crate::replace_links!(tx, "person_organisations", "person_id", "organisation_id", id, &v.organisations)?;
         crate::audit!(&mut *tx, &actor, "update", "person", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(audit_json(&v, consent, lived)))?;
         tx.commit().await?;
         Ok::<_, AppError>(())
