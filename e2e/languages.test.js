@@ -4,13 +4,19 @@
 // text). The browser must also log no errors while loading them (a missing favicon is one).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, newPage, signIn, visit } from './lib.js';
+import { assertAccessible, launchBrowser, newPage, signIn, visit } from './lib.js';
 
 const LANGS = ['fi', 'sv', 'en'];
 
 let browser;
 let page;
 const problems = [];
+
+/** The first link matching `re` on the page at `path`. */
+async function firstLinkOn(path, re) {
+  await page.goto(path);
+  return firstLink(re);
+}
 
 /** The first link on the current page whose path matches `re`. */
 async function firstLink(re) {
@@ -60,7 +66,28 @@ describe('In every language, the demo admin', () => {
       await visit(page, await firstLink(/^\/areas\/\d+$/));
       await visit(page, '/admin/users');
       await visit(page, '/admin/audit');
-      assert.deepEqual(problems, [], problems.join('\n'));
+      await visit(page, '/account');
+      await visit(page, '/account/password');
+      // An edit conflict: the form opened, the record saved meanwhile, the form sent.
+      const orgEdit = `${await firstLinkOn('/organisations', /^\/organisations\/\d+$/)}/edit`;
+      await visit(page, orgEdit);
+      const form = page.locator(`form[action="${orgEdit}"]`);
+      const stale = await form.locator('input[name=version]').inputValue();
+      const csrf = await form.locator('input[name=_csrf]').inputValue();
+      const body = new URLSearchParams({ _csrf: csrf, name_fi: `Muutettu ${lang}`, org_type: 'ngo', version: stale });
+      const first = await page.request.post(orgEdit, { form: Object.fromEntries(body), maxRedirects: 0 });
+      assert.equal(first.status(), 303);
+      await form.locator('input[name=name_fi]').fill(`Toinen muutos ${lang}`);
+      const [res] = await Promise.all([
+        page.waitForEvent('response', (r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
+        form.locator('button[type=submit]').first().click(),
+      ]);
+      assert.equal(res.status(), 409);
+      await page.waitForLoadState('load');
+      await assertAccessible(page, `${orgEdit} (edit conflict, ${lang})`);
+      // The conflict's own 409 is expected; nothing else may fail.
+      const unexpected = problems.filter((p) => !p.includes('status of 409 (Conflict)'));
+      assert.deepEqual(unexpected, [], unexpected.join('\n'));
       problems.length = 0;
     });
   }
