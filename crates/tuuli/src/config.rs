@@ -20,7 +20,8 @@ pub struct Config {
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// The site's public address (`https://tuuli.example.fi`), used for every absolute URL
-    /// (calendar feeds); never taken from the request's Host header.
+    /// (calendar feeds); never taken from the request's Host header. Empty: the address
+    /// the server listens on (see [`Config::site_url`]).
     pub public_url: String,
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -33,7 +34,6 @@ pub struct Config {
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tuuli-data/tuuli.db";
-pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_UPLOAD_DIR: &str = "tuuli-data/uploads";
 
 impl Default for Config {
@@ -44,7 +44,7 @@ impl Default for Config {
             secure_cookies: false,
             session_hours: 12,
             max_body_bytes: 256 * 1024,
-            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            public_url: String::new(),
             trusted_proxies: Vec::new(),
             max_upload_bytes: 50 * 1024 * 1024,
             upload_dir: DEFAULT_UPLOAD_DIR.into(),
@@ -67,6 +67,19 @@ struct FileConfig {
 }
 
 impl Config {
+    /// The site's address for absolute links: `public_url`, or else `http://` and the
+    /// address the server listens on (all interfaces read as this machine).
+    pub fn site_url(&self) -> String {
+        if !self.public_url.is_empty() {
+            return self.public_url.clone();
+        }
+        let bind = self
+            .bind
+            .replace("0.0.0.0", "127.0.0.1")
+            .replace("[::]", "[::1]");
+        format!("http://{bind}")
+    }
+
     /// Loads `path` (when given, it must exist; otherwise `./tuuli.toml` if present), then
     /// the environment.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
@@ -136,7 +149,9 @@ impl Config {
         if let Some(v) = env("TUULI_TRUSTED_PROXIES") {
             cfg.trusted_proxies = parse_proxies(v.split(',').filter(|s| !s.trim().is_empty()))?;
         }
-        cfg.public_url = parse_public_url(&cfg.public_url)?;
+        if !cfg.public_url.trim().is_empty() {
+            cfg.public_url = parse_public_url(&cfg.public_url)?;
+        }
         if let Some(v) = env("TUULI_MAX_UPLOAD_BYTES") {
             cfg.max_upload_bytes = v
                 .parse()
@@ -232,6 +247,16 @@ mod tests {
             Config::load_from(None, env("https://x.fi", "proxy")).unwrap_err()
         );
         assert!(err.contains("'proxy'"), "{err}");
+    }
+
+    #[test]
+    fn without_a_public_url_links_use_the_listening_address() {
+        let mut cfg = Config::load_from(None, |_| None).unwrap();
+        assert_eq!(cfg.site_url(), "http://127.0.0.1:8080");
+        cfg.bind = "0.0.0.0:9000".into();
+        assert_eq!(cfg.site_url(), "http://127.0.0.1:9000");
+        cfg.public_url = "https://tuuli.example.fi".into();
+        assert_eq!(cfg.site_url(), "https://tuuli.example.fi");
     }
 
     #[test]

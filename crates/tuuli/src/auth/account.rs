@@ -54,7 +54,7 @@ async fn calendar(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
         store::set_calendar_token(&ctx.state.db, user.id, create, &ctx.viewer.actor()).await?;
     match token {
         Some(t) => {
-            let url = format!("{}/calendar/{t}.ics", ctx.state.config.public_url);
+            let url = format!("{}/calendar/{t}.ics", ctx.state.config.site_url());
             account_page(&ctx, &user, Some(url)).await
         }
         None => Ok(Redirect::to("/account?saved=1").into_response()),

@@ -52,7 +52,7 @@ async fn private(ctx: PageCtx, Path(token): Path<String>) -> AppResult<Response>
 /// calendar entries. The request's Host header is never used: it is whatever the client
 /// wrote, and a feed cached by a calendar service would carry someone else's host.
 fn base_url(ctx: &PageCtx) -> Option<String> {
-    Some(ctx.state.config.public_url.clone())
+    Some(ctx.state.config.site_url())
 }
 
 /// The meeting with its title in the reader's language (Finnish when not translated).
