@@ -63,9 +63,12 @@ pub async fn add_decision(
 }
 
 pub async fn delete_decision(db: &Db, meeting_id: i64, id: i64, actor: &Actor) -> AppResult<()> {
-    let before = decision(db, meeting_id, id).await?;
+    let sql = format!("{SELECT_DECISION} WHERE d.id = $1 AND d.meeting_id = $2");
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "meetings", meeting_id)?.ok_or(AppError::NotFound)?;
+        let before: Decision = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(meeting_id)
+            .fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
         sqlx::query("DELETE FROM decisions WHERE id = $1 AND meeting_id = $2").bind(id).bind(meeting_id).execute(&mut *tx).await?;
         let before = serde_json::json!({ "meeting_id": meeting_id, "decision": &before });
         crate::audit!(&mut *tx, actor, "delete", "decision", id, Some(before), None)?;
@@ -110,16 +113,15 @@ pub async fn set_attendance(db: &Db, m: &Meeting, present: &[i64], actor: &Actor
         e.add("present", "error-choice");
         return Err(AppError::Validation(e));
     }
-    let before: Vec<i64> = choices
-        .iter()
-        .filter(|c| c.present)
-        .map(|c| c.person_id)
-        .collect();
     let mut after: Vec<i64> = present.to_vec();
     after.sort_unstable();
     after.dedup();
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        // The meeting's lock first, then the before-value, in this transaction.
+        crate::lock_version!(tx, "meetings", m.id)?.ok_or(AppError::NotFound)?;
+        let before: Vec<i64> = sqlx::query_scalar("SELECT person_id FROM attendance WHERE meeting_id = $1 AND present ORDER BY person_id")
+            .bind(m.id).fetch_all(&mut *tx).await?;
         sqlx::query("DELETE FROM attendance WHERE meeting_id = $1").bind(m.id).execute(&mut *tx).await?;
         for c in &choices {
             sqlx::query("INSERT INTO attendance (meeting_id, person_id, present) VALUES ($1, $2, $3)")
