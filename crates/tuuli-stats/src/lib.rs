@@ -15,6 +15,7 @@
 
 pub mod compare;
 mod error;
+pub mod funnel;
 mod interval;
 mod proportion;
 mod rate;
