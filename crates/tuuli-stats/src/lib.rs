@@ -21,6 +21,7 @@ mod proportion;
 mod rate;
 pub mod small;
 mod special;
+pub mod trend;
 
 pub use compare::{Benchmark, Comparison, Outcome, Polarity, compare};
 pub use error::StatsError;
