@@ -201,6 +201,26 @@ mod tests {
     }
 
     #[test]
+    fn rate_limits_match_scipy() {
+        // scipy 1.x in a venv: brentq on scipy.special.gammainc(a, E) = α/2 (upper count) and
+        // gammaincc(o + 1, E) = α/2 (lower count), an implementation independent of ours.
+        // E = 50 per 10,000 × 1,000 = 5: counts 0.6772687908333316 and 10.296288156411116 at
+        // 95 %; at 99.8 % 13.668368433534289 and no lower limit (e^-5 > 0.001).
+        let f = rate_funnel(50.0, Multiplier::PER_10000, &[1_000.0, 1_000_000.0]).unwrap();
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-8 * b.abs().max(1.0);
+        assert!(near(f[0].p95.lower.unwrap(), 6.772_687_908_333_316));
+        assert!(near(f[0].p95.upper, 102.962_881_564_111_16));
+        assert_eq!(f[0].p998.lower, None);
+        assert!(near(f[0].p998.upper, 136.683_684_335_342_9));
+        // E = 5,000: 4861.385456549149–5139.5617236314265 (95 %),
+        // 4782.419592360204–5220.430413127567 (99.8 %), per 10,000 of 1,000,000.
+        assert!(near(f[1].p95.lower.unwrap(), 48.613_854_565_491_49));
+        assert!(near(f[1].p95.upper, 51.395_617_236_314_265));
+        assert!(near(f[1].p998.lower.unwrap(), 47.824_195_923_602_04));
+        assert!(near(f[1].p998.upper, 52.204_304_131_275_67));
+    }
+
+    #[test]
     fn rate_limits_agree_with_the_count_interval_used_for_comparison() {
         // For a count below 10 the comparison uses the same exact limits.
         let f = rate_funnel(2.0, Multiplier::ONE, &[1.0]).unwrap();
