@@ -5,6 +5,7 @@
 //! benchmark for the line and the limits (the pooled value of the areas, or the country).
 
 use crate::error::check_amount;
+use crate::rate::{byar_lower, byar_upper};
 use crate::special::{bisect, reg_gamma};
 use crate::{Level, Multiplier, StatsError};
 
@@ -131,7 +132,7 @@ pub fn rate_funnel(
             return Err(StatsError::TooLarge("expected count"));
         }
         let at = |level: Level| {
-            let (lower, upper) = poisson_test_limits(e, level.alpha() / 2.0);
+            let (lower, upper) = poisson_test_limits(e, level);
             Limits {
                 lower: lower.map(|o| o / n * m.get()),
                 upper: upper / n * m.get(),
@@ -146,13 +147,27 @@ pub fn rate_funnel(
     Ok(points)
 }
 
-/// The counts at which an exact Poisson test against expected count `e` becomes
-/// significant at two-sided tail `tail` = α/2.
-fn poisson_test_limits(e: f64, tail: f64) -> (Option<f64>, f64) {
+/// Above this expected count the limits are found on Byar's approximation instead of the
+/// exact Poisson tails: the incomplete-gamma series needs about 9·√E terms per evaluation,
+/// too slow for huge E, while the two agree there to better than 2·10⁻¹⁰ relative (checked
+/// with scipy at E = 10⁶: 1.9e-10 at 99.8 %, 1.5e-11 at 95 %; the gap shrinks as E grows).
+pub const EXACT_FUNNEL_UP_TO: f64 = 1e6;
+
+/// The counts at which a Poisson test against expected count `e` becomes significant at
+/// `level`: exact up to [`EXACT_FUNNEL_UP_TO`], Byar's approximation above it.
+fn poisson_test_limits(e: f64, level: Level) -> (Option<f64>, f64) {
     if e <= 0.0 {
         // Any count above 0 has an exact lower limit above 0; none can be lower.
         return (None, 0.0);
     }
+    if e > EXACT_FUNNEL_UP_TO {
+        let z = level.z();
+        let span = 20.0 * z * e.sqrt() + 20.0;
+        let upper = bisect(e, e + span, |o| byar_lower(o, z) < e);
+        let lower = bisect((e - span).max(0.0), e, |o| byar_upper(o, z) < e);
+        return (Some(lower), upper);
+    }
+    let tail = level.alpha() / 2.0;
     let mut hi = e + 10.0 * e.sqrt() + 20.0;
     while reg_gamma(hi, e).0 > tail {
         hi *= 2.0;
@@ -218,6 +233,25 @@ mod tests {
         assert!(near(f[1].p95.upper, 51.395_617_236_314_265));
         assert!(near(f[1].p998.lower.unwrap(), 47.824_195_923_602_04));
         assert!(near(f[1].p998.upper, 52.204_304_131_275_67));
+    }
+
+    #[test]
+    fn huge_expected_counts_switch_to_byar_seamlessly() {
+        // scipy (brentq on gammainc/gammaincc) at E = 10⁶: 95 % counts 998040.0097510131 and
+        // 1001960.9374020634; 99.8 %: 996910.6931125557 and 1003092.1567334807. Just below the
+        // switch the exact tails are used, just above it Byar: both agree with scipy to 1e-9.
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-9 * b;
+        for e in [EXACT_FUNNEL_UP_TO, EXACT_FUNNEL_UP_TO * (1.0 + 1e-12)] {
+            let f = rate_funnel(e, Multiplier::ONE, &[1.0]).unwrap()[0];
+            let scale = e / EXACT_FUNNEL_UP_TO;
+            assert!(near(f.p95.lower.unwrap(), 998_040.009_751_013_1 * scale));
+            assert!(near(f.p95.upper, 1_001_960.937_402_063_4 * scale));
+            assert!(near(f.p998.lower.unwrap(), 996_910.693_112_555_7 * scale));
+            assert!(near(f.p998.upper, 1_003_092.156_733_480_7 * scale));
+        }
+        // And the largest accepted expected count is quick and finite.
+        let f = rate_funnel(1e15, Multiplier::ONE, &[1.0]).unwrap()[0];
+        assert!(f.p998.upper.is_finite() && f.p998.upper > 1e15);
     }
 
     #[test]

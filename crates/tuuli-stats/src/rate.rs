@@ -47,10 +47,7 @@ impl Count {
             )
         } else {
             let z = level.z();
-            let lower = o * (1.0 - 1.0 / (9.0 * o) - z / (3.0 * o.sqrt())).powi(3);
-            let o1 = o + 1.0;
-            let upper = o1 * (1.0 - 1.0 / (9.0 * o1) + z / (3.0 * o1.sqrt())).powi(3);
-            (lower, upper, Method::Byar)
+            (byar_lower(o, z), byar_upper(o, z), Method::Byar)
         };
         Interval {
             lower: lower.clamp(0.0, o),
@@ -59,6 +56,17 @@ impl Count {
             method,
         }
     }
+}
+
+/// Byar's lower limit, O · (1 − 1/(9O) − z/(3√O))³, for O > 0.
+pub(crate) fn byar_lower(o: f64, z: f64) -> f64 {
+    o * (1.0 - 1.0 / (9.0 * o) - z / (3.0 * o.sqrt())).powi(3)
+}
+
+/// Byar's upper limit, (O + 1) · (1 − 1/(9(O + 1)) + z/(3√(O + 1)))³.
+pub(crate) fn byar_upper(o: f64, z: f64) -> f64 {
+    let o1 = o + 1.0;
+    o1 * (1.0 - 1.0 / (9.0 * o1) + z / (3.0 * o1.sqrt())).powi(3)
 }
 
 /// A crude rate: a count over a population (or person-years) denominator > 0.
