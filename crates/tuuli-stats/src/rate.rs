@@ -98,9 +98,10 @@ impl Rate {
         self.denominator
     }
 
-    /// O / n · m.
+    /// O / n · m, computed as O · (m / n), the same product as the interval's limits, so
+    /// that rounding can never put the value outside its interval.
     pub fn value(&self, m: Multiplier) -> f64 {
-        self.count() / self.denominator * m.get()
+        self.count() * (m.get() / self.denominator)
     }
 
     /// The rate with its interval: O_lower / n · m and O_upper / n · m, the count interval
