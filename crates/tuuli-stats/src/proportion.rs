@@ -96,12 +96,12 @@ mod tests {
     }
 
     // Reference values: the Wilson formula of STATISTICS.md evaluated independently in
-    // Python with z from statistics.NormalDist().inv_cdf (see scripts in the report):
+    // Python (standard library only) with z from statistics.NormalDist().inv_cdf:
     //   python3 -c "import statistics as s,math; z=s.NormalDist().inv_cdf(0.975);
     //   w=lambda o,n:((2*o+z*z-z*math.sqrt(z*z+4*o*(1-o/n)))/(2*(n+z*z)),
     //   (2*o+z*z+z*math.sqrt(z*z+4*o*(1-o/n)))/(2*(n+z*z))); print(w(1,10),w(5,50),w(0,20))"
-    // They agree with the textbook Wilson intervals (Newcombe 1998, Table I: 0/20 gives
-    // 0–0.1611; 1/10 gives 0.0179–0.4042).
+    // (The 99.8 % ones likewise with inv_cdf(0.999).) Published values from
+    // PHEindicatormethods' own test data are checked in tests/pheindicatormethods_reference.rs.
     #[test]
     fn wilson_95_matches_reference_values() {
         assert_limits(

@@ -143,9 +143,12 @@ mod tests {
 
     // Exact Poisson references: computed in Python (standard library only) by bisection on
     // the finite Poisson sum P(X <= k | mu) = Σ e^-mu mu^j / j!, independent of the gamma
-    // code here (script in the report). They match the published Garwood table values,
-    // e.g. 0 -> (0, 3.689), 1 -> (0.0253, 5.572), 5 -> (1.623, 11.668) (Garwood 1936;
-    // Ulm 1990). At O = 10, where Byar takes over, the exact limits would be 4.7954–18.3904.
+    // code here:
+    //   cdf = lambda k, mu: sum(math.exp(-mu + j*math.log(mu) - math.lgamma(j+1)) for j in range(k+1))
+    //   lower: bisect 1 - cdf(o-1, mu) = α/2 on [0, o];  upper: bisect cdf(o, mu) = α/2.
+    // For 1 and 5 they equal the published values of PHEindicatormethods' test data (R's
+    // qchisq; see tests/pheindicatormethods_reference.rs). At O = 10, where Byar takes over,
+    // the exact limits would be 4.7954–18.3904.
     #[test]
     fn exact_poisson_limits_for_small_counts_at_95() {
         assert_limits(count(0.0, Level::P95), 0.0, 3.688_879_454_113_936, 1e-9);
