@@ -99,20 +99,22 @@ fn intervals_narrow_as_counts_grow_at_a_fixed_proportion() {
     for _ in 0..300 {
         let n = 1.0 + (g.next() % 200) as f64;
         let o = (g.unit() * n).floor();
-        let mut last_p = f64::INFINITY;
-        let mut last_r = f64::INFINITY;
-        for k in [1.0, 2.0, 4.0, 16.0, 256.0, 65_536.0] {
-            let w = Proportion::new(k * o, k * n).unwrap().wilson(Level::P95);
-            assert!(w.upper - w.lower < last_p, "o={o} n={n} k={k}");
-            last_p = w.upper - w.lower;
-            let r = Rate::new(k * o, k * n)
-                .unwrap()
-                .estimate(Level::P95, Multiplier::ONE);
-            assert!(
-                r.interval.upper - r.interval.lower < last_r,
-                "o={o} n={n} k={k}"
-            );
-            last_r = r.interval.upper - r.interval.lower;
+        for level in Level::ALL {
+            let mut last_p = f64::INFINITY;
+            let mut last_r = f64::INFINITY;
+            for k in [1.0, 2.0, 4.0, 16.0, 256.0, 65_536.0] {
+                let w = Proportion::new(k * o, k * n).unwrap().wilson(level);
+                assert!(w.upper - w.lower < last_p, "o={o} n={n} k={k}");
+                last_p = w.upper - w.lower;
+                let r = Rate::new(k * o, k * n)
+                    .unwrap()
+                    .estimate(level, Multiplier::ONE);
+                assert!(
+                    r.interval.upper - r.interval.lower < last_r,
+                    "o={o} n={n} k={k} {level:?}"
+                );
+                last_r = r.interval.upper - r.interval.lower;
+            }
         }
     }
 }
@@ -218,4 +220,37 @@ fn trends_on_huge_or_empty_counts_stay_finite() {
     let t = rate_trend(&zeros);
     assert!(t.chi_squared.unwrap().is_finite());
     assert_eq!(t.direction, Direction::NoSignificantChange);
+}
+
+#[test]
+fn a_proportion_outside_the_funnel_is_one_whose_interval_excludes_the_benchmark() {
+    let mut g = Gen(6);
+    for _ in 0..CASES {
+        let p = proportion(&mut g);
+        let b = 0.01 + 0.98 * g.unit();
+        let point = proportion_funnel(b, Multiplier::ONE, &[p.denominator()]).unwrap()[0];
+        for level in Level::ALL {
+            let limits = point.limits(level);
+            let x = p.fraction();
+            // Stay clear of the boundary itself, where rounding decides.
+            let margin = 1e-9;
+            if x > limits.upper + margin {
+                assert_eq!(
+                    compare(&p.wilson(level), Benchmark::new(b).unwrap(), None).outcome,
+                    Outcome::Higher
+                );
+            } else if x < limits.lower.unwrap() - margin {
+                assert_eq!(
+                    compare(&p.wilson(level), Benchmark::new(b).unwrap(), None).outcome,
+                    Outcome::Lower
+                );
+            } else if x < limits.upper - margin && x > limits.lower.unwrap() + margin {
+                assert_eq!(
+                    compare(&p.wilson(level), Benchmark::new(b).unwrap(), None).outcome,
+                    Outcome::Similar,
+                    "{p:?} b={b}"
+                );
+            }
+        }
+    }
 }
