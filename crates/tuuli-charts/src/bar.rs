@@ -1,0 +1,195 @@
+//! Horizontal bars of areas with confidence-interval whiskers and benchmark lines: the
+//! "all municipalities with their intervals" view.
+
+use std::fmt::Write as _;
+
+use crate::svg::{self, GRID, INK, PALETTE, Scale, dash_attr, esc, n};
+use crate::{ChartText, NumberFormat, TableRow};
+
+/// One area's bar. `lower`/`upper` are its confidence interval, if it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// The area's name.
+    pub label: String,
+    /// The value; `None` (suppressed, missing) draws no bar and writes `..`.
+    pub value: Option<f64>,
+    /// Lower confidence limit.
+    pub lower: Option<f64>,
+    /// Upper confidence limit.
+    pub upper: Option<f64>,
+    /// The reader's own area: drawn hatched with a bold label, not only in another colour.
+    pub highlight: bool,
+}
+
+/// A reference line across all bars (the region, the country).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Benchmark {
+    /// Its name, shown in the legend with its value.
+    pub label: String,
+    /// Its value.
+    pub value: f64,
+}
+
+/// The chart: bars top to bottom in the given order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BarChart {
+    /// The areas.
+    pub bars: Vec<Bar>,
+    /// Reference lines, each with its own dash pattern.
+    pub benchmarks: Vec<Benchmark>,
+}
+
+const ROW: f64 = 22.0;
+const TOP: f64 = 12.0;
+const LABEL_END: f64 = 170.0;
+const PLOT_END: f64 = 560.0;
+
+impl BarChart {
+    /// The SVG string.
+    pub fn svg(&self, text: &ChartText<'_>, fmt: NumberFormat) -> String {
+        let id = svg::clean_id(text.id);
+        let rows = self.bars.len().max(1) as f64;
+        let legend_h = 18.0 * self.benchmarks.len() as f64;
+        let height = TOP + rows * ROW + 30.0 + legend_h + 8.0;
+        let mut out = String::new();
+        svg::open(&mut out, &id, height, text.title, text.desc);
+
+        let values = self.bars.iter().flat_map(|b| [b.value, b.lower, b.upper]);
+        let bench = self.benchmarks.iter().map(|b| Some(b.value));
+        let ext = svg::extent(values.chain(bench).flatten());
+        let Some((lo, hi)) = ext else {
+            svg::empty_note(&mut out, height / 2.0, text.empty);
+            out.push_str("</svg>");
+            return out;
+        };
+        // Bars grow from zero when all values are on one side of it.
+        let (lo, hi) = (lo.min(0.0), hi.max(0.0));
+        let x = Scale::new(lo, hi, LABEL_END + 5.0, PLOT_END);
+        let axis_y = TOP + rows * ROW;
+
+        for t in x.ticks(5) {
+            let _ = write!(
+                out,
+                r#"<path d="M{x} {y0}V{y1}" stroke="{GRID}"/><text x="{x}" y="{ty}" text-anchor="middle">{label}</text>"#,
+                x = n(x.at(t)),
+                y0 = n(TOP),
+                y1 = n(axis_y),
+                ty = n(axis_y + 14.0),
+                label = esc(&fmt.with_decimals(tick_decimals(&x)).format(t)),
+            );
+        }
+        let zero = x.at(0.0);
+        for (i, bar) in self.bars.iter().enumerate() {
+            let cy = TOP + i as f64 * ROW + ROW / 2.0;
+            let weight = if bar.highlight {
+                r#" font-weight="bold""#
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                r#"<text x="{x}" y="{y}" text-anchor="end"{weight}>{label}</text>"#,
+                x = n(LABEL_END),
+                y = n(cy + 4.0),
+                label = esc(&bar.label)
+            );
+            let value = bar.value.filter(|v| v.is_finite());
+            if let Some(v) = value {
+                let (a, b) = (zero.min(x.at(v)), zero.max(x.at(v)));
+                let fill = if bar.highlight {
+                    format!("url(#{id}-hatch)")
+                } else {
+                    "#9db9d5".to_owned()
+                };
+                let _ = write!(
+                    out,
+                    r#"<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}" stroke="{s}"/>"#,
+                    x = n(a),
+                    y = n(cy - 7.0),
+                    w = n(b - a),
+                    h = n(14.0),
+                    s = PALETTE[0],
+                );
+            }
+            if let (Some(l), Some(u)) = (bar.lower, bar.upper)
+                && l.is_finite()
+                && u.is_finite()
+            {
+                let (l, u) = (x.at(l), x.at(u));
+                let _ = write!(
+                    out,
+                    r#"<path d="M{l} {y}H{u}M{l} {y0}V{y1}M{u} {y0}V{y1}" stroke="{INK}" stroke-width="1.5"/>"#,
+                    l = n(l),
+                    u = n(u),
+                    y = n(cy),
+                    y0 = n(cy - 5.0),
+                    y1 = n(cy + 5.0),
+                );
+            }
+            let shown = value.map_or_else(|| "..".to_owned(), |v| fmt.format(v));
+            let _ = write!(
+                out,
+                r#"<text x="{x}" y="{y}">{t}</text>"#,
+                x = n(PLOT_END + 8.0),
+                y = n(cy + 4.0),
+                t = esc(&shown)
+            );
+        }
+        for (i, b) in self.benchmarks.iter().enumerate() {
+            if !b.value.is_finite() {
+                continue;
+            }
+            let _ = write!(
+                out,
+                r#"<path d="M{x} {y0}V{y1}" stroke="{INK}" stroke-width="2"{dash}/>"#,
+                x = n(x.at(b.value)),
+                y0 = n(TOP - 4.0),
+                y1 = n(axis_y),
+                dash = dash_attr(i + 1),
+            );
+            let ly = axis_y + 34.0 + 18.0 * i as f64;
+            let _ = write!(
+                out,
+                r#"<path d="M{x0} {y}H{x1}" stroke="{INK}" stroke-width="2"{dash}/><text x="{tx}" y="{ty}">{label} {v}</text>"#,
+                x0 = n(LABEL_END + 5.0),
+                x1 = n(LABEL_END + 35.0),
+                y = n(ly - 4.0),
+                dash = dash_attr(i + 1),
+                tx = n(LABEL_END + 42.0),
+                ty = n(ly),
+                label = esc(&b.label),
+                v = esc(&fmt.format(b.value)),
+            );
+        }
+        out.push_str("</svg>");
+        out
+    }
+
+    /// Rows for [`crate::html_table`]: area, value, lower limit, upper limit; then one row
+    /// per benchmark (value only).
+    pub fn table_rows(&self) -> Vec<TableRow> {
+        let bars = self.bars.iter().map(|b| TableRow {
+            header: b.label.clone(),
+            cells: vec![b.value, b.lower, b.upper],
+        });
+        let benches = self.benchmarks.iter().map(|b| TableRow {
+            header: b.label.clone(),
+            cells: vec![Some(b.value), None, None],
+        });
+        bars.chain(benches).collect()
+    }
+}
+
+/// Decimals for tick labels: enough to tell adjacent ticks apart.
+pub(crate) fn tick_decimals(scale: &Scale) -> usize {
+    let ticks = scale.ticks(5);
+    let step = match ticks.as_slice() {
+        [a, b, ..] => (b - a).abs(),
+        _ => 1.0,
+    };
+    if step >= 1.0 || step <= 0.0 || !step.is_finite() {
+        0
+    } else {
+        ((-step.log10()).ceil() as usize).min(6)
+    }
+}

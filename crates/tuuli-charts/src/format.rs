@@ -1,0 +1,82 @@
+//! Number formatting for labels and tables. The crate holds no UI strings; the caller
+//! chooses the decimal separator (Finnish and Swedish use a comma, English a point).
+
+/// How numbers are written in the reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberFormat {
+    /// The decimal separator: `,` for fi and sv, `.` for en.
+    pub decimal: char,
+    /// Digits after the separator.
+    pub decimals: usize,
+}
+
+impl NumberFormat {
+    /// The format for a language tag (`fi`, `sv`, `en`, or `fi-FI` …); unknown tags get a
+    /// point.
+    pub fn for_locale(tag: &str, decimals: usize) -> Self {
+        let lang = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let decimal = if lang == "fi" || lang == "sv" {
+            ','
+        } else {
+            '.'
+        };
+        NumberFormat { decimal, decimals }
+    }
+
+    /// The same format with another number of decimals (ticks, counts).
+    pub fn with_decimals(self, decimals: usize) -> Self {
+        NumberFormat { decimals, ..self }
+    }
+
+    /// `v` rounded to the chosen decimals, with the locale's separator and a real minus
+    /// sign (U+2212). A non-finite number is written as `..` (no value), never "NaN".
+    pub fn format(&self, v: f64) -> String {
+        if !v.is_finite() {
+            return "..".to_owned();
+        }
+        let s = format!("{:.*}", self.decimals, v.abs());
+        let s = if self.decimal == '.' {
+            s
+        } else {
+            s.replace('.', &self.decimal.to_string())
+        };
+        // "-0,0" would read as a negative value; only a value that rounds to non-zero
+        // gets a sign.
+        let zero = s.chars().all(|c| c == '0' || c == self.decimal);
+        if v < 0.0 && !zero {
+            format!("\u{2212}{s}")
+        } else {
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finnish_and_swedish_use_a_comma_english_a_point() {
+        assert_eq!(NumberFormat::for_locale("fi", 1).format(12.34), "12,3");
+        assert_eq!(NumberFormat::for_locale("sv-FI", 2).format(0.5), "0,50");
+        assert_eq!(NumberFormat::for_locale("en", 1).format(12.34), "12.3");
+    }
+
+    #[test]
+    fn negatives_get_a_minus_sign_and_rounded_zero_none() {
+        let f = NumberFormat::for_locale("fi", 1);
+        assert_eq!(f.format(-2.0), "\u{2212}2,0");
+        assert_eq!(f.format(-0.01), "0,0");
+    }
+
+    #[test]
+    fn non_finite_numbers_are_written_as_no_value() {
+        let f = NumberFormat::for_locale("en", 1);
+        assert_eq!(f.format(f64::NAN), "..");
+        assert_eq!(f.format(f64::INFINITY), "..");
+    }
+}
