@@ -8,6 +8,9 @@ pub struct NumberFormat {
     pub decimal: char,
     /// Digits after the separator.
     pub decimals: usize,
+    /// Thousands separator for numbers of five digits or more: a no-break space for fi
+    /// and sv, a comma for en (four-digit numbers such as years stay ungrouped).
+    pub group: Option<char>,
 }
 
 impl NumberFormat {
@@ -19,12 +22,14 @@ impl NumberFormat {
             .next()
             .unwrap_or("")
             .to_ascii_lowercase();
-        let decimal = if lang == "fi" || lang == "sv" {
-            ','
-        } else {
-            '.'
-        };
-        NumberFormat { decimal, decimals }
+        let nordic = lang == "fi" || lang == "sv";
+        let decimal = if nordic { ',' } else { '.' };
+        let group = Some(if nordic { '\u{a0}' } else { ',' });
+        NumberFormat {
+            decimal,
+            decimals,
+            group,
+        }
     }
 
     /// The same format with another number of decimals (ticks, counts).
@@ -38,12 +43,16 @@ impl NumberFormat {
         if !v.is_finite() {
             return "..".to_owned();
         }
-        let s = format!("{:.*}", self.decimals, v.abs());
-        let s = if self.decimal == '.' {
-            s
-        } else {
-            s.replace('.', &self.decimal.to_string())
+        let raw = format!("{:.*}", self.decimals, v.abs());
+        let (int, frac) = raw.split_once('.').unwrap_or((raw.as_str(), ""));
+        let mut s = match self.group {
+            Some(g) if int.len() > 4 => group_digits(int, g),
+            _ => int.to_owned(),
         };
+        if !frac.is_empty() {
+            s.push(self.decimal);
+            s.push_str(frac);
+        }
         // "-0,0" would read as a negative value; only a value that rounds to non-zero
         // gets a sign.
         let zero = s.chars().all(|c| c == '0' || c == self.decimal);
@@ -53,6 +62,18 @@ impl NumberFormat {
             s
         }
     }
+}
+
+/// `1234567` → `1 234 567` with the given separator.
+fn group_digits(int: &str, sep: char) -> String {
+    let mut out = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(ch);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -71,6 +92,17 @@ mod tests {
         let f = NumberFormat::for_locale("fi", 1);
         assert_eq!(f.format(-2.0), "\u{2212}2,0");
         assert_eq!(f.format(-0.01), "0,0");
+    }
+
+    #[test]
+    fn large_numbers_are_grouped_but_years_are_not() {
+        let fi = NumberFormat::for_locale("fi", 0);
+        assert_eq!(fi.format(15000.0), "15\u{a0}000");
+        assert_eq!(fi.format(2024.0), "2024");
+        assert_eq!(
+            NumberFormat::for_locale("en", 1).format(1234567.26),
+            "1,234,567.3"
+        );
     }
 
     #[test]

@@ -94,6 +94,9 @@ pub struct FunnelChart {
     pub limits: Vec<FunnelLimit>,
 }
 
+/// Picks one of the four limits.
+type LimitOf = fn(&FunnelLimit) -> f64;
+
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = WIDTH - 16.0;
 const TOP: f64 = 14.0;
@@ -152,7 +155,16 @@ impl FunnelChart {
                 label = esc(&x_fmt.format(t)),
             );
         }
-        // Limits are clamped to the plot: near zero denominators they run off it.
+        // Near zero denominators the limits run off the plot: clip them rather than clamp,
+        // which would bend the curves.
+        let _ = write!(
+            out,
+            r#"<clipPath id="{id}-plot"><rect x="{x}" y="{y}" width="{w}" height="{h}"/></clipPath>"#,
+            x = n(LEFT),
+            y = n(TOP),
+            w = n(RIGHT - LEFT),
+            h = n(PLOT_H),
+        );
         let limits: Vec<&FunnelLimit> = self
             .limits
             .iter()
@@ -162,7 +174,7 @@ impl FunnelChart {
                     .all(|v| v.is_finite())
             })
             .collect();
-        let curves: [(fn(&FunnelLimit) -> f64, &str); 4] = [
+        let curves: [(LimitOf, &str); 4] = [
             (|l| l.lower95, "6 3"),
             (|l| l.upper95, "6 3"),
             (|l| l.lower998, "2 3"),
@@ -170,10 +182,14 @@ impl FunnelChart {
         ];
         if limits.len() >= 2 {
             for (get, dash) in curves {
-                let d = path_through(limits.iter().map(|l| (x.at(l.denominator), y.at(get(l)))));
+                let d = path_through(
+                    limits
+                        .iter()
+                        .map(|l| (x.at(l.denominator), y.at_unclamped(get(l)))),
+                );
                 let _ = write!(
                     out,
-                    r#"<path d="{d}" fill="none" stroke="{INK}" stroke-width="1.5" stroke-dasharray="{dash}"/>"#
+                    r#"<path d="{d}" fill="none" stroke="{INK}" stroke-width="1.5" stroke-dasharray="{dash}" clip-path="url(#{id}-plot)"/>"#
                 );
             }
         }

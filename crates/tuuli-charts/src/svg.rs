@@ -103,6 +103,16 @@ impl Scale {
         if p.is_finite() { p } else { self.r0 }
     }
 
+    /// Pixel position of `v` without clamping to the range, for lines drawn under a
+    /// clip path (clamping would bend them). Bounded to three ranges either side so the
+    /// number stays finite and small.
+    pub fn at_unclamped(&self, v: f64) -> f64 {
+        let v = if v.is_finite() { v } else { self.d0 };
+        let t = ((v - self.d0) / (self.d1 - self.d0)).clamp(-3.0, 4.0);
+        let p = self.r0 + t * (self.r1 - self.r0);
+        if p.is_finite() { p } else { self.r0 }
+    }
+
     /// About `count` round tick values inside the domain (1, 2 or 5 times a power of ten).
     pub fn ticks(&self, count: usize) -> Vec<f64> {
         let span = self.d1 - self.d0;
