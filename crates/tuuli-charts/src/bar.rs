@@ -3,11 +3,45 @@
 
 use std::fmt::Write as _;
 
-use crate::svg::{self, GRID, INK, PALETTE, Scale, dash_attr, esc, n};
+use crate::svg::{self, GRID, INK, PALETTE, Scale, Shape, WIDTH, dash_attr, esc, n};
 use crate::{ChartText, NumberFormat, TableRow};
 
+/// How an area compares with the benchmark. The app takes it from `tuuli_stats::compare`
+/// so the chart agrees with the written judgement. Each mark has its own shape (and
+/// colour), drawn after the value and explained in the legend by the caller's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mark {
+    /// Not compared (no interval, suppressed, or not wanted): nothing is drawn.
+    #[default]
+    None,
+    /// Not significantly different: hollow circle.
+    Similar,
+    /// Significantly higher (no polarity): triangle up.
+    Higher,
+    /// Significantly lower (no polarity): triangle down.
+    Lower,
+    /// Significantly better (with a polarity): filled diamond.
+    Better,
+    /// Significantly worse (with a polarity): filled square.
+    Worse,
+}
+
+impl Mark {
+    fn marker(self, x: f64, y: f64) -> Option<String> {
+        let (shape, filled, colour) = match self {
+            Mark::None => return None,
+            Mark::Similar => (Shape::Circle, false, INK),
+            Mark::Higher => (Shape::TriangleUp, true, PALETTE[0]),
+            Mark::Lower => (Shape::TriangleDown, true, PALETTE[0]),
+            Mark::Better => (Shape::Diamond, true, PALETTE[2]),
+            Mark::Worse => (Shape::Square, true, PALETTE[1]),
+        };
+        Some(shape.marker(x, y, 4.5, colour, filled))
+    }
+}
+
 /// One area's bar. `lower`/`upper` are its confidence interval, if it has one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Bar {
     /// The area's name.
     pub label: String,
@@ -19,6 +53,8 @@ pub struct Bar {
     pub upper: Option<f64>,
     /// The reader's own area: drawn hatched with a bold label, not only in another colour.
     pub highlight: bool,
+    /// Its comparison with the benchmark.
+    pub mark: Mark,
 }
 
 /// A reference line across all bars (the region, the country).
@@ -37,6 +73,9 @@ pub struct BarChart {
     pub bars: Vec<Bar>,
     /// Reference lines, each with its own dash pattern.
     pub benchmarks: Vec<Benchmark>,
+    /// Legend entries for the marks used, in the reader's language, e.g.
+    /// `(Mark::Worse, "Significantly worse than the country (95 %)")`.
+    pub mark_labels: Vec<(Mark, String)>,
 }
 
 const ROW: f64 = 22.0;
@@ -49,7 +88,7 @@ impl BarChart {
     pub fn svg(&self, text: &ChartText<'_>, fmt: NumberFormat) -> String {
         let id = svg::clean_id(text.id);
         let rows = self.bars.len().max(1) as f64;
-        let legend_h = 18.0 * self.benchmarks.len() as f64;
+        let legend_h = 18.0 * self.benchmarks.len().max(self.mark_labels.len()) as f64;
         let height = TOP + rows * ROW + 30.0 + legend_h + 8.0;
         let mut out = String::new();
         svg::open(&mut out, &id, height, text.title, text.desc);
@@ -134,6 +173,9 @@ impl BarChart {
                 y = n(cy + 4.0),
                 t = esc(&shown)
             );
+            if let Some(m) = bar.mark.marker(WIDTH - 12.0, cy) {
+                out.push_str(&m);
+            }
         }
         for (i, b) in self.benchmarks.iter().enumerate() {
             if !b.value.is_finite() {
@@ -159,6 +201,20 @@ impl BarChart {
                 ty = n(ly),
                 label = esc(&b.label),
                 v = esc(&fmt.format(b.value)),
+            );
+        }
+        let mx = LABEL_END + 220.0;
+        for (i, (mark, label)) in self.mark_labels.iter().enumerate() {
+            let ly = axis_y + 34.0 + 18.0 * i as f64;
+            if let Some(m) = mark.marker(mx, ly - 4.0) {
+                out.push_str(&m);
+            }
+            let _ = write!(
+                out,
+                r#"<text x="{x}" y="{y}">{t}</text>"#,
+                x = n(mx + 12.0),
+                y = n(ly),
+                t = esc(label)
             );
         }
         out.push_str("</svg>");

@@ -14,7 +14,9 @@
 //!   95 %, filled at 99.8 %) while points inside are circles; benchmark lines differ by
 //!   **dash pattern** and are named in a legend; plan progress segments have
 //!   **patterns** (solid, hatched, cross-hatched, dotted) and a legend with **counts in
-//!   text**; bar values are written as text at the end of each row;
+//!   text**; bar values are written as text at the end of each row, followed by the
+//!   comparison's **shape** (○ similar, ▲ higher, ▼ lower, ◆ better, ■ worse) which the
+//!   caller's legend text explains; the reader's own area is **hatched and bold**;
 //! - uses colours of at least 4.5:1 against white for lines, markers and text;
 //! - with no data, draws the caller's `empty` text instead of panicking;
 //! - has ids derived only from the caller's `id` prefix, so two charts on a page differ
@@ -32,7 +34,7 @@ pub mod spine;
 pub mod svg;
 pub mod table;
 
-pub use bar::{Bar, BarChart, Benchmark};
+pub use bar::{Bar, BarChart, Benchmark, Mark};
 pub use format::NumberFormat;
 pub use funnel::{FunnelChart, FunnelFlag, FunnelLegend, FunnelLimit, FunnelPoint};
 pub use line::{LineChart, Series};

@@ -33,6 +33,16 @@ fn the_own_area_is_marked_by_pattern_and_bold_not_only_colour() {
 }
 
 #[test]
+fn comparisons_are_shapes_explained_by_the_callers_legend() {
+    let svg = bars().svg(&text("bars", "t"), fi());
+    // Worse is a square (four corners, no arc) after Iisalmi's value, and in the legend.
+    assert_eq!(svg.matches(r##"fill="#a33c00""##).count(), 2);
+    assert!(svg.contains(">Merkitsevästi huonompi</text>"));
+    let none = Bar::default();
+    assert_eq!(none.mark, Mark::None);
+}
+
+#[test]
 fn line_chart_matches_its_snapshot_and_is_accessible() {
     let svg = lines().svg(&text("trend", "Tupakoivat 2019–2024"), fi());
     all_checks(&svg, "trend");

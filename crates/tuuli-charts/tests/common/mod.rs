@@ -108,19 +108,19 @@ pub fn bars() -> BarChart {
         lower: Some(l),
         upper: Some(u),
         highlight: false,
+        mark: Mark::Similar,
     };
     let mut own = bar("Kuopio", 12.4, 10.9, 14.1);
     own.highlight = true;
+    let mut high = bar("Iisalmi", 15.2, 12.1, 18.9);
+    high.mark = Mark::Worse;
     BarChart {
         bars: vec![
-            bar("Iisalmi", 15.2, 12.1, 18.9),
+            high,
             own,
             Bar {
                 label: "Tervo".to_owned(),
-                value: None,
-                lower: None,
-                upper: None,
-                highlight: false,
+                ..Bar::default()
             },
             bar("Varkaus", 9.8, 7.5, 12.6),
         ],
@@ -133,6 +133,10 @@ pub fn bars() -> BarChart {
                 label: "Koko maa".to_owned(),
                 value: 11.1,
             },
+        ],
+        mark_labels: vec![
+            (Mark::Similar, "Ei merkitsevää eroa".to_owned()),
+            (Mark::Worse, "Merkitsevästi huonompi".to_owned()),
         ],
     }
 }
