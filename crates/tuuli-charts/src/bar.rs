@@ -80,7 +80,8 @@ pub struct BarChart {
 
 const ROW: f64 = 22.0;
 const TOP: f64 = 12.0;
-const LABEL_END: f64 = 170.0;
+/// Where the legend starts (and the labels end for short names).
+const LEGEND_X: f64 = 170.0;
 const PLOT_END: f64 = 560.0;
 
 impl BarChart {
@@ -88,6 +89,10 @@ impl BarChart {
     pub fn svg(&self, text: &ChartText<'_>, fmt: NumberFormat) -> String {
         let id = svg::clean_id(text.id);
         let rows = self.bars.len().max(1) as f64;
+        // Names are never cut (a screen magnifier user reads them here); long names get a
+        // wider label column, up to 40 % of the width, estimated at 6.6 px a character.
+        let longest = self.bars.iter().map(|b| b.label.chars().count()).max();
+        let label_end = (longest.unwrap_or(0) as f64 * 6.6 + 10.0).clamp(LEGEND_X, 260.0);
         let legend_h = 18.0 * self.benchmarks.len().max(self.mark_labels.len()) as f64;
         let height = TOP + rows * ROW + 30.0 + legend_h + 8.0;
         let mut out = String::new();
@@ -103,7 +108,7 @@ impl BarChart {
         };
         // Bars grow from zero when all values are on one side of it.
         let (lo, hi) = (lo.min(0.0), hi.max(0.0));
-        let x = Scale::new(lo, hi, LABEL_END + 5.0, PLOT_END);
+        let x = Scale::new(lo, hi, label_end + 5.0, PLOT_END);
         let axis_y = TOP + rows * ROW;
 
         for t in x.ticks(5) {
@@ -128,7 +133,7 @@ impl BarChart {
             let _ = write!(
                 out,
                 r#"<text x="{x}" y="{y}" text-anchor="end"{weight}>{label}</text>"#,
-                x = n(LABEL_END),
+                x = n(label_end),
                 y = n(cy + 4.0),
                 label = esc(&bar.label)
             );
@@ -193,17 +198,17 @@ impl BarChart {
             let _ = write!(
                 out,
                 r#"<path d="M{x0} {y}H{x1}" stroke="{INK}" stroke-width="2"{dash}/><text x="{tx}" y="{ty}">{label} {v}</text>"#,
-                x0 = n(LABEL_END + 5.0),
-                x1 = n(LABEL_END + 35.0),
+                x0 = n(LEGEND_X + 5.0),
+                x1 = n(LEGEND_X + 35.0),
                 y = n(ly - 4.0),
                 dash = dash_attr(i + 1),
-                tx = n(LABEL_END + 42.0),
+                tx = n(LEGEND_X + 42.0),
                 ty = n(ly),
                 label = esc(&b.label),
                 v = esc(&fmt.format(b.value)),
             );
         }
-        let mx = LABEL_END + 220.0;
+        let mx = LEGEND_X + 220.0;
         for (i, (mark, label)) in self.mark_labels.iter().enumerate() {
             let ly = axis_y + 34.0 + 18.0 * i as f64;
             if let Some(m) = mark.marker(mx, ly - 4.0) {

@@ -25,6 +25,8 @@
 //! Each chart also has `table_rows()`, rendered by [`html_table`] with the caller's
 //! caption and headers: the page always shows the same numbers as a table.
 
+#![warn(missing_docs)]
+
 pub mod bar;
 pub mod format;
 pub mod funnel;

@@ -4,6 +4,11 @@
 //! Drawn: the whole range (min–max) as a light bar, the middle half (quartiles) as a
 //! darker bar, the benchmark as a black vertical line, the area as a diamond. The values
 //! are written as text at both ends (min, max), so nothing depends on colour.
+//!
+//! The scale is the plain range of the region's municipalities (widened to include the
+//! area and the benchmark), not Fingertips' benchmark-centred, polarity-oriented spine:
+//! rows of a profile therefore do not share a "better is right" direction; the page's
+//! table and comparison text carry that.
 
 use std::fmt::Write as _;
 

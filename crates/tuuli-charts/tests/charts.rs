@@ -43,6 +43,15 @@ fn comparisons_are_shapes_explained_by_the_callers_legend() {
 }
 
 #[test]
+fn long_area_names_widen_the_label_column_instead_of_being_cut() {
+    let mut chart = bars();
+    chart.bars[0].label = "Pohjois-Savon hyvinvointialueen kunta".to_owned();
+    let svg = chart.svg(&text("bars", "t"), fi());
+    all_checks(&svg, "bars");
+    assert!(svg.contains(r#"<text x="254.2" y="27" text-anchor="end">Pohjois-Savon hyvinvointialueen kunta</text>"#), "{svg}");
+}
+
+#[test]
 fn line_chart_matches_its_snapshot_and_is_accessible() {
     let svg = lines().svg(&text("trend", "Tupakoivat 2019–2024"), fi());
     all_checks(&svg, "trend");
