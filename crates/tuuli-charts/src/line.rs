@@ -95,9 +95,12 @@ impl LineChart {
                 let upper = run.iter().map(|&(i, (_, u))| (x(i), y.at(u)));
                 let lower = run.iter().rev().map(|&(i, (l, _))| (x(i), y.at(l)));
                 let d = polyline(upper.chain(lower));
+                // A thin edge in the series' own dash pattern tells overlapping bands apart
+                // without relying on their tint.
                 let _ = write!(
                     out,
-                    r#"<path d="{d}Z" fill="{colour}" fill-opacity="0.15" stroke="none"/>"#
+                    r#"<path d="{d}Z" fill="{colour}" fill-opacity="0.15" stroke="{colour}" stroke-width="0.75"{dash}/>"#,
+                    dash = dash_attr(si)
                 );
             }
             let points: Vec<Option<f64>> = s
