@@ -274,3 +274,42 @@ pub fn dash_attr(i: usize) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_are_short_finite_and_never_negative_zero() {
+        assert_eq!(n(12.0), "12");
+        assert_eq!(n(12.345), "12.35");
+        assert_eq!(n(-0.001), "0");
+        assert_eq!(n(f64::NAN), "0");
+        assert_eq!(n(f64::INFINITY), "0");
+    }
+
+    #[test]
+    fn a_zero_width_domain_is_widened_and_maps_inside_the_range() {
+        let s = Scale::new(5.0, 5.0, 0.0, 100.0);
+        let (d0, d1) = s.domain();
+        assert!(d0 < 5.0 && d1 > 5.0);
+        assert_eq!(s.at(5.0), 50.0);
+        assert_eq!(s.at(f64::INFINITY), 0.0);
+        assert_eq!(s.at(1e300), 100.0);
+    }
+
+    #[test]
+    fn ticks_are_round_and_inside_the_domain() {
+        let s = Scale::new(0.0, 18.9, 0.0, 100.0);
+        assert_eq!(s.ticks(5), vec![0.0, 5.0, 10.0, 15.0]);
+        let wide = Scale::new(-f64::MAX, f64::MAX, 0.0, 100.0);
+        assert!(wide.ticks(5).iter().all(|t| t.is_finite()));
+    }
+
+    #[test]
+    fn ids_are_made_valid() {
+        assert_eq!(clean_id("chart-1"), "chart-1");
+        assert_eq!(clean_id("9 <x>"), "c9x");
+        assert_eq!(clean_id(""), "c");
+    }
+}
