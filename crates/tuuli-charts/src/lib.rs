@@ -24,6 +24,39 @@
 //!
 //! Each chart also has `table_rows()`, rendered by [`html_table`] with the caller's
 //! caption and headers: the page always shows the same numbers as a table.
+//!
+//! ```
+//! use tuuli_charts::{Bar, BarChart, Benchmark, ChartText, NumberFormat, html_table};
+//!
+//! let chart = BarChart {
+//!     bars: vec![Bar {
+//!         label: "Kuopio".into(),
+//!         value: Some(12.4),
+//!         lower: Some(10.9),
+//!         upper: Some(14.1),
+//!         ..Bar::default()
+//!     }],
+//!     benchmarks: vec![Benchmark { label: "Koko maa".into(), value: 11.1 }],
+//!     mark_labels: vec![],
+//! };
+//! let fmt = NumberFormat::for_locale("fi", 1);
+//! let text = ChartText {
+//!     id: "smoking",
+//!     title: "Tupakoivat, % oppilaista",
+//!     desc: "Kuopio 12,4 %, koko maa 11,1 %.",
+//!     empty: "Ei tietoja",
+//! };
+//! let svg = chart.svg(&text, fmt);
+//! assert!(svg.contains(r#"role="img""#) && svg.contains(">12,4<"));
+//! let table = html_table(
+//!     "Tupakoivat, % oppilaista",
+//!     &["Alue", "Arvo", "Alaraja", "Yläraja"],
+//!     &chart.table_rows(),
+//!     fmt,
+//!     "..",
+//! );
+//! assert!(table.contains(r#"<th scope="row">Kuopio</th>"#));
+//! ```
 
 #![warn(missing_docs)]
 
