@@ -21,5 +21,6 @@ mod migrations;
 mod organisations;
 mod people;
 mod robustness;
+mod schema;
 mod security;
 mod uploads;

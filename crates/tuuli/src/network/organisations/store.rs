@@ -5,7 +5,8 @@ use serde::Deserialize;
 
 use super::model::{Organisation, OrganisationInput};
 use crate::auth::Actor;
-use crate::db::{Counted, Db, Page, Paging};
+use crate::db::filter::{Arg, Filter};
+use crate::db::{Counted, Db, Page, Paging, keys};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -30,46 +31,52 @@ pub struct OrgFilter {
 const SELECT: &str = "SELECT o.id, o.name_fi, o.name_sv, o.org_type, o.area_id, a.name_fi AS area_name, o.website, o.is_example, o.created_at, o.updated_at, o.version \
                       FROM organisations o LEFT JOIN areas a ON a.id = o.area_id";
 
-const WHERE: &str = " WHERE ($1 = '' OR o.org_type = $1) AND ($2 = 0 OR o.area_id = $2) \
-                      AND ($3 = '' OR EXISTS (SELECT 1 FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id WHERE ot.organisation_id = o.id AND t.slug = $3)) AND ";
-
-/// The text condition, present only when there is text: a LIKE on a bound value makes
-/// SQLite prepare the statement again on every execution.
-fn text_condition(q: &str) -> &'static str {
-    if q.is_empty() {
-        "$4 = ''"
-    } else {
-        "(lower(o.name_fi) LIKE $4 ESCAPE '\\' OR lower(o.name_sv) LIKE $4 ESCAPE '\\')"
+/// The WHERE clause of the filters given (see [`Filter`]).
+fn filter(db: &Db, f: &OrgFilter) -> Filter {
+    let mut w = Filter::new();
+    if let Some(t) = f.org_type.as_deref().filter(|t| !t.is_empty()) {
+        w.push("o.org_type = ?", vec![Arg::Text(t.to_owned())]);
     }
+    if let Some(a) = f.area.filter(|a| *a != 0) {
+        w.push("o.area_id = ?", vec![Arg::Int(a)]);
+    }
+    if let Some(t) = f.theme.as_deref().filter(|t| !t.is_empty()) {
+        w.push(
+            "EXISTS (SELECT 1 FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id WHERE ot.organisation_id = o.id AND t.slug = ?)",
+            vec![Arg::Text(t.to_owned())],
+        );
+    }
+    if let Some(q) = f.q.as_deref() {
+        w.search(db, "organisations", "o", q);
+    }
+    w
 }
 
+/// One page of organisations by name, with the total. The page's ids come first from the
+/// name index (`organisations_name_idx`: the sort is the index order, and a deep page
+/// skips index entries, not whole rows); only those rows are read and joined; the total is
+/// an uncorrelated sub-query counted once, over the smallest index when nothing filters.
 pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
-    let t = f.org_type.clone().unwrap_or_default();
-    let area = f.area.unwrap_or(0);
-    let theme = f.theme.clone().unwrap_or_default();
-    let q =
-        f.q.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(crate::db::like_pattern)
-            .unwrap_or_default();
-    let text = text_condition(&q);
-    let counted = SELECT.replacen("SELECT ", "SELECT COUNT(*) OVER () AS total_count, ", 1);
+    let w = filter(db, f);
+    let cond = w.sql();
+    let select = SELECT.replacen(
+        "SELECT ",
+        &format!("SELECT (SELECT COUNT(*) FROM organisations o{cond}) AS total_count, "),
+        1,
+    );
     let sql = format!(
-        "{counted}{WHERE}{text} ORDER BY o.name_fi, o.id{}",
+        "{select} WHERE o.id IN (SELECT o.id FROM organisations o{cond} ORDER BY o.name_key, o.id{}) ORDER BY o.name_key, o.id",
         paging.sql()
     );
-    let rows: Vec<Counted<Organisation>> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(&t).bind(area).bind(&theme).bind(&q).fetch_all(p).await)?;
+    let rows: Vec<Counted<Organisation>> = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
     let (mut items, total) = Counted::split(rows);
     let total = match total {
         Some(n) => n,
         None if paging.page == 1 => 0,
         // Past the last page: count separately so the pager can lead back.
         None => {
-            let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}{text}");
-            with_db!(db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str()))
-                .bind(&t).bind(area).bind(&theme).bind(&q).fetch_one(p).await)?
+            let count_sql = format!("SELECT COUNT(*) FROM organisations o{cond}");
+            with_db!(db, p => crate::bind_filter!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str())), w).fetch_one(p).await)?
         }
     };
     attach_themes(db, &mut items).await?;
@@ -162,10 +169,11 @@ pub async fn create(db: &Db, input: &OrganisationInput, actor: &Actor) -> AppRes
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, created_at, updated_at, name_key, search_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
         )
         .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(now)
+        .bind(keys::fold(&v.name_fi)).bind(keys::search_key(&[&v.name_fi, &v.name_sv]))
         .fetch_one(&mut *tx).await
         .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
         for t in &themes {
@@ -190,8 +198,9 @@ pub async fn update(
         let current = crate::lock_version!(tx, "organisations", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
-        sqlx::query("UPDATE organisations SET name_fi = $1, name_sv = $2, org_type = $3, area_id = $4, website = $5, updated_at = $6, version = version + 1 WHERE id = $7")
+        sqlx::query("UPDATE organisations SET name_fi = $1, name_sv = $2, org_type = $3, area_id = $4, website = $5, updated_at = $6, version = version + 1, name_key = $8, search_key = $9 WHERE id = $7")
             .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(Utc::now()).bind(id)
+            .bind(keys::fold(&v.name_fi)).bind(keys::search_key(&[&v.name_fi, &v.name_sv]))
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
         sqlx::query("DELETE FROM organisation_themes WHERE organisation_id = $1").bind(id).execute(&mut *tx).await?;
