@@ -14,6 +14,7 @@ mod cli;
 mod groups;
 mod health;
 mod jobs;
+mod lists;
 mod locales;
 mod matrix;
 mod meetings;

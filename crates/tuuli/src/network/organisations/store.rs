@@ -83,6 +83,41 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
     Ok(Page::new(items, total, paging))
 }
 
+/// How many organisations a chooser lists at most.
+pub const CHOICES_SHOWN: usize = 30;
+
+/// Organisations for a chooser that scales: the one already chosen (if any) and, when
+/// `text` is given, up to [`CHOICES_SHOWN`] whose names contain it, by name. Without text
+/// only the chosen one: a form never lists the whole registry. The flag says whether
+/// more organisations matched than are listed.
+pub async fn choices_matching(
+    db: &Db,
+    text: Option<&str>,
+    chosen: Option<i64>,
+) -> AppResult<(Vec<(i64, String)>, bool)> {
+    let mut out: Vec<(i64, String)> = Vec::new();
+    if let Some(id) = chosen {
+        out.extend(
+            with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations WHERE id = $1").bind(id).fetch_optional(p).await)?,
+        );
+    }
+    let mut more = false;
+    if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        let mut w = Filter::new();
+        w.search(db, "organisations", "o", text);
+        let sql = format!(
+            "SELECT o.id, o.name_fi FROM organisations o{} ORDER BY o.name_key, o.id LIMIT {}",
+            w.sql(),
+            CHOICES_SHOWN + 1
+        );
+        let mut found: Vec<(i64, String)> = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
+        more = found.len() > CHOICES_SHOWN;
+        found.truncate(CHOICES_SHOWN);
+        out.extend(found.into_iter().filter(|(id, _)| Some(*id) != chosen));
+    }
+    Ok((out, more))
+}
+
 /// All organisations' ids and names, for select boxes.
 pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
     Ok(
