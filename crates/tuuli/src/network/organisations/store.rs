@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::model::{Organisation, OrganisationInput};
 use crate::auth::Actor;
 use crate::db::filter::{Arg, Filter};
-use crate::db::{Counted, Db, Page, Paging, keys};
+use crate::db::{Db, Page, Paging, keys};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -54,31 +54,22 @@ fn filter(db: &Db, f: &OrgFilter) -> Filter {
 
 /// One page of organisations by name, with the total. The page's ids come first from the
 /// name index (`organisations_name_idx`: the sort is the index order, and a deep page
-/// skips index entries, not whole rows); only those rows are read and joined; the total is
-/// an uncorrelated sub-query counted once, over the smallest index when nothing filters.
+/// skips index entries, not whole rows); only those rows are read and joined. The total is
+/// its own query with only the filters given: unfiltered, SQLite answers
+/// `SELECT COUNT(*) FROM organisations` from its smallest index without visiting rows.
 pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
     let w = filter(db, f);
     let cond = w.sql();
-    let select = SELECT.replacen(
-        "SELECT ",
-        &format!("SELECT (SELECT COUNT(*) FROM organisations o{cond}) AS total_count, "),
-        1,
-    );
     let sql = format!(
-        "{select} WHERE o.id IN (SELECT o.id FROM organisations o{cond} ORDER BY o.name_key, o.id{}) ORDER BY o.name_key, o.id",
+        "{SELECT} WHERE o.id IN (SELECT o.id FROM organisations o{cond} ORDER BY o.name_key, o.id{}) ORDER BY o.name_key, o.id",
         paging.sql()
     );
-    let rows: Vec<Counted<Organisation>> = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
-    let (mut items, total) = Counted::split(rows);
-    let total = match total {
-        Some(n) => n,
-        None if paging.page == 1 => 0,
-        // Past the last page: count separately so the pager can lead back.
-        None => {
-            let count_sql = format!("SELECT COUNT(*) FROM organisations o{cond}");
-            with_db!(db, p => crate::bind_filter!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str())), w).fetch_one(p).await)?
-        }
-    };
+    let count_sql = format!("SELECT COUNT(*) FROM organisations o{cond}");
+    let (mut items, total) = with_db!(db, p => {
+        let items: Vec<Organisation> = crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await?;
+        let total: i64 = crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), w).fetch_one(p).await?;
+        Ok::<_, sqlx::Error>((items, total))
+    })?;
     attach_themes(db, &mut items).await?;
     Ok(Page::new(items, total, paging))
 }
