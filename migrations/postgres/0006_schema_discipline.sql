@@ -50,7 +50,8 @@ CREATE INDEX audit_log_user_idx ON audit_log (user_id);
 ALTER TABLE people ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE people ADD COLUMN search_key TEXT NOT NULL DEFAULT '';
 UPDATE people SET name_key = lower(name), search_key = lower(name || chr(10) || title || chr(10) || email);
-CREATE INDEX people_name_idx ON people (name_key, id);
+-- erased first: the lists' condition `erased = FALSE` is an equality, and the sort follows.
+CREATE INDEX people_name_idx ON people (erased, name_key, id);
 
 -- Foreign keys used in filters, joins and visibility rules.
 CREATE INDEX attendance_person_idx ON attendance (person_id);

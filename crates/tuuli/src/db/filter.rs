@@ -24,6 +24,9 @@ pub enum Arg {
 pub struct Filter {
     conds: Vec<String>,
     pub args: Vec<Arg>,
+    /// The FTS5 count of the search, when the search went through FTS5: `SELECT COUNT(*)`
+    /// on the FTS table with the phrase bound as `$1`.
+    fts_count: Option<(String, String)>,
 }
 
 impl Filter {
@@ -50,6 +53,25 @@ impl Filter {
         self.conds.push(out);
     }
 
+    /// How many conditions there are.
+    pub fn len(&self) -> usize {
+        self.conds.len()
+    }
+
+    /// Whether there are no conditions.
+    pub fn is_empty(&self) -> bool {
+        self.conds.is_empty()
+    }
+
+    /// SQL and phrase that count the rows the search finds straight from the FTS5 index,
+    /// when the search used it. Equal to the filtered count only when the search is the
+    /// only condition that can exclude a row (the caller knows).
+    pub fn fts_count(&self) -> Option<(&str, &str)> {
+        self.fts_count
+            .as_ref()
+            .map(|(sql, phrase)| (sql.as_str(), phrase.as_str()))
+    }
+
     /// ` WHERE a AND b`, or nothing without conditions.
     pub fn sql(&self) -> String {
         if self.conds.is_empty() {
@@ -72,6 +94,10 @@ impl Filter {
             // One FTS5 phrase: the text in double quotes (doubled inside) is matched
             // literally, as a substring of the trigram-indexed column.
             let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
+            self.fts_count = Some((
+                format!("SELECT COUNT(*) FROM {table}_fts WHERE {table}_fts MATCH $1"),
+                phrase.clone(),
+            ));
             self.push(
                 &format!("{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"),
                 vec![Arg::Text(phrase)],

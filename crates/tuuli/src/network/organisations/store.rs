@@ -65,9 +65,14 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
         paging.sql()
     );
     let count_sql = format!("SELECT COUNT(*) FROM organisations o{cond}");
+    // A search alone is counted in the FTS5 index, without reading the rows it found.
+    let fts_count = w.fts_count().filter(|_| w.len() == 1);
     let (mut items, total) = with_db!(db, p => {
         let items: Vec<Organisation> = crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await?;
-        let total: i64 = crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), w).fetch_one(p).await?;
+        let total: i64 = match fts_count {
+            Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(phrase).fetch_one(p).await?,
+            None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), w).fetch_one(p).await?,
+        };
         Ok::<_, sqlx::Error>((items, total))
     })?;
     attach_themes(db, &mut items).await?;

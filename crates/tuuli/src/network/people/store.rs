@@ -96,7 +96,9 @@ const VISIBLE: &str = " WHERE NOT p.erased AND ($1 OR p.id = $3 \
 fn list_filter(db: &Db, s: &Scope, f: &PersonFilter) -> Filter {
     let mut w = Filter::new();
     if s.all {
-        w.push("NOT p.erased", vec![]);
+        // `erased = FALSE` (not `NOT erased`): an equality on the first column of
+        // people_name_idx (erased, name_key, id), which then serves the sort too.
+        w.push("p.erased = FALSE", vec![]);
     } else {
         let today = || Arg::Date(s.today);
         w.push(
@@ -150,10 +152,15 @@ pub async fn list(
     // Everyone not erased (a coordinator's unfiltered list): all rows minus the tombstones,
     // two counts SQLite answers from indexes without testing every row.
     let everyone = s.all && w.args.is_empty();
+    // A coordinator's search alone: counted in the FTS5 index (tombstones have empty
+    // search keys, so the index never finds them).
+    let fts_count = w.fts_count().filter(|_| s.all && w.len() == 2);
     let (mut items, total) = with_db!(db, p => {
         let items = crate::bind_filter!(sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())), w)
             .fetch_all(p).await?;
-        let total: i64 = if everyone {
+        let total: i64 = if let Some((sql, phrase)) = fts_count {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(phrase).fetch_one(p).await?
+        } else if everyone {
             let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await?;
             let erased: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE erased = TRUE").fetch_one(p).await?;
             all - erased
