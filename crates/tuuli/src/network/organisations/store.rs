@@ -61,8 +61,8 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
     let w = filter(db, f);
     let cond = w.sql();
     let sql = format!(
-        "{SELECT} WHERE o.id IN (SELECT o.id FROM organisations o{cond} ORDER BY o.name_key, o.id{}) ORDER BY o.name_key, o.id",
-        paging.sql()
+        "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
+        w.page_ids(db, "organisations", "o", &paging.sql())
     );
     let count_sql = format!("SELECT COUNT(*) FROM organisations o{cond}");
     // A search alone is counted in the FTS5 index, without reading the rows it found.

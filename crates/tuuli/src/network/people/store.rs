@@ -145,8 +145,8 @@ pub async fn list(
     let w = list_filter(db, &s, f);
     let cond = w.sql();
     let sql = format!(
-        "{SELECT} WHERE p.id IN (SELECT p.id FROM people p{cond} ORDER BY p.name_key, p.id{}) ORDER BY p.name_key, p.id",
-        paging.sql()
+        "{SELECT} WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
+        w.page_ids(db, "people", "p", &paging.sql())
     );
     let count_sql = format!("SELECT COUNT(*) FROM people p{cond}");
     // Everyone not erased (a coordinator's unfiltered list): all rows minus the tombstones,
