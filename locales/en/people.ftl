@@ -20,3 +20,6 @@ field-phone = Phone
 field-consent_date = Date of consent
 field-organisations = Organisations
 field-lived_experience = Lived-experience expert
+people-filter-org-find = Find an organisation
+people-filter-org-hint = Type part of an organisation's name and choose Filter: the organisations found appear in the list below it.
+people-filter-org-more = Only the first { $count } organisations found are listed: type more of the name to narrow the search.

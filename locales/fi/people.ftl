@@ -20,3 +20,6 @@ field-phone = Puhelin
 field-consent_date = Suostumuksen päivämäärä
 field-organisations = Organisaatiot
 field-lived_experience = Kokemusasiantuntija
+people-filter-org-find = Etsi organisaatiota
+people-filter-org-hint = Kirjoita osa organisaation nimestä ja valitse Rajaa: löytyneet organisaatiot tulevat kentän alla olevaan luetteloon.
+people-filter-org-more = Luettelossa ovat vain { $count } ensimmäistä löytynyttä organisaatiota: kirjoita nimestä enemmän, niin haku tarkentuu.

@@ -20,3 +20,6 @@ field-phone = Telefon
 field-consent_date = Datum för samtycke
 field-organisations = Organisationer
 field-lived_experience = Erfarenhetsexpert
+people-filter-org-find = Sök en organisation
+people-filter-org-hint = Skriv en del av organisationens namn och välj Avgränsa: organisationerna som hittas visas i listan under fältet.
+people-filter-org-more = Bara de { $count } första organisationerna som hittades visas: skriv mer av namnet för att begränsa sökningen.

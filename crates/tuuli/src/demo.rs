@@ -7,7 +7,7 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
 use crate::auth::{Actor, password};
-use crate::db::Db;
+use crate::db::{Db, keys};
 use crate::with_db;
 
 pub const ADMIN_EMAIL: &str = "admin@example.fi";
@@ -174,9 +174,10 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
                 Some(id) => id,
                 None => {
                     let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, is_example, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, '', $5, $6, $6) RETURNING id")
+                        "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, is_example, created_at, updated_at, name_key, search_key) \
+                         VALUES ($1, $2, $3, $4, '', $5, $6, $6, $7, $8) RETURNING id")
                         .bind(&fi).bind(&sv).bind(ty).bind(area(kind, code)).bind(example).bind(now)
+                        .bind(keys::fold(&fi)).bind(keys::search_key(&[&fi, &sv]))
                         .fetch_one(&mut *tx).await?;
                     crate::audit!(&mut *tx, &actor, "create", "organisation", id, None, Some(serde_json::json!({"name_fi": fi, "org_type": ty})))?;
                     id
@@ -214,9 +215,10 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
         let mut group_ids = Vec::new();
         for (fi, sv, en, ty, status, convener, themes, desc) in groups.iter() {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, is_example, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8) RETURNING id")
+                "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, is_example, created_at, updated_at, name_key, search_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $8, $9, $10) RETURNING id")
                 .bind(fi).bind(sv).bind(en).bind(ty).bind(convener).bind(status).bind(desc).bind(now)
+                .bind(keys::fold(fi)).bind(keys::search_key(&[fi, sv, en]))
                 .fetch_one(&mut *tx).await?;
             for t in themes.iter() {
                 sqlx::query("INSERT INTO group_themes (group_id, theme_id) VALUES ($1, $2)").bind(id).bind(theme(t)).execute(&mut *tx).await?;
@@ -240,9 +242,10 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
         let mut person_ids = Vec::new();
         for (name, title, email, org_prefix, lived) in people.iter() {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO people (name, title, email, phone, consent_date, lived_experience, is_example, created_at, updated_at) \
-                 VALUES ($1, $2, $3, '', $4, $5, TRUE, $6, $6) RETURNING id")
+                "INSERT INTO people (name, title, email, phone, consent_date, lived_experience, is_example, created_at, updated_at, name_key, search_key) \
+                 VALUES ($1, $2, $3, '', $4, $5, TRUE, $6, $6, $7, $8) RETURNING id")
                 .bind(name).bind(title).bind(email).bind(today - Duration::days(200)).bind(lived).bind(now)
+                .bind(keys::fold(name)).bind(keys::search_key(&[name, title, email]))
                 .fetch_one(&mut *tx).await?;
             if let Some(o) = org(org_prefix) {
                 sqlx::query("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2)").bind(id).bind(o).execute(&mut *tx).await?;

@@ -135,6 +135,11 @@ impl AppError {
             sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
                 AppError::BadRequest("error-bad-request")
             }
+            // A CHECK constraint (closed vocabulary, date order) refused a value that
+            // validation let through: the input was bad.
+            sqlx::Error::Database(db) if db.is_check_violation() => {
+                AppError::BadRequest("error-bad-request")
+            }
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
                 AppError::Conflict("error-still-referenced")
             }

@@ -4,6 +4,9 @@
 //! [`with_db!`] macro expands a body once per backend so that it is type-checked for both.
 //! A backend branch is written by hand only where the SQL really differs.
 
+pub mod filter;
+pub mod keys;
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -206,7 +209,10 @@ impl Db {
             Db::Sqlite(p) => sqlx::migrate!("../../migrations/sqlite").run(p).await,
             Db::Postgres(p) => sqlx::migrate!("../../migrations/postgres").run(p).await,
         }
-        .context("database migration failed")
+        .context("database migration failed")?;
+        keys::refold(self)
+            .await
+            .context("could not refold the name keys after migrating")
     }
 
     pub fn kind(&self) -> Kind {

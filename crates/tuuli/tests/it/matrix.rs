@@ -78,27 +78,27 @@ async fn world(app: &TestApp) -> World {
     let org_b = app.add_org("Organisaatio B", "ngo").await;
     let org_free = app.add_org("Vapaa ry", "ngo").await;
     let org_free2 = app.add_org("Toinen vapaa ry", "ngo").await;
-    let now = "INSERT INTO work_groups (name_fi, group_type, convener_id, status, created_at, updated_at) VALUES ('Ryhmä G', 'expert', $1, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id";
+    let now = "INSERT INTO work_groups (name_fi, name_key, search_key, group_type, convener_id, status, created_at, updated_at) VALUES ('Ryhmä G', 'ryhmä g', 'ryhmä g\n\n', 'expert', $1, 'active', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id";
     let group = exec(app, now, &[org_a]).await;
-    let group_b = exec(app, "INSERT INTO work_groups (name_fi, group_type, convener_id, status, created_at, updated_at) VALUES ('Ryhmä H', 'expert', $1, 'active', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[org_b]).await;
-    let person_a = exec(app, "INSERT INTO people (name, lived_experience, created_at, updated_at) VALUES ('Henkilö A', TRUE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[]).await;
+    let group_b = exec(app, "INSERT INTO work_groups (name_fi, name_key, search_key, group_type, convener_id, status, created_at, updated_at) VALUES ('Ryhmä H', 'ryhmä h', 'ryhmä h\n\n', 'expert', $1, 'active', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", &[org_b]).await;
+    let person_a = exec(app, "INSERT INTO people (name, name_key, search_key, lived_experience, created_at, updated_at) VALUES ('Henkilö A', 'henkilö a', 'henkilö a\n\n', TRUE, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", &[]).await;
     exec(app, "INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", &[person_a, org_a]).await;
-    let person_free = exec(app, "INSERT INTO people (name, created_at, updated_at) VALUES ('Vapaa Henkilö', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[]).await;
+    let person_free = exec(app, "INSERT INTO people (name, name_key, search_key, created_at, updated_at) VALUES ('Vapaa Henkilö', 'vapaa henkilö', 'vapaa henkilö\n\n', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", &[]).await;
     exec(app, "INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", &[person_free, org_a]).await;
     let mut extra = Vec::new();
     for name in ["API-henkilö", "Poistettava"] {
         let sql = if name == "API-henkilö" {
-            "INSERT INTO people (name, created_at, updated_at) VALUES ('API-henkilö', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            "INSERT INTO people (name, name_key, search_key, created_at, updated_at) VALUES ('API-henkilö', 'api-henkilö', 'api-henkilö\n\n', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id"
         } else {
-            "INSERT INTO people (name, created_at, updated_at) VALUES ('Poistettava', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"
+            "INSERT INTO people (name, name_key, search_key, created_at, updated_at) VALUES ('Poistettava', 'poistettava', 'poistettava\n\n', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id"
         };
         let id = exec(app, sql, &[]).await;
         exec(app, "INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", &[id, org_a]).await;
         extra.push(id);
     }
     let (person_api, person_del) = (extra[0], extra[1]);
-    let membership = exec(app, "INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'lived_experience', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", &[group, person_a]).await;
-    let meeting = "INSERT INTO meetings (group_id, title, starts_at, ends_at, is_public, created_at, updated_at) VALUES ($1, 'Kokous', '2030-01-15 10:00:00', '2030-01-15 12:00:00', $2 = 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id";
+    let membership = exec(app, "INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'lived_experience', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", &[group, person_a]).await;
+    let meeting = "INSERT INTO meetings (group_id, title, starts_at, ends_at, is_public, created_at, updated_at) VALUES ($1, 'Kokous', '2030-01-15 10:00:00', '2030-01-15 12:00:00', $2 = 1, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id";
     let internal = exec(app, meeting, &[group, 0]).await;
     let public = exec(app, meeting, &[group, 1]).await;
     let internal_b = exec(app, meeting, &[group_b, 0]).await;
@@ -114,16 +114,16 @@ async fn world(app: &TestApp) -> World {
         vec![public],
     )
     .await;
-    let group_sql = "INSERT INTO work_groups (name_fi, group_type, convener_id, status, created_at, updated_at) VALUES ('Poistettava ' || CAST($2 AS TEXT), 'expert', $1, 'planned', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id";
+    let group_sql = "INSERT INTO work_groups (name_fi, name_key, search_key, group_type, convener_id, status, created_at, updated_at) VALUES ('Poistettava ' || CAST($2 AS TEXT), 'poistettava ' || CAST($2 AS TEXT), 'poistettava ' || CAST($2 AS TEXT) || '\n\n', 'expert', $1, 'planned', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id";
     let group_del = q(group_sql, vec![org_a, 1]).await;
     let group_del2 = q(group_sql, vec![org_a, 2]).await;
     let meeting_del = exec(app, meeting, &[group, 0]).await;
-    let person_del2 = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Poistettava 2', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![]).await;
+    let person_del2 = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Poistettava 2', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![]).await;
     q("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2) RETURNING person_id", vec![person_del2, org_a]).await;
-    let person_m = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Jäsen M', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![]).await;
-    let membership_del = q("INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'member', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![group, person_m]).await;
-    let person_att = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Läsnä Oleva', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![]).await;
-    q("INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'member', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![group, person_att]).await;
+    let person_m = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Jäsen M', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![]).await;
+    let membership_del = q("INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'member', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![group, person_m]).await;
+    let person_att = q("INSERT INTO people (name, created_at, updated_at) VALUES ('Läsnä Oleva', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![]).await;
+    q("INSERT INTO memberships (group_id, person_id, role, created_at, updated_at) VALUES ($1, $2, 'member', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![group, person_att]).await;
     let area_sql = "INSERT INTO areas (kind, name_fi, official_code) VALUES ('municipality', 'Alue ' || CAST($1 AS TEXT), 'M' || CAST($1 AS TEXT)) RETURNING id";
     let area = q(area_sql, vec![1]).await;
     let area_del = q(area_sql, vec![2]).await;

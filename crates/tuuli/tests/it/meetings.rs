@@ -23,8 +23,8 @@ pub(crate) fn local(days: i64, hour: u32) -> String {
 
 pub(crate) async fn add_group(app: &TestApp, name: &str, convener: Option<i64>) -> i64 {
     tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
-        "INSERT INTO work_groups (name_fi, group_type, convener_id, status, created_at, updated_at) VALUES ($1, 'expert', $2, 'active', $3, $3) RETURNING id")
-        .bind(name).bind(convener).bind(chrono::Utc::now()).fetch_one(p).await)
+        "INSERT INTO work_groups (name_fi, name_key, search_key, group_type, convener_id, status, created_at, updated_at) VALUES ($1, $4, $4, 'expert', $2, 'active', $3, $3) RETURNING id")
+        .bind(name).bind(convener).bind(chrono::Utc::now()).bind(tuuli::db::keys::fold(name)).fetch_one(p).await)
     .expect("group")
 }
 
@@ -33,8 +33,8 @@ pub(crate) async fn add_member(app: &TestApp, name: &str, group: i64) -> i64 {
     let now = chrono::Utc::now();
     let start = now.date_naive() - Duration::days(365);
     tuuli::with_db!(&app.db, p => {
-        let id: i64 = sqlx::query_scalar("INSERT INTO people (name, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id")
-            .bind(name).bind(now).fetch_one(p).await.expect("person");
+        let id: i64 = sqlx::query_scalar("INSERT INTO people (name, created_at, updated_at, name_key, search_key) VALUES ($1, $2, $2, $3, $3) RETURNING id")
+            .bind(name).bind(now).bind(tuuli::db::keys::fold(name)).fetch_one(p).await.expect("person");
         sqlx::query("INSERT INTO memberships (group_id, person_id, role, start_date, created_at, updated_at) VALUES ($1, $2, 'member', $3, $4, $4)")
             .bind(group).bind(id).bind(start).bind(now).execute(p).await.expect("membership");
         id

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::model::{Group, GroupInput};
 use crate::auth::Viewer;
 use crate::core::paging::{Page, Paging};
-use crate::db::Db;
+use crate::db::{Db, keys};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -43,7 +43,7 @@ pub async fn list(db: &Db, f: &GroupFilter, paging: Paging) -> AppResult<Page<Gr
     let ty = f.group_type.clone().unwrap_or_default();
     let theme = f.theme.clone().unwrap_or_default();
     let sql = format!(
-        "{SELECT}{WHERE} ORDER BY CASE g.group_type WHEN 'coordination' THEN 0 ELSE 1 END, g.name_fi, g.id{}",
+        "{SELECT}{WHERE} ORDER BY CASE g.group_type WHEN 'coordination' THEN 0 ELSE 1 END, g.name_key, g.id{}",
         paging.sql()
     );
     let count_sql = format!("SELECT COUNT(*) FROM work_groups g{WHERE}");
@@ -134,10 +134,11 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &GroupInput) -> AppResult<G
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, description_sv, description_en, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+            "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, description_sv, description_en, created_at, updated_at, name_key, search_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
         )
         .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(&v.description_sv).bind(&v.description_en).bind(now)
+        .bind(keys::fold(&v.name_fi)).bind(keys::search_key(&[&v.name_fi, &v.name_sv, &v.name_en]))
         .fetch_one(&mut *tx).await
         .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
         for t in &themes {
@@ -164,8 +165,9 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> Ap
         if !viewer.is_coordinator() {
             v.convener_id = before.convener_id;
         }
-        sqlx::query("UPDATE work_groups SET name_fi = $1, name_sv = $2, name_en = $3, group_type = $4, convener_id = $5, status = $6, description = $7, description_sv = $10, description_en = $11, updated_at = $8, version = version + 1 WHERE id = $9")
+        sqlx::query("UPDATE work_groups SET name_fi = $1, name_sv = $2, name_en = $3, group_type = $4, convener_id = $5, status = $6, description = $7, description_sv = $10, description_en = $11, updated_at = $8, version = version + 1, name_key = $12, search_key = $13 WHERE id = $9")
             .bind(&v.name_fi).bind(&v.name_sv).bind(&v.name_en).bind(&v.group_type).bind(v.convener_id).bind(&v.status).bind(&v.description).bind(Utc::now()).bind(id).bind(&v.description_sv).bind(&v.description_en)
+            .bind(keys::fold(&v.name_fi)).bind(keys::search_key(&[&v.name_fi, &v.name_sv, &v.name_en]))
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "groups-error-duplicate"))?;
         crate::replace_links!(tx, "group_themes", "group_id", "theme_id", id, &themes)?;

@@ -5,8 +5,9 @@ use serde::Deserialize;
 
 use super::model::{Organisation, OrganisationInput};
 use crate::auth::Actor;
-use crate::core::paging::{Counted, Page, Paging};
-use crate::db::Db;
+use crate::core::paging::{Page, Paging};
+use crate::db::filter::{Arg, Filter};
+use crate::db::{Db, keys};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -34,50 +35,87 @@ pub struct OrgFilter {
 const SELECT: &str = "SELECT o.id, o.name_fi, o.name_sv, o.org_type, o.area_id, a.name_fi AS area_name, o.website, o.is_example, o.created_at, o.updated_at, o.version \
                       FROM organisations o LEFT JOIN areas a ON a.id = o.area_id";
 
-const WHERE: &str = " WHERE ($1 = '' OR o.org_type = $1) AND ($2 = 0 OR o.area_id = $2) \
-                      AND ($3 = '' OR EXISTS (SELECT 1 FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id WHERE ot.organisation_id = o.id AND t.slug = $3)) AND ";
-
-/// The text condition, present only when there is text: a LIKE on a bound value makes
-/// SQLite prepare the statement again on every execution.
-fn text_condition(q: &str) -> &'static str {
-    if q.is_empty() {
-        "$4 = ''"
-    } else {
-        "(lower(o.name_fi) LIKE $4 ESCAPE '\\' OR lower(o.name_sv) LIKE $4 ESCAPE '\\')"
+/// The WHERE clause of the filters given (see [`Filter`]).
+fn filter(db: &Db, f: &OrgFilter) -> Filter {
+    let mut w = Filter::new();
+    if let Some(t) = f.org_type.as_deref().filter(|t| !t.is_empty()) {
+        w.push("o.org_type = ?", vec![Arg::Text(t.to_owned())]);
     }
+    if let Some(a) = f.area.filter(|a| *a != 0) {
+        w.push("o.area_id = ?", vec![Arg::Int(a)]);
+    }
+    if let Some(t) = f.theme.as_deref().filter(|t| !t.is_empty()) {
+        w.push(
+            "EXISTS (SELECT 1 FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id WHERE ot.organisation_id = o.id AND t.slug = ?)",
+            vec![Arg::Text(t.to_owned())],
+        );
+    }
+    if let Some(q) = f.q.as_deref() {
+        w.search(db, "organisations", "o", q);
+    }
+    w
 }
 
+/// One page of organisations by name, with the total. The page's ids come first from the
+/// name index (`organisations_name_idx`: the sort is the index order, and a deep page
+/// skips index entries, not whole rows); only those rows are read and joined. The total is
+/// its own query with only the filters given: unfiltered, SQLite answers
+/// `SELECT COUNT(*) FROM organisations` from its smallest index without visiting rows.
 pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
-    let t = f.org_type.clone().unwrap_or_default();
-    let area = f.area.unwrap_or(0);
-    let theme = f.theme.clone().unwrap_or_default();
-    let q =
-        f.q.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(crate::db::like_pattern)
-            .unwrap_or_default();
-    let text = text_condition(&q);
-    let counted = SELECT.replacen("SELECT ", "SELECT COUNT(*) OVER () AS total_count, ", 1);
+    let w = filter(db, f);
+    let cond = w.sql();
     let sql = format!(
-        "{counted}{WHERE}{text} ORDER BY o.name_fi, o.id{}",
-        paging.sql()
+        "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
+        w.page_ids(db, "organisations", "o", &paging.sql())
     );
-    let rows: Vec<Counted<Organisation>> = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(&t).bind(area).bind(&theme).bind(&q).fetch_all(p).await)?;
-    let (mut items, total) = Counted::split(rows);
-    let total = match total {
-        Some(n) => n,
-        None if paging.page == 1 => 0,
-        // Past the last page: count separately so the pager can lead back.
-        None => {
-            let count_sql = format!("SELECT COUNT(*) FROM organisations o{WHERE}{text}");
-            with_db!(db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str()))
-                .bind(&t).bind(area).bind(&theme).bind(&q).fetch_one(p).await)?
-        }
-    };
+    let count_sql = format!("SELECT COUNT(*) FROM organisations o{cond}");
+    // A search alone is counted in the FTS5 index, without reading the rows it found.
+    let fts_count = w.fts_count().filter(|_| w.len() == 1);
+    let (mut items, total) = with_db!(db, p => {
+        let items: Vec<Organisation> = crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await?;
+        let total: i64 = match fts_count {
+            Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(phrase).fetch_one(p).await?,
+            None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), w).fetch_one(p).await?,
+        };
+        Ok::<_, sqlx::Error>((items, total))
+    })?;
     attach_themes(db, &mut items).await?;
     Ok(Page::new(items, total, paging))
+}
+
+/// How many organisations a chooser lists at most.
+pub const CHOICES_SHOWN: usize = 30;
+
+/// Organisations for a chooser that scales: the one already chosen (if any) and, when
+/// `text` is given, up to [`CHOICES_SHOWN`] whose names contain it, by name. Without text
+/// only the chosen one: a form never lists the whole registry. The flag says whether
+/// more organisations matched than are listed.
+pub async fn choices_matching(
+    db: &Db,
+    text: Option<&str>,
+    chosen: Option<i64>,
+) -> AppResult<(Vec<(i64, String)>, bool)> {
+    let mut out: Vec<(i64, String)> = Vec::new();
+    if let Some(id) = chosen {
+        out.extend(
+            with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations WHERE id = $1").bind(id).fetch_optional(p).await)?,
+        );
+    }
+    let mut more = false;
+    if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        let mut w = Filter::new();
+        w.search(db, "organisations", "o", text);
+        let sql = format!(
+            "SELECT o.id, o.name_fi FROM organisations o{} ORDER BY o.name_key, o.id LIMIT {}",
+            w.sql(),
+            CHOICES_SHOWN + 1
+        );
+        let mut found: Vec<(i64, String)> = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
+        more = found.len() > CHOICES_SHOWN;
+        found.truncate(CHOICES_SHOWN);
+        out.extend(found.into_iter().filter(|(id, _)| Some(*id) != chosen));
+    }
+    Ok((out, more))
 }
 
 /// All organisations' ids and names, for select boxes.
@@ -161,10 +199,11 @@ pub async fn create(db: &Db, input: &OrganisationInput, actor: &Actor) -> AppRes
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+            "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, created_at, updated_at, name_key, search_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
         )
         .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(now)
+        .bind(keys::fold(&v.name_fi)).bind(keys::search_key(&[&v.name_fi, &v.name_sv]))
         .fetch_one(&mut *tx).await
         .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
         for t in &themes {
@@ -189,8 +228,9 @@ pub async fn update(
         let current = crate::lock_version!(tx, "organisations", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
-        sqlx::query("UPDATE organisations SET name_fi = $1, name_sv = $2, org_type = $3, area_id = $4, website = $5, updated_at = $6, version = version + 1 WHERE id = $7")
+        sqlx::query("UPDATE organisations SET name_fi = $1, name_sv = $2, org_type = $3, area_id = $4, website = $5, updated_at = $6, version = version + 1, name_key = $8, search_key = $9 WHERE id = $7")
             .bind(&v.name_fi).bind(&v.name_sv).bind(&v.org_type).bind(v.area_id).bind(&v.website).bind(Utc::now()).bind(id)
+            .bind(keys::fold(&v.name_fi)).bind(keys::search_key(&[&v.name_fi, &v.name_sv]))
             .execute(&mut *tx).await
             .map_err(|e| AppError::from_db(e, "error-duplicate-organisation"))?;
         crate::replace_links!(tx, "organisation_themes", "organisation_id", "theme_id", id, &themes)?;

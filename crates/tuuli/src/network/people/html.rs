@@ -37,6 +37,9 @@ pub struct ListQuery {
     organisation: Option<String>,
     #[serde(default)]
     q: Option<String>,
+    /// Text to find organisations for the organisation filter (see `choices_matching`).
+    #[serde(default)]
+    org_q: Option<String>,
     #[serde(default)]
     page: Option<String>,
 }
@@ -50,12 +53,19 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
     let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25);
     let page = store::list(&ctx.state.db, &ctx.viewer, &filter, paging).await?;
     let pages = page.pages();
+    let (organisations, more_organisations) = organisations::store::choices_matching(
+        &ctx.state.db,
+        q.org_q.as_deref(),
+        filter.organisation,
+    )
+    .await?;
     ctx.render(
         "network/people.html",
         minijinja::context! {
             page, pages,
-            filter => minijinja::context! { organisation => q.organisation, q => q.q },
-            organisations => organisations::store::choices(&ctx.state.db).await?,
+            filter => minijinja::context! { organisation => q.organisation, q => q.q, org_q => q.org_q },
+            organisations, more_organisations,
+            choices_shown => organisations::store::CHOICES_SHOWN,
             can_create => can_create(&ctx.viewer),
         },
     )

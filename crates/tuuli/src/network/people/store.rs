@@ -8,7 +8,8 @@ use super::model::{OrgRef, Person, PersonInput};
 use crate::auth::{Role, Viewer};
 use crate::core::paging::{Page, Paging};
 use crate::core::rights;
-use crate::db::Db;
+use crate::db::filter::{Arg, Filter};
+use crate::db::{Db, keys};
 use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
@@ -91,19 +92,51 @@ const VISIBLE: &str = " WHERE NOT p.erased AND ($1 OR p.id = $3 \
                AND (mine.start_date IS NULL OR mine.start_date <= $4) AND (mine.end_date IS NULL OR mine.end_date >= $4)) \
     OR EXISTS (SELECT 1 FROM memberships m JOIN work_groups g ON g.id = m.group_id WHERE m.person_id = p.id AND g.convener_id = $2))";
 
-const FILTER: &str = " AND ($5 = 0 OR EXISTS (SELECT 1 FROM person_organisations pf WHERE pf.person_id = p.id AND pf.organisation_id = $5)) AND ";
-
-/// The text condition, present only when there is text: a LIKE on a bound value makes
-/// SQLite prepare the statement again on every execution.
-fn text_condition(q: &str) -> &'static str {
-    if q.is_empty() {
-        "$6 = ''"
+/// The visibility rule of [`VISIBLE`] as [`Filter`] conditions, plus the list's filters.
+/// Coordinators see everyone who is not erased: their condition is only that, so that
+/// their count is read from the `erased` index rather than by testing every row.
+fn list_filter(db: &Db, s: &Scope, f: &PersonFilter) -> Filter {
+    let mut w = Filter::new();
+    if s.all {
+        // `erased = FALSE` (not `NOT erased`): an equality on the first column of
+        // people_name_idx (erased, name_key, id), which then serves the sort too.
+        w.push("p.erased = FALSE", vec![]);
     } else {
-        "(lower(p.name) LIKE $6 ESCAPE '\\' OR lower(p.title) LIKE $6 ESCAPE '\\' OR lower(p.email) LIKE $6 ESCAPE '\\')"
+        let today = || Arg::Date(s.today);
+        w.push(
+            "NOT p.erased AND (p.id = ? \
+             OR EXISTS (SELECT 1 FROM person_organisations po WHERE po.person_id = p.id AND po.organisation_id = ?) \
+             OR EXISTS (SELECT 1 FROM memberships m JOIN memberships mine ON mine.group_id = m.group_id \
+                        WHERE m.person_id = p.id AND mine.person_id = ? \
+                        AND (m.start_date IS NULL OR m.start_date <= ?) AND (m.end_date IS NULL OR m.end_date >= ?) \
+                        AND (mine.start_date IS NULL OR mine.start_date <= ?) AND (mine.end_date IS NULL OR mine.end_date >= ?)) \
+             OR EXISTS (SELECT 1 FROM memberships m JOIN work_groups g ON g.id = m.group_id WHERE m.person_id = p.id AND g.convener_id = ?))",
+            vec![
+                Arg::Int(s.person),
+                Arg::Int(s.editor_org),
+                Arg::Int(s.person),
+                today(),
+                today(),
+                today(),
+                today(),
+                Arg::Int(s.editor_org),
+            ],
+        );
     }
+    if let Some(org) = f.organisation.filter(|o| *o != 0) {
+        w.push(
+            "EXISTS (SELECT 1 FROM person_organisations pf WHERE pf.person_id = p.id AND pf.organisation_id = ?)",
+            vec![Arg::Int(org)],
+        );
+    }
+    if let Some(q) = f.q.as_deref() {
+        w.search(db, "people", "p", q);
+    }
+    w
 }
 
-/// The people the viewer may see, filtered and paged.
+/// The people the viewer may see, filtered and paged by name (the page's ids first, from
+/// the name index; see `organisations::store::list`).
 pub async fn list(
     db: &Db,
     viewer: &Viewer,
@@ -111,26 +144,32 @@ pub async fn list(
     paging: Paging,
 ) -> AppResult<Page<Person>> {
     let s = Scope::of(viewer);
-    let org = f.organisation.unwrap_or(0);
-    let q =
-        f.q.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(crate::db::like_pattern)
-            .unwrap_or_default();
-    let text = text_condition(&q);
+    let w = list_filter(db, &s, f);
+    let cond = w.sql();
     let sql = format!(
-        "{SELECT}{VISIBLE}{FILTER}{text} ORDER BY p.name, p.id{}",
-        paging.sql()
+        "{SELECT} WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
+        w.page_ids(db, "people", "p", &paging.sql())
     );
-    let count_sql = format!("SELECT COUNT(*) FROM people p{VISIBLE}{FILTER}{text}");
+    let count_sql = format!("SELECT COUNT(*) FROM people p{cond}");
+    // Everyone not erased (a coordinator's unfiltered list): all rows minus the tombstones,
+    // two counts SQLite answers from indexes without testing every row.
+    let everyone = s.all && w.args.is_empty();
+    // A coordinator's search alone: counted in the FTS5 index (tombstones have empty
+    // search keys, so the index never finds them).
+    let fts_count = w.fts_count().filter(|_| s.all && w.len() == 2);
     let (mut items, total) = with_db!(db, p => {
-        let items = sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(org).bind(&q)
+        let items = crate::bind_filter!(sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())), w)
             .fetch_all(p).await?;
-        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str()))
-            .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today).bind(org).bind(&q)
-            .fetch_one(p).await?;
+        let total: i64 = if let Some((sql, phrase)) = fts_count {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(phrase).fetch_one(p).await?
+        } else if everyone {
+            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await?;
+            let erased: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE erased = TRUE").fetch_one(p).await?;
+            all - erased
+        } else {
+            crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), w)
+                .fetch_one(p).await?
+        };
         Ok::<_, sqlx::Error>((items, total))
     })?;
     attach_organisations(db, &mut items).await?;
@@ -292,10 +331,11 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput) -> AppResult<
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO people (name, title, email, phone, consent_date, lived_experience, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            "INSERT INTO people (name, title, email, phone, consent_date, lived_experience, created_at, updated_at, name_key, search_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
         )
         .bind(&v.name).bind(&v.title).bind(&v.email).bind(&v.phone).bind(consent).bind(lived).bind(now)
+        .bind(keys::fold(&v.name)).bind(keys::search_key(&[&v.name, &v.title, &v.email]))
         .fetch_one(&mut *tx).await?;
         for o in &v.organisations {
             sqlx::query("INSERT INTO person_organisations (person_id, organisation_id) VALUES ($1, $2)").bind(id).bind(o).execute(&mut *tx).await?;
@@ -318,8 +358,9 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> A
         let before = load_on!(tx, id).ok_or(AppError::NotFound)?;
         apply_rights(viewer, &mut v, Some(&before))?;
         let lived = v.lived_experience.unwrap_or(false);
-        sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7, version = version + 1 WHERE id = $8")
+        sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, consent_date = $5, lived_experience = $6, updated_at = $7, version = version + 1, name_key = $9, search_key = $10 WHERE id = $8")
             .bind(&v.name).bind(&v.title).bind(&v.email).bind(&v.phone).bind(consent).bind(lived).bind(Utc::now()).bind(id)
+            .bind(keys::fold(&v.name)).bind(keys::search_key(&[&v.name, &v.title, &v.email]))
             .execute(&mut *tx).await?;
         crate::replace_links!(tx, "person_organisations", "person_id", "organisation_id", id, &v.organisations)?;
         crate::audit!(&mut *tx, &actor, "update", "person", id, Some(serde_json::to_value(&before).unwrap_or_default()), Some(audit_json(&v, consent, lived)))?;
