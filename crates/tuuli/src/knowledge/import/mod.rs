@@ -16,6 +16,9 @@
 
 pub mod fields;
 mod json;
+pub mod sotkanet_csv;
+pub mod sotkanet_json;
+pub mod sotkanet_meta;
 
 use std::fmt;
 
