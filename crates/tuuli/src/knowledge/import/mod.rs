@@ -16,6 +16,7 @@
 
 pub mod fields;
 mod json;
+pub mod jsonstat;
 pub mod sotkanet_csv;
 pub mod sotkanet_json;
 pub mod sotkanet_meta;
