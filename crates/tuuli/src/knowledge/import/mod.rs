@@ -17,6 +17,7 @@
 pub mod fields;
 mod json;
 pub mod jsonstat;
+pub mod local_csv;
 pub mod sotkanet_csv;
 pub mod sotkanet_json;
 pub mod sotkanet_meta;
