@@ -216,6 +216,9 @@ pub struct SotkanetValue {
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
