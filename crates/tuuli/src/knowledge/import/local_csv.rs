@@ -6,7 +6,7 @@
 //! `indicator` and `area` are kept as written: matching them to the catalogue and the
 //! areas (`sotkanet:289`, `KU398`, `398`…) is the store's step.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Chain, Cursor, Read};
 
 use csv::StringRecord;
 
@@ -51,7 +51,7 @@ const REQUIRED: usize = 5;
 
 /// Rows of a coordinator's CSV file, one at a time.
 pub struct LocalCsv<R: Read> {
-    reader: Option<csv::Reader<BufReader<R>>>,
+    reader: Option<csv::Reader<Source<R>>>,
     pending: Option<ImportError>,
     record: StringRecord,
     /// Field position of each column of [`COLUMNS`], if present.
@@ -59,33 +59,28 @@ pub struct LocalCsv<R: Read> {
     started: bool,
 }
 
-/// Starts reading: skips a byte-order mark and picks the separator from the first line.
+/// The longest header line looked at to pick the separator.
+const HEADER_PEEK: u64 = 64 * 1024;
+
+/// The reader under the csv parser: the header line already read, then the rest.
+type Source<R> = Chain<Cursor<Vec<u8>>, BufReader<R>>;
+
+/// Starts reading: reads the first line (at most 64 KiB, however the input arrives),
+/// drops a byte-order mark and picks the separator from it.
 pub fn read<R: Read>(reader: R) -> LocalCsv<R> {
-    let mut buffered = BufReader::with_capacity(64 * 1024, reader);
-    let (skip, delimiter) = match buffered.fill_buf() {
-        Ok(head) => {
-            let skip = if head.starts_with(b"\xef\xbb\xbf") {
-                3
-            } else {
-                0
-            };
-            let first_line = head[skip..]
-                .split(|b| *b == b'\n')
-                .next()
-                .unwrap_or_default();
-            (
-                Ok(skip),
-                if first_line.contains(&b';') {
-                    b';'
-                } else {
-                    b','
-                },
-            )
-        }
-        Err(_) => (Err(ImportError::file("import-error-read", &[])), b';'),
+    let mut buffered = BufReader::new(reader);
+    let mut head = Vec::new();
+    let pending = match (&mut buffered)
+        .take(HEADER_PEEK)
+        .read_until(b'\n', &mut head)
+    {
+        Ok(_) => None,
+        Err(_) => Some(ImportError::file("import-error-read", &[])),
     };
-    let pending = skip.as_ref().err().cloned();
-    buffered.consume(skip.unwrap_or(0));
+    if head.starts_with(b"\xef\xbb\xbf") {
+        head.drain(..3);
+    }
+    let delimiter = if head.contains(&b';') { b';' } else { b',' };
     LocalCsv {
         reader: Some(
             csv::ReaderBuilder::new()
@@ -93,7 +88,7 @@ pub fn read<R: Read>(reader: R) -> LocalCsv<R> {
                 .terminator(csv::Terminator::Any(b'\n'))
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(buffered),
+                .from_reader(Cursor::new(head).chain(buffered)),
         ),
         pending,
         record: StringRecord::new(),

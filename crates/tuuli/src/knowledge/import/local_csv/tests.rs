@@ -105,3 +105,37 @@ fn a_file_in_latin_1_is_refused_as_another_encoding() {
     let e = errors(b"indicator;area;year;sex;value\n1;KU398;2023;yhteens\xe4;1\n");
     assert_eq!(e, vec![(Location::Line(2), "import-error-encoding")]);
 }
+
+#[test]
+fn a_reader_that_gives_one_byte_at_a_time_is_read_the_same() {
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), out.first_mut()) {
+                (Some((b, rest)), Some(o)) => {
+                    *o = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+    let input = "\u{feff}indicator;area;year;sex;value\n1;KU398;2023;total;9,6\n";
+    let r = collect(read(Trickle(input.as_bytes()))).unwrap();
+    assert_eq!((r[0].area.as_str(), r[0].value), ("KU398", 9.6));
+}
+
+#[test]
+fn an_input_that_fails_to_read_is_a_file_error() {
+    struct Broken;
+    impl Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk gone"))
+        }
+    }
+    assert_eq!(
+        collect(read(Broken)).unwrap_err().errors[0].key,
+        "import-error-read"
+    );
+}
