@@ -354,6 +354,22 @@ mod tests {
     }
 
     #[test]
+    fn the_saved_2015_list_form_reads_without_type_or_decimals() {
+        let list = include_bytes!(
+            "../../../tests/fixtures/sotkanet/sotkanet_indicators_2015_oskari_first3.json"
+        );
+        let list = read_indicator_list(&list[..]).unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(
+            (list[0].id, list[0].value_type.clone(), list[0].decimals),
+            (4, None, None)
+        );
+        assert!(list[0].title.fi.starts_with("Mielenterveyden"));
+        assert_eq!(list[0].sexes, vec![Sex::Male, Sex::Female, Sex::Total]);
+        assert_eq!(list[0].organization.as_ref().map(|o| o.id), Some(2));
+    }
+
+    #[test]
     fn bad_metadata_names_its_path() {
         let e = read_indicator(&br#"{"title": {"fi": "x"}}"#[..])
             .unwrap_err()
