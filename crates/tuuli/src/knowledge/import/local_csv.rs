@@ -56,6 +56,8 @@ pub struct LocalCsv<R: Read> {
     record: StringRecord,
     /// Field position of each column of [`COLUMNS`], if present.
     positions: [Option<usize>; 7],
+    /// Each column's name as the file's header writes it, for messages.
+    names: [String; 7],
     started: bool,
 }
 
@@ -93,6 +95,7 @@ pub fn read<R: Read>(reader: R) -> LocalCsv<R> {
         pending,
         record: StringRecord::new(),
         positions: [None; 7],
+        names: COLUMNS.map(|(name, _)| name.to_owned()),
         started: false,
     }
 }
@@ -115,6 +118,7 @@ impl<R: Read> LocalCsv<R> {
             else {
                 continue; // other columns (notes, names) are allowed and ignored
             };
+            self.names[col] = field.trim().to_owned();
             if self.positions[col].replace(i).is_some() {
                 return Err(ImportError::new(
                     loc,
@@ -155,10 +159,10 @@ impl<R: Read> LocalCsv<R> {
         let (indicator, area) = (f(0)?, f(1)?);
         let year = year_at(&loc, f(2)?)?;
         let sex = sex_at(&loc, f(3)?)?;
-        let value = required_at(&loc, COLUMNS[4].0, f(4)?)?;
-        let value = number_at(&loc, COLUMNS[4].0, value)?.unwrap_or_default();
-        let count = count_at(&loc, COLUMNS[5].0, get(5).unwrap_or(""))?;
-        let denominator = count_at(&loc, COLUMNS[6].0, get(6).unwrap_or(""))?;
+        let value = required_at(&loc, &self.names[4], f(4)?)?;
+        let value = number_at(&loc, &self.names[4], value)?.unwrap_or_default();
+        let count = count_at(&loc, &self.names[5], get(5).unwrap_or(""))?;
+        let denominator = count_at(&loc, &self.names[6], get(6).unwrap_or(""))?;
         if let (Some(c), Some(d)) = (count, denominator)
             && c > d
         {
@@ -172,8 +176,8 @@ impl<R: Read> LocalCsv<R> {
             ));
         }
         Ok(LocalValue {
-            indicator: required_at(&loc, COLUMNS[0].0, indicator)?.to_owned(),
-            area: required_at(&loc, COLUMNS[1].0, area)?.to_owned(),
+            indicator: required_at(&loc, &self.names[0], indicator)?.to_owned(),
+            area: required_at(&loc, &self.names[1], area)?.to_owned(),
             year,
             sex,
             value,

@@ -139,3 +139,18 @@ fn an_input_that_fails_to_read_is_a_file_error() {
         "import-error-read"
     );
 }
+
+#[test]
+fn messages_name_the_column_as_the_file_writes_it() {
+    let input = "Indikaattori;Alue;Vuosi;Sukupuoli;Arvo\n1;KU398;2023;naiset;paljon\n";
+    let e = collect(read(input.as_bytes()))
+        .unwrap_err()
+        .errors
+        .remove(0);
+    assert_eq!(e.key, "import-error-number");
+    assert!(
+        e.message_key().contains("column=Arvo"),
+        "{}",
+        e.message_key()
+    );
+}
