@@ -18,6 +18,7 @@ pub mod error;
 pub mod home;
 pub mod i18n;
 pub mod jobs;
+pub mod knowledge;
 pub mod network;
 pub mod web;
 
