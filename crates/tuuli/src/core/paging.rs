@@ -41,24 +41,6 @@ impl Paging {
     }
 }
 
-/// A row of a list query that also selects `COUNT(*) OVER () AS total_count`, so that the
-/// page and the total come in one round trip.
-#[derive(Debug, sqlx::FromRow)]
-pub struct Counted<T> {
-    #[sqlx(flatten)]
-    pub item: T,
-    pub total_count: i64,
-}
-
-impl<T> Counted<T> {
-    /// The items and the total; None when the page is empty (the total is then unknown
-    /// unless it is the first page).
-    pub fn split(rows: Vec<Counted<T>>) -> (Vec<T>, Option<i64>) {
-        let total = rows.first().map(|r| r.total_count);
-        (rows.into_iter().map(|r| r.item).collect(), total)
-    }
-}
-
 /// One page of a list with the total count, for both HTML and JSON.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
