@@ -19,6 +19,7 @@ pub mod home;
 pub mod i18n;
 pub mod jobs;
 pub mod network;
+pub mod plan;
 pub mod web;
 
 pub use app::build_app;
