@@ -36,6 +36,7 @@ CREATE TABLE plan_goals (
     title_sv TEXT NOT NULL DEFAULT '',
     title_en TEXT NOT NULL DEFAULT '',
     description TEXT NOT NULL DEFAULT '',
+    is_example INTEGER NOT NULL DEFAULT 0,
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX plan_goals_promise_idx ON plan_goals (promise_id);

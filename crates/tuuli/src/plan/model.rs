@@ -509,7 +509,10 @@ mod tests {
             ..Default::default()
         }
         .check(&mut c);
-        assert_eq!(c.finish(()).unwrap_err().0["percent"], "error-percent-range");
+        assert_eq!(
+            c.finish(()).unwrap_err().0["percent"],
+            "error-percent-range"
+        );
         let mut c = Check::new();
         ActionInput {
             goal_id: 1,
@@ -519,7 +522,10 @@ mod tests {
             ..Default::default()
         }
         .check(&mut c);
-        assert_eq!(c.finish(()).unwrap_err().0["end_date"], "error-end-before-start");
+        assert_eq!(
+            c.finish(()).unwrap_err().0["end_date"],
+            "error-end-before-start"
+        );
     }
 
     #[test]
@@ -528,6 +534,16 @@ mod tests {
         for s in ["done", "on_track", "", "delayed", "cancelled", "done"] {
             r.add(s);
         }
-        assert_eq!((r.done, r.on_track, r.delayed, r.not_started, r.cancelled, r.total), (2, 1, 1, 1, 1, 6));
+        assert_eq!(
+            (
+                r.done,
+                r.on_track,
+                r.delayed,
+                r.not_started,
+                r.cancelled,
+                r.total
+            ),
+            (2, 1, 1, 1, 1, 6)
+        );
     }
 }

@@ -355,7 +355,7 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
                        LEFT JOIN organisations o ON o.id = a.lead_organisation_id \
                        LEFT JOIN plan_progress lp ON lp.id = (SELECT p2.id FROM plan_progress p2 WHERE p2.action_id = a.id \
                                                               ORDER BY p2.report_date DESC, p2.id DESC LIMIT 1) \
-                       WHERE pr.plan_id = $1 ORDER BY a.start_date, a.id";
+                       WHERE pr.plan_id = $1 ORDER BY CASE WHEN a.start_date IS NULL THEN 1 ELSE 0 END, a.start_date, a.id";
     let (promises, goals, themes, actions) = with_db!(db, p => {
         let promises: Vec<Promise> = sqlx::query_as(sqlx::AssertSqlSafe(promises_sql.as_str())).bind(id).fetch_all(p).await?;
         let goals: Vec<Goal> = sqlx::query_as(goals_sql).bind(id).fetch_all(p).await?;
@@ -364,7 +364,8 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
         Ok::<_, sqlx::Error>((promises, goals, themes, actions))
     })?;
     let mut themes = crate::db::group_by_owner(themes);
-    let mut actions_by_goal = crate::db::group_by_owner(actions.into_iter().map(|a| (a.goal_id, a)).collect());
+    let mut actions_by_goal =
+        crate::db::group_by_owner(actions.into_iter().map(|a| (a.goal_id, a)).collect());
     let mut goals_by_promise = crate::db::group_by_owner(
         goals
             .into_iter()
@@ -375,7 +376,14 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
                 for a in &actions {
                     rollup.add(&a.status);
                 }
-                (g.promise_id, TreeGoal { goal: g, rollup, actions })
+                (
+                    g.promise_id,
+                    TreeGoal {
+                        goal: g,
+                        rollup,
+                        actions,
+                    },
+                )
             })
             .collect(),
     );
@@ -389,8 +397,16 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
                 r.merge(&g.rollup);
             }
             rollup.merge(&r);
-            TreePromise { promise: pr, rollup: r, goals }
+            TreePromise {
+                promise: pr,
+                rollup: r,
+                goals,
+            }
         })
         .collect();
-    Ok(PlanTree { plan, rollup, promises })
+    Ok(PlanTree {
+        plan,
+        rollup,
+        promises,
+    })
 }
