@@ -72,7 +72,8 @@ fn api_router(body_limit: usize, upload_limit: usize) -> OpenApiRouter<AppState>
     let ordinary = crate::core::api_router()
         .merge(crate::network::api_router())
         .merge(crate::admin::api_router())
-        .merge(crate::jobs::api_router());
+        .merge(crate::jobs::api_router())
+        .merge(crate::plan::api_router());
     let uploads = crate::jobs::upload_api_router();
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",

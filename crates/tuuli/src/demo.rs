@@ -136,6 +136,14 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
     // The themes and areas every installation has (already loaded by the command line;
     // loaded here too so that the demo stands on its own).
     crate::core::reference::load(db).await?;
+    let loaded = load_network(db).await?;
+    // After the organisations, so the plan's actions can name their lead.
+    crate::plan::demo::load(db).await?;
+    Ok(loaded)
+}
+
+/// The network module's demo data (once: nothing is added when the demo admin exists).
+async fn load_network(db: &Db) -> anyhow::Result<DemoAdmin> {
     let admin = DemoAdmin {
         email: ADMIN_EMAIL.to_owned(),
         password: DEMO_PASSWORD.to_owned(),

@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod knowledge;
 pub mod network;
+pub mod plan;
 pub mod web;
 
 pub use app::build_app;

@@ -19,6 +19,12 @@ pub const GROUP_TYPES: &[&str] = &["coordination", "expert", "other"];
 /// Group statuses.
 pub const GROUP_STATUSES: &[&str] = &["active", "planned", "negotiation", "closed"];
 
+/// A plan's status.
+pub const PLAN_STATUSES: &[&str] = &["draft", "approved", "archived"];
+
+/// An action's status in a progress update.
+pub const PROGRESS_STATUSES: &[&str] = &["not_started", "on_track", "delayed", "done", "cancelled"];
+
 /// Roles in a group.
 pub const MEMBER_ROLES: &[&str] = &[
     "chair",
@@ -97,5 +103,9 @@ pub mod schema {
         ThemeSlug = crate::core::themes::THEMES.map(|t| t.0);
         /// A user's role.
         UserRole = crate::auth::Role::ALL.map(crate::auth::Role::as_str);
+        /// A plan's status.
+        PlanStatus = super::PLAN_STATUSES;
+        /// An action's status in a progress update.
+        ProgressStatus = super::PROGRESS_STATUSES;
     }
 }

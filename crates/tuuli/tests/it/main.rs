@@ -24,6 +24,7 @@ mod migrations;
 mod openapi;
 mod organisations;
 mod people;
+mod plan;
 mod reference;
 mod robustness;
 mod routes;

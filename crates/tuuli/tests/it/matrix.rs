@@ -62,6 +62,13 @@ struct World {
     person_att: i64,
     /// A job started by a coordinator who is none of the roles below.
     job: i64,
+    /// A published plan and a draft, each with a promise, a goal and an action led by A.
+    plan: i64,
+    plan_draft: i64,
+    promise: i64,
+    goal: i64,
+    action: i64,
+    action_draft: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -134,7 +141,33 @@ async fn world(app: &TestApp) -> World {
         .add_user("starter@example.fi", Role::Coordinator, None, None)
         .await;
     let job = crate::jobs::enqueue(app, "checksum", 1, Some(starter)).await;
+    let plan_sql = "INSERT INTO plans (title_fi, start_year, end_year, status, published, created_at, updated_at) VALUES ('Suunnitelma', 2021, 2025, 'approved', $1 = 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id";
+    let plan = q(plan_sql, vec![1]).await;
+    let plan_draft = q(plan_sql, vec![0]).await;
+    let mut tree = Vec::new();
+    for p in [plan, plan_draft] {
+        let promise = q(
+            "INSERT INTO plan_promises (plan_id, title_fi) VALUES ($1, 'Lupaus') RETURNING id",
+            vec![p],
+        )
+        .await;
+        let goal = q(
+            "INSERT INTO plan_goals (promise_id, title_fi) VALUES ($1, 'Tavoite') RETURNING id",
+            vec![promise],
+        )
+        .await;
+        let action = q("INSERT INTO plan_actions (goal_id, title, lead_organisation_id, created_at, updated_at) VALUES ($1, 'Toimenpide', $2, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id", vec![goal, org_a]).await;
+        tree.push((promise, goal, action));
+    }
+    let (promise, goal, action) = tree[0];
+    let action_draft = tree[1].2;
     World {
+        plan,
+        plan_draft,
+        promise,
+        goal,
+        action,
+        action_draft,
         decision2,
         group_del,
         group_del2,
@@ -769,6 +802,122 @@ fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 403, 403, 204, 204],
         ),
+        // Plans (JSON). Drafts are hidden from the public; progress by A's editors.
+        (api(Method::GET, "/api/v1/plans".into(), None), ok),
+        (
+            api(Method::GET, format!("/api/v1/plans/{}", w.plan), None),
+            ok,
+        ),
+        (
+            api(Method::GET, format!("/api/v1/plans/{}", w.plan_draft), None),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        (
+            api(Method::GET, format!("/api/v1/actions/{}", w.action), None),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/actions/{}", w.action_draft),
+                None,
+            ),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/actions/{}/progress", w.action),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/actions/{}/progress", w.action),
+                Some(json!({"report_date": "2024-03-01", "status": "on_track", "percent": 40})),
+            ),
+            [401, 403, 201, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/actions/{}/progress", w.action_draft),
+                Some(json!({"report_date": "2024-03-01", "status": "delayed", "percent": 10})),
+            ),
+            [401, 403, 201, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/plans".into(),
+                Some(
+                    json!({"title_fi": "Uusi suunnitelma", "start_year": 2026, "end_year": 2029, "status": "draft"}),
+                ),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/plans/{}", w.plan),
+                Some(
+                    json!({"title_fi": "Suunnitelma", "start_year": 2021, "end_year": 2025, "status": "approved", "published": true}),
+                ),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/promises".into(),
+                Some(json!({"plan_id": w.plan, "title_fi": "Uusi lupaus"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/promises/{}", w.promise),
+                Some(json!({"plan_id": w.plan, "title_fi": "Lupaus"})),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/goals".into(),
+                Some(json!({"promise_id": w.promise, "title_fi": "Uusi tavoite"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/goals/{}", w.goal),
+                Some(json!({"promise_id": w.promise, "title_fi": "Tavoite"})),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/actions".into(),
+                Some(json!({"goal_id": w.goal, "title": "Uusi toimenpide"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/actions/{}", w.action),
+                Some(
+                    json!({"goal_id": w.goal, "title": "Toimenpide", "lead_organisation_id": w.org_a}),
+                ),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
         // Last: signing out ends this role's session.
         (form("/logout".into(), vec![]), [303; 6]),
     ]
@@ -892,6 +1041,12 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         user: 24,
         person_att: 25,
         job: 26,
+        plan: 27,
+        plan_draft: 28,
+        promise: 29,
+        goal: 30,
+        action: 31,
+        action_draft: 32,
     };
     let rows: Vec<(String, String)> = cases(&w)
         .into_iter()

@@ -48,6 +48,7 @@ struct Schema {
 fn common_type(t: &str) -> String {
     match t.to_ascii_lowercase().as_str() {
         "integer" | "bigint" | "boolean" => "integer".into(),
+        "real" | "double precision" => "real".into(),
         "text" | "date" | "timestamp with time zone" | "timestamp without time zone" => {
             "text".into()
         }

@@ -155,6 +155,10 @@ struct Ids {
     newcomer: i64,
     meeting: i64,
     membership: i64,
+    plan: i64,
+    promise: i64,
+    goal: i64,
+    action: i64,
 }
 
 impl Ids {
@@ -166,6 +170,11 @@ impl Ids {
             "convener_id" | "responsible_id" | "organisations" => self.org,
             "person_id" => self.newcomer,
             "present" => self.member,
+            "plan_id" => self.plan,
+            "promise_id" => self.promise,
+            "goal_id" => self.goal,
+            "lead_organisation_id" => self.org,
+            "municipalities" => self.lahti,
             _ => return None,
         })
     }
@@ -177,6 +186,10 @@ impl Ids {
             "groups" => self.group,
             "meetings" => self.meeting,
             "people" => self.member,
+            "plans" => self.plan,
+            "promises" => self.promise,
+            "goals" => self.goal,
+            "actions" => self.action,
             other => panic!("no id for the resource {other} ({path})"),
         };
         path.replace("{id}", &id.to_string())
@@ -293,7 +306,31 @@ async fn seed(app: &TestApp) -> Ids {
         memberships.push(res.json()["id"].as_i64().unwrap());
     }
     let membership = memberships[1];
+    let plan = post(
+        "/api/v1/plans",
+        json!({"title_fi": "Viitesuunnitelma", "start_year": 2021, "end_year": 2025, "status": "draft"}),
+    )
+    .await;
+    let promise = post(
+        "/api/v1/promises",
+        json!({"plan_id": plan, "title_fi": "Viitelupaus"}),
+    )
+    .await;
+    let goal = post(
+        "/api/v1/goals",
+        json!({"promise_id": promise, "title_fi": "Viitetavoite"}),
+    )
+    .await;
+    let action = post(
+        "/api/v1/actions",
+        json!({"goal_id": goal, "title": "Viitetoimenpide", "lead_organisation_id": org}),
+    )
+    .await;
     Ids {
+        plan,
+        promise,
+        goal,
+        action,
         org,
         area,
         lahti,
