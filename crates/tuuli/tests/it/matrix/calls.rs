@@ -1,0 +1,399 @@
+//! The kinds of request the matrix sends, and the rows that read and use forms.
+
+use axum::http::Method;
+use serde_json::json;
+
+use super::world::World;
+
+pub(super) enum Call {
+    Page(Method, String, Vec<(&'static str, String)>),
+    Api(Method, String, Option<serde_json::Value>),
+    /// A multipart page form with a file (CSRF token first), or with `api` an API upload.
+    Upload {
+        path: String,
+        api: bool,
+    },
+}
+
+pub(super) fn upload(path: &str, api: bool) -> Call {
+    Call::Upload {
+        path: path.into(),
+        api,
+    }
+}
+
+pub(super) fn page(path: String) -> Call {
+    Call::Page(Method::GET, path, vec![])
+}
+pub(super) fn form(path: String, fields: Vec<(&'static str, String)>) -> Call {
+    Call::Page(Method::POST, path, fields)
+}
+pub(super) fn api(method: Method, path: String, body: Option<serde_json::Value>) -> Call {
+    Call::Api(method, path, body)
+}
+
+/// The pages, reads and forms: (call, expected status for [anon, member, editor A,
+/// editor B, coordinator, admin]). Successful form posts answer 303 (a redirect).
+pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
+    let ok = [200; 6];
+    let signed = [401, 200, 200, 200, 200, 200];
+    let coord_page = [401, 403, 403, 403, 200, 200];
+    let coord_form = [401, 403, 403, 403, 303, 303];
+    let admin_page = [401, 403, 403, 403, 403, 200];
+    let conv_page = [401, 403, 200, 403, 200, 200];
+    let conv_form = [401, 403, 303, 403, 303, 303];
+    let org_fields = |n: &str| vec![("name_fi", n.to_owned()), ("org_type", "ngo".to_owned())];
+    vec![
+        // Public pages.
+        (page("/".into()), ok),
+        (page("/areas".into()), ok),
+        (page("/organisations".into()), ok),
+        (page(format!("/organisations/{}", w.org_a)), ok),
+        (page("/groups".into()), ok),
+        (page(format!("/groups/{}", w.group)), ok),
+        (page("/meetings".into()), ok),
+        (page(format!("/meetings/{}", w.public)), ok),
+        (
+            page(format!("/meetings/{}", w.internal)),
+            [404, 200, 200, 404, 200, 200],
+        ),
+        (
+            page(format!("/meetings/{}", w.internal_b)),
+            [404, 404, 404, 200, 200, 200],
+        ),
+        (page("/meetings.ics".into()), ok),
+        (page(format!("/groups/{}/meetings.ics", w.group)), ok),
+        (page("/login".into()), ok),
+        // Organisations.
+        (page("/organisations/new".into()), coord_page),
+        (
+            form("/organisations".into(), org_fields("Uusi ry")),
+            coord_form,
+        ),
+        (
+            page(format!("/organisations/{}/edit", w.org_a)),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            form(
+                format!("/organisations/{}/edit", w.org_a),
+                org_fields("Organisaatio A"),
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        (
+            form(format!("/organisations/{}/delete", w.org_free), vec![]),
+            coord_form,
+        ),
+        // People.
+        (page("/people".into()), signed),
+        (
+            page(format!("/people/{}", w.person_a)),
+            [401, 200, 200, 404, 200, 200],
+        ),
+        (page("/people/new".into()), [401, 403, 200, 200, 200, 200]),
+        (
+            page(format!("/people/{}/edit", w.person_a)),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            form(
+                format!("/people/{}/edit", w.person_a),
+                vec![
+                    ("name", "Henkilö A".into()),
+                    ("organisations", w.org_a.to_string()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        (
+            form(format!("/people/{}/delete", w.person_del), vec![]),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        // Groups and memberships.
+        (page("/groups/new".into()), coord_page),
+        (page(format!("/groups/{}/edit", w.group)), conv_page),
+        (
+            form(
+                format!("/groups/{}/edit", w.group),
+                vec![
+                    ("name_fi", "Ryhmä G".into()),
+                    ("group_type", "expert".into()),
+                    ("status", "active".into()),
+                    ("convener_id", w.org_a.to_string()),
+                ],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!("/groups/{}/memberships", w.group),
+                vec![
+                    ("person_id", w.person_free.to_string()),
+                    ("role", "member".into()),
+                ],
+            ),
+            conv_form,
+        ),
+        (
+            page(format!(
+                "/groups/{}/memberships/{}/edit",
+                w.group, w.membership
+            )),
+            conv_page,
+        ),
+        (
+            form(
+                format!("/groups/{}/memberships/{}/end", w.group, w.membership),
+                vec![],
+            ),
+            conv_form,
+        ),
+        // Meetings.
+        (
+            page(format!("/meetings/new?group={}", w.group)),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        (page(format!("/meetings/{}/edit", w.internal)), conv_page),
+        (
+            form(
+                format!("/meetings/{}/decisions", w.internal),
+                vec![("text", "Uusi päätös".into())],
+            ),
+            conv_form,
+        ),
+        (
+            form(format!("/meetings/{}/delete", w.internal_b), vec![]),
+            [401, 403, 403, 303, 303, 303],
+        ),
+        // Administration.
+        (page("/admin/users".into()), admin_page),
+        (page("/admin/audit".into()), admin_page),
+        (
+            form(
+                "/admin/users".into(),
+                vec![
+                    ("email", "x@example.fi".into()),
+                    ("name", "X".into()),
+                    ("role", "member".into()),
+                    ("password", "long-enough-pw".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 403, 303],
+        ),
+        (
+            form(
+                "/admin/users/999999/disabled".into(),
+                vec![("disabled", "1".into())],
+            ),
+            [401, 403, 403, 403, 403, 404],
+        ),
+        // API.
+        (api(Method::GET, "/api/v1/themes".into(), None), ok),
+        (api(Method::GET, "/api/v1/areas".into(), None), ok),
+        (
+            api(
+                Method::POST,
+                "/api/v1/areas".into(),
+                Some(json!({"kind": "municipality", "name_fi": "Uusi", "official_code": "998"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (api(Method::GET, "/api/v1/organisations".into(), None), ok),
+        (
+            api(
+                Method::POST,
+                "/api/v1/organisations".into(),
+                Some(json!({"name_fi": "API ry", "org_type": "ngo"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/organisations/{}", w.org_a),
+                Some(json!({"name_fi": "Organisaatio A", "org_type": "ngo"})),
+            ),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/organisations/{}", w.org_free2),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
+        (api(Method::GET, "/api/v1/people".into(), None), signed),
+        (
+            api(Method::GET, format!("/api/v1/people/{}", w.person_a), None),
+            [401, 200, 200, 404, 200, 200],
+        ),
+        (api(Method::GET, "/api/v1/groups".into(), None), ok),
+        (
+            api(Method::GET, format!("/api/v1/groups/{}", w.group), None),
+            ok,
+        ),
+        (
+            api(
+                Method::POST,
+                "/api/v1/groups".into(),
+                Some(json!({"name_fi": "API-ryhmä", "group_type": "other", "status": "planned"})),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/groups/{}/memberships", w.group),
+                None,
+            ),
+            [401, 200, 200, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/groups/{}/memberships", w.group),
+                Some(json!({"person_id": w.person_api, "role": "member"})),
+            ),
+            [401, 403, 201, 403, 201, 201],
+        ),
+        (api(Method::GET, "/api/v1/meetings".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/meetings/{}", w.internal),
+                None,
+            ),
+            [404, 200, 200, 404, 200, 200],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/meetings/{}/decisions/{}", w.public, w.decision),
+                None,
+            ),
+            [401, 403, 204, 403, 204, 204],
+        ),
+        (
+            api(Method::GET, "/api/v1/audit".into(), None),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        // Infrastructure: open to all.
+        (page("/health".into()), ok),
+        (page("/api/openapi.json".into()), ok),
+        (page("/assets/style.css".into()), ok),
+        (page("/assets/favicon.svg".into()), ok),
+        (page("/favicon.ico".into()), ok),
+        (page(format!("/areas/{}", w.area)), ok),
+        (
+            api(Method::GET, format!("/api/v1/areas/{}", w.area), None),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/organisations/{}", w.org_a),
+                None,
+            ),
+            ok,
+        ),
+        // A sign-in with a wrong password is refused the same way for everyone.
+        (
+            form(
+                "/login".into(),
+                vec![
+                    ("email", "nobody@example.fi".into()),
+                    ("password", "wrong-password".into()),
+                ],
+            ),
+            [401; 6],
+        ),
+        // Administration: editing a user.
+        (page(format!("/admin/users/{}/edit", w.user)), admin_page),
+        (
+            form(
+                format!("/admin/users/{}/edit", w.user),
+                vec![("name", "Muokattu".into()), ("role", "member".into())],
+            ),
+            [401, 403, 403, 403, 403, 303],
+        ),
+        // Forms that create.
+        (
+            form("/people".into(), vec![("name", "Lomakehenkilö".into())]),
+            [401, 403, 303, 303, 303, 303],
+        ),
+        (
+            form(
+                "/groups".into(),
+                vec![
+                    ("name_fi", "Lomakeryhmä".into()),
+                    ("group_type", "expert".into()),
+                    ("status", "planned".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                "/meetings".into(),
+                vec![
+                    ("group_id", w.group.to_string()),
+                    ("title", "Lomakekokous".into()),
+                    ("starts_at", "2030-03-01T10:00".into()),
+                    ("ends_at", "2030-03-01T11:00".into()),
+                ],
+            ),
+            conv_form,
+        ),
+        // Meetings: edit, attendance, a decision deleted with the form.
+        (
+            form(
+                format!("/meetings/{}/edit", w.internal),
+                vec![
+                    ("group_id", w.group.to_string()),
+                    ("title", "Kokous".into()),
+                    ("starts_at", "2030-01-15T10:00".into()),
+                    ("ends_at", "2030-01-15T12:00".into()),
+                ],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!("/meetings/{}/attendance", w.internal),
+                vec![("present", w.person_att.to_string())],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!("/meetings/{}/decisions/{}/delete", w.public, w.decision2),
+                vec![],
+            ),
+            conv_form,
+        ),
+        // Memberships: edit and delete with the form.
+        (
+            form(
+                format!("/groups/{}/memberships/{}/edit", w.group, w.membership),
+                vec![("role", "chair".into())],
+            ),
+            conv_form,
+        ),
+        (
+            form(
+                format!(
+                    "/groups/{}/memberships/{}/delete",
+                    w.group, w.membership_del
+                ),
+                vec![],
+            ),
+            conv_form,
+        ),
+        (
+            form(format!("/groups/{}/delete", w.group_del), vec![]),
+            coord_form,
+        ),
+    ]
+}
