@@ -30,6 +30,8 @@ pub struct Config {
     /// Folder for uploaded files while the jobs that use them wait and run. Every instance
     /// that runs the job worker must see the same folder.
     pub upload_dir: std::path::PathBuf,
+    /// An action of a plan with no progress update for this many days is flagged as stale.
+    pub stale_days: i64,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -48,6 +50,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_upload_bytes: 50 * 1024 * 1024,
             upload_dir: DEFAULT_UPLOAD_DIR.into(),
+            stale_days: 120,
         }
     }
 }
@@ -64,6 +67,7 @@ struct FileConfig {
     trusted_proxies: Option<Vec<String>>,
     max_upload_bytes: Option<usize>,
     upload_dir: Option<std::path::PathBuf>,
+    stale_days: Option<i64>,
 }
 
 impl Config {
@@ -128,6 +132,9 @@ impl Config {
             if let Some(v) = f.upload_dir {
                 cfg.upload_dir = v
             }
+            if let Some(v) = f.stale_days {
+                cfg.stale_days = v
+            }
         }
         if let Some(v) = env("TUULI_BIND") {
             cfg.bind = v
@@ -159,6 +166,14 @@ impl Config {
         }
         if let Some(v) = env("TUULI_UPLOAD_DIR") {
             cfg.upload_dir = v.into();
+        }
+        if let Some(v) = env("TUULI_STALE_DAYS") {
+            cfg.stale_days = v
+                .parse()
+                .context("TUULI_STALE_DAYS must be a whole number of days")?;
+        }
+        if cfg.stale_days < 1 {
+            anyhow::bail!("stale_days must be at least 1");
         }
         if cfg.session_hours < 1 {
             anyhow::bail!("session_hours must be at least 1");

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod demo;
 pub mod model;
+pub mod stale;
 pub mod store;
 
 use utoipa_axum::router::OpenApiRouter;
