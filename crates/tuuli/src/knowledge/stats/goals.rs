@@ -36,8 +36,10 @@ pub struct TargetInput {
     pub indicator_id: i64,
     pub area_id: i64,
     pub baseline_value: f64,
+    #[schema(minimum = 1900, maximum = 2200, example = 2020)]
     pub baseline_year: i32,
     pub target_value: f64,
+    #[schema(minimum = 1900, maximum = 2200, example = 2028)]
     pub target_year: i32,
 }
 
