@@ -59,7 +59,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
 
         // Catalogue: the indicators, their themes, the set.
         let mut ind_ids: HashMap<&str, i64> = HashMap::new();
-        for (pos, ind) in INDICATORS.iter().enumerate() {
+        for ind in INDICATORS.iter() {
             sqlx::query(
                 "INSERT INTO indicators (source, source_id, title_fi, title_sv, title_en, value_type, decimals, polarity, producer, attribution, created_at, updated_at) \
                  VALUES ('sotkanet', $1, $2, $3, $4, $5, 1, $6, 'THL', 'THL / Sotkanet, CC BY 4.0', $7, $7) ON CONFLICT (source, source_id) DO NOTHING")
@@ -74,7 +74,6 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
                 "INSERT INTO indicator_themes (indicator_id, theme_id) SELECT $1, id FROM themes WHERE slug = $2 ON CONFLICT DO NOTHING")
                 .bind(id).bind(ind.theme).execute(&mut *tx).await?;
             ind_ids.insert(ind.source_id, id);
-            let _ = pos;
         }
         sqlx::query(
             "INSERT INTO indicator_sets (key, name_fi, name_sv, name_en, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (key) DO NOTHING")

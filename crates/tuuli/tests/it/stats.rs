@@ -46,16 +46,10 @@ async fn indicator(app: &TestApp, polarity: &str) -> (i64, i64) {
     (id, import)
 }
 
-async fn value(
-    app: &TestApp,
-    a: i64,
-    ind: i64,
-    import: i64,
-    year: i32,
-    count: Option<f64>,
-    den: Option<f64>,
-    v: f64,
-) {
+/// One total value: (count, denominator, value).
+type Numbers = (Option<f64>, Option<f64>, f64);
+
+async fn value(app: &TestApp, a: i64, ind: i64, import: i64, year: i32, (count, den, v): Numbers) {
     tuuli::with_db!(&app.db, p => sqlx::query("INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) VALUES ($1, $2, $3, 0, $4, $5, $6, $7)")
         .bind(a).bind(ind).bind(year).bind(v).bind(count).bind(den).bind(import).execute(p).await.map(|_| ()))
     .expect("value");
@@ -63,22 +57,28 @@ async fn value(
 
 /// Sysmä 12 of 400 in 2024; the region 600 of 20,000 and the country 30,000 of 1,000,000
 /// (both 3 %).
-async fn seeded(app: &TestApp, sysma: (Option<f64>, Option<f64>, f64)) -> (i64, i64) {
+async fn seeded(app: &TestApp, sysma: Numbers) -> (i64, i64) {
     let (ind, import) = indicator(app, "lower_better").await;
     let s = area(app, "municipality", "781").await;
     let r = area(app, "region", "07").await;
     let c = area(app, "country", "SSS").await;
-    value(app, s, ind, import, 2024, sysma.0, sysma.1, sysma.2).await;
-    value(app, r, ind, import, 2024, Some(600.0), Some(20_000.0), 3.0).await;
+    value(app, s, ind, import, 2024, sysma).await;
+    value(
+        app,
+        r,
+        ind,
+        import,
+        2024,
+        (Some(600.0), Some(20_000.0), 3.0),
+    )
+    .await;
     value(
         app,
         c,
         ind,
         import,
         2024,
-        Some(30_000.0),
-        Some(1_000_000.0),
-        3.0,
+        (Some(30_000.0), Some(1_000_000.0), 3.0),
     )
     .await;
     (s, ind)
