@@ -574,3 +574,38 @@ both!(
         assert_eq!(v["comparison"], "worse");
     }
 );
+
+both!(
+    the_welfare_report_follows_thls_order_with_sexes_and_the_plans_work_for_the_municipality,
+    |app| async move {
+        let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
+        let import = scalar(&app, "SELECT MAX(id) FROM imports", &[]).await;
+        for (sex, count) in [(1, 30.0), (2, 10.0)] {
+            tuuli::with_db!(&app.db, p => sqlx::query("INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) VALUES ($1, $2, 2024, $3, $4, $5, 200, $6)")
+                .bind(s).bind(ind).bind(sex).bind(count / 2.0).bind(count).bind(import).execute(p).await.map(|_| ()))
+            .unwrap();
+        }
+        let token = coordinator(&app).await;
+        let g = goal(&app, &token).await;
+        let action = app.api(Method::POST, "/api/v1/actions", Some(&token),
+            Some(json!({"goal_id": g, "title": "Pakka-toimintamalli Sysmässä", "start_date": "2022-01-01"}))).await;
+        action.assert_status(201);
+        let action = action.json()["id"].as_i64().unwrap();
+        scalar(&app, "INSERT INTO plan_action_areas (action_id, area_id) VALUES ($1, $2) RETURNING action_id", &[action, s]).await;
+        let page = app
+            .get(&format!(
+                "/areas/{s}/welfare-report?from=2021&to=2024&set=test_set&lang=fi"
+            ))
+            .await;
+        page.assert_status(200);
+        let b = &page.body;
+        let at = |text: &str| b.find(text).unwrap_or_else(|| panic!("{text} missing"));
+        assert!(at("Väestön hyvinvointi") < at("Väestöryhmien väliset erot"));
+        assert!(at("Väestöryhmien väliset erot") < at("Tehty työ ja sen voimavarat"));
+        assert!(at("Tehty työ ja sen voimavarat") < at("Rakenteet"));
+        assert!(b.contains("Pakka-toimintamalli Sysmässä"));
+        // Women 10 of 200 (5 %) against men's 15 %: significantly lower.
+        assert!(b.contains("tilastollisesti merkitsevästi matalampi"));
+        assert!(b.contains("Testi-indikaattori"));
+    }
+);
