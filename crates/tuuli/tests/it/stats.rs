@@ -609,3 +609,37 @@ both!(
         assert!(b.contains("Testi-indikaattori"));
     }
 );
+
+both!(
+    a_municipalitys_region_comes_from_area_memberships_when_it_has_them,
+    |app| async move {
+        let (s, ind) = seeded(&app, (Some(12.0), Some(400.0), 3.0)).await;
+        let lahti = area(&app, "municipality", "398").await;
+        let import = scalar(&app, "SELECT MAX(id) FROM imports", &[]).await;
+        value(
+            &app,
+            lahti,
+            ind,
+            import,
+            2024,
+            (Some(20.0), Some(400.0), 5.0),
+        )
+        .await;
+        let home = area(&app, "region", "07").await;
+        assert_eq!(
+            profile(&app, s, "&set=test_set").await["region"]["id"],
+            home,
+            "parent_id without memberships"
+        );
+        let areas = |p: Value| p["rows"][0]["spread"]["areas"].as_i64();
+        assert_eq!(areas(profile(&app, lahti, "&set=test_set").await), Some(2));
+        let other = scalar(&app, "INSERT INTO areas (kind, name_fi, official_code) VALUES ('region', 'Toinen maakunta', '99') RETURNING id", &[]).await;
+        scalar(&app, "INSERT INTO area_memberships (area_id, parent_id, valid_from) VALUES ($1, $2, 2021) RETURNING area_id", &[s, other]).await;
+        assert_eq!(
+            profile(&app, s, "&set=test_set").await["region"]["id"],
+            other
+        );
+        // The home region's municipalities no longer include it.
+        assert_eq!(areas(profile(&app, lahti, "&set=test_set").await), Some(1));
+    }
+);
