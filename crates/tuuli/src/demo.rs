@@ -139,6 +139,8 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
     let loaded = load_network(db).await?;
     // After the organisations, so the plan's actions can name their lead.
     crate::plan::demo::load(db).await?;
+    // Synthetic indicator values (labelled as such), for the statistics views.
+    crate::knowledge::demo::load(db).await?;
     Ok(loaded)
 }
 

@@ -5,4 +5,7 @@
 //! typed rows or located, localisable errors. No database, no routes: the later store
 //! loads what these return in one transaction.
 
+pub mod demo;
+pub mod demo_gen;
 pub mod import;
+pub mod stats;

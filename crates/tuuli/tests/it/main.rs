@@ -30,4 +30,5 @@ mod robustness;
 mod routes;
 mod schema;
 mod security;
+mod stats;
 mod uploads;

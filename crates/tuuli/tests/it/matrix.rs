@@ -166,6 +166,11 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         goal: 30,
         action: 31,
         action_draft: 32,
+        sysma: 33,
+        indicator: 34,
+        goal_draft: 35,
+        target: 36,
+        target2: 37,
     };
     let rows: Vec<(String, String)> = cases(&w)
         .into_iter()

@@ -159,6 +159,8 @@ struct Ids {
     promise: i64,
     goal: i64,
     action: i64,
+    /// An indicator (goal targets name one).
+    indicator: i64,
 }
 
 impl Ids {
@@ -175,6 +177,7 @@ impl Ids {
             "goal_id" => self.goal,
             "lead_organisation_id" => self.org,
             "municipalities" => self.lahti,
+            "indicator_id" => self.indicator,
             _ => return None,
         })
     }
@@ -326,7 +329,10 @@ async fn seed(app: &TestApp) -> Ids {
         json!({"goal_id": goal, "title": "Viitetoimenpide", "lead_organisation_id": org}),
     )
     .await;
+    let indicator = q("INSERT INTO indicators (source, source_id, title_fi, value_type, created_at, updated_at) \
+         VALUES ('local', 'openapi', 'Viiteindikaattori', 'percent', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id").await;
     Ids {
+        indicator,
         plan,
         promise,
         goal,

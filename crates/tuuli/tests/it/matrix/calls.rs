@@ -395,5 +395,61 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             form(format!("/groups/{}/delete", w.group_del), vec![]),
             coord_form,
         ),
+        // Statistics views (knowledge/stats): public reads; a draft plan's goal targets
+        // only for those signed in.
+        (page(format!("/areas/{}/profile", w.sysma)), ok),
+        (page(format!("/indicators/{}/stats", w.indicator)), ok),
+        (page("/knowledge/themes/substances".into()), ok),
+        (page("/flags".into()), ok),
+        (page(format!("/goals/{}/targets", w.goal)), ok),
+        (
+            page(format!("/goals/{}/targets", w.goal_draft)),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        (page(format!("/areas/{}/welfare-report", w.sysma)), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/areas/{}/profile", w.sysma),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/indicators/{}/funnel", w.indicator),
+                None,
+            ),
+            ok,
+        ),
+        (api(Method::GET, "/api/v1/flags".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!(
+                    "/api/v1/values/stats?area={}&indicator={}",
+                    w.sysma, w.indicator
+                ),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/goals/{}/targets", w.goal),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/goals/{}/targets", w.goal_draft),
+                None,
+            ),
+            [404, 200, 200, 200, 200, 200],
+        ),
     ]
 }

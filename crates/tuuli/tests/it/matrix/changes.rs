@@ -331,6 +331,69 @@ pub(super) fn changes(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 403, 403, 200, 200],
         ),
+        // Statistics views: goal targets, omissions and narratives are the coordinators'.
+        (
+            form(
+                format!("/goals/{}/targets", w.goal),
+                vec![
+                    ("indicator_id", w.indicator.to_string()),
+                    ("area_id", w.sysma.to_string()),
+                    ("baseline_value", "10,5".into()),
+                    ("baseline_year", "2020".into()),
+                    ("target_value", "6".into()),
+                    ("target_year", "2028".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/goals/{}/targets/{}/delete", w.goal, w.target),
+                vec![],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/areas/{}/welfare-report/narrative", w.sysma),
+                vec![
+                    ("from", "2021".into()),
+                    ("to", "2024".into()),
+                    ("body", "Kuvaus".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/areas/{}/welfare-report/omissions", w.sysma),
+                vec![
+                    ("set", "matrix_set".into()),
+                    ("indicator_id", w.indicator.to_string()),
+                    ("reason", "Ei tietoja".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/goals/{}/targets", w.goal),
+                Some(
+                    json!({"indicator_id": w.indicator, "area_id": w.area, "baseline_value": 10.0,
+                    "baseline_year": 2020, "target_value": 5.0, "target_year": 2028}),
+                ),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/goal-targets/{}", w.target2),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
         // Last: signing out ends this role's session.
         (form("/logout".into(), vec![]), [303; 6]),
     ]

@@ -45,6 +45,13 @@ pub(super) struct World {
     pub(super) goal: i64,
     pub(super) action: i64,
     pub(super) action_draft: i64,
+    /// The statistics views: a reference municipality (Sysmä), an indicator in the set
+    /// `matrix_set`, the draft plan's goal, and two goal targets to remove (form, API).
+    pub(super) sysma: i64,
+    pub(super) indicator: i64,
+    pub(super) goal_draft: i64,
+    pub(super) target: i64,
+    pub(super) target2: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -137,7 +144,33 @@ pub(super) async fn world(app: &TestApp) -> World {
     }
     let (promise, goal, action) = tree[0];
     let action_draft = tree[1].2;
+    let goal_draft = tree[1].1;
+    let sysma = q(
+        "SELECT id FROM areas WHERE kind = 'municipality' AND official_code = '781' AND $1 = 1",
+        vec![1],
+    )
+    .await;
+    let indicator = q("INSERT INTO indicators (source, source_id, title_fi, value_type, polarity, created_at, updated_at) VALUES ('local', 'matrix', 'Indikaattori', 'percent', 'lower_better', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![]).await;
+    let set = q("INSERT INTO indicator_sets (key, name_fi, created_at, updated_at) VALUES ('matrix_set', 'Joukko', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![]).await;
+    q(
+        "INSERT INTO indicator_set_members (set_id, indicator_id) VALUES ($1, $2) RETURNING set_id",
+        vec![set, indicator],
+    )
+    .await;
+    let target_sql = "INSERT INTO goal_targets (goal_id, indicator_id, area_id, baseline_value, baseline_year, target_value, target_year, created_at, updated_at) VALUES ($1, $2, $3, 10, 2020, 5, 2028, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id";
+    let target = q(target_sql, vec![goal, indicator, area]).await;
+    let region = q(
+        "SELECT id FROM areas WHERE kind = 'region' AND official_code = '07' AND $1 = 1",
+        vec![1],
+    )
+    .await;
+    let target2 = q(target_sql, vec![goal, indicator, region]).await;
     World {
+        sysma,
+        indicator,
+        goal_draft,
+        target,
+        target2,
         plan,
         plan_draft,
         promise,
