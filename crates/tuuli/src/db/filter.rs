@@ -193,8 +193,12 @@ impl Filter {
                 format!("SELECT COUNT(*) FROM {table}_fts WHERE {table}_fts MATCH $1"),
                 phrase.clone(),
             ));
+            // `+` keeps SQLite from driving the query by the matches' ids (reading every
+            // matching row to sort them by name): it walks the name index instead and
+            // tests each entry against the matches, stopping when it has a page — for a
+            // search of 2,000 matches about four times faster.
             self.push(
-                &format!("{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"),
+                &format!("+{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"),
                 vec![Arg::Text(phrase)],
             );
         } else {
