@@ -198,7 +198,9 @@ impl Filter {
             // tests each entry against the matches, stopping when it has a page — for a
             // search of 2,000 matches about four times faster.
             self.push(
-                &format!("+{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"),
+                &format!(
+                    "+{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"
+                ),
                 vec![Arg::Text(phrase)],
             );
         } else {

@@ -470,3 +470,100 @@ both!(
         );
     }
 );
+
+both!(
+    the_admin_user_forms_find_organisations_and_people_instead_of_listing_them_all,
+    |app| async move {
+        let aane = app.add_org("Äänekosken säätiö", "foundation").await;
+        many_orgs(&app, 40).await;
+        let now = chrono::Utc::now();
+        for n in 0..35 {
+            let name = format!("Matti Mäkinen {n:02}");
+            tuuli::with_db!(&app.db, p => sqlx::query("INSERT INTO people (name, created_at, updated_at, name_key, search_key) VALUES ($1, $2, $2, $3, $3)")
+                .bind(&name).bind(now).bind(tuuli::db::keys::fold(&name)).execute(p).await.map(|_| ())).expect("person");
+        }
+        let matti = scalar(&app, "SELECT MIN(id) FROM people").await;
+        app.add_user("admin@example.fi", Role::Admin, None, None)
+            .await;
+        app.sign_in("admin@example.fi").await;
+        let page = app.get("/admin/users").await;
+        page.assert_status(200);
+        assert!(!page.body.contains("Lahden seura") && !page.body.contains("Matti Mäkinen"));
+        assert!(
+            page.body.contains("name=\"organisation_id_q\"")
+                && page.body.contains("name=\"person_id_q\"")
+        );
+        let fields = [
+            ("email", "uusi@example.fi"),
+            ("name", "Uusi Käyttäjä"),
+            ("role", "editor"),
+            ("organisation_id_q", "äänek"),
+            ("organisation_id_q_was", ""),
+            ("person_id_q", "MÄKINEN 00"),
+            ("person_id_q_was", ""),
+            ("_find", "organisation_id"),
+        ];
+        let page = app.post_form("/admin/users", &fields).await;
+        page.assert_status(200);
+        assert!(page.body.contains(&format!("<option value=\"{aane}\">")));
+        assert!(
+            page.body
+                .contains(&format!("<option value=\"{matti}\">Matti Mäkinen 00"))
+        );
+        assert!(
+            page.body.contains("value=\"uusi@example.fi\"")
+                && page.body.contains("value=\"Uusi Käyttäjä\"")
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM users WHERE email = 'uusi@example.fi'"
+            )
+            .await,
+            0
+        );
+        let (aane_s, matti_s) = (aane.to_string(), matti.to_string());
+        let fields = [
+            ("email", "uusi@example.fi"),
+            ("name", "Uusi Käyttäjä"),
+            ("role", "editor"),
+            ("organisation_id", aane_s.as_str()),
+            ("organisation_id_q", "äänek"),
+            ("organisation_id_q_was", "äänek"),
+            ("person_id", matti_s.as_str()),
+            ("person_id_q", "MÄKINEN 00"),
+            ("person_id_q_was", "MÄKINEN 00"),
+            ("password", "a-long-unusual-password-42"),
+        ];
+        app.post_form("/admin/users", &fields)
+            .await
+            .assert_status(303);
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT organisation_id FROM users WHERE email = 'uusi@example.fi'"
+            )
+            .await,
+            aane
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT person_id FROM users WHERE email = 'uusi@example.fi'"
+            )
+            .await,
+            matti
+        );
+        // Its edit form shows the chosen organisation and person without a search.
+        let id = scalar(&app, "SELECT id FROM users WHERE email = 'uusi@example.fi'").await;
+        let page = app.get(&format!("/admin/users/{id}/edit")).await;
+        assert!(
+            page.body
+                .contains(&format!("<option value=\"{aane}\" selected>"))
+        );
+        assert!(
+            page.body
+                .contains(&format!("<option value=\"{matti}\" selected>"))
+        );
+    }
+);
