@@ -156,13 +156,6 @@ pub async fn choices_for(
     Ok((out, more))
 }
 
-/// All organisations' ids and names, for select boxes.
-pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
-    Ok(
-        with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations ORDER BY name_fi").fetch_all(p).await)?,
-    )
-}
-
 /// One organisation with its themes, read on `$conn` (a pool connection or the change's
 /// transaction); `None` when missing.
 macro_rules! load {

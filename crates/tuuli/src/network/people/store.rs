@@ -2,7 +2,7 @@
 //! lived-experience status; every change is audited in the same transaction.
 
 use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::model::{OrgRef, Person, PersonInput};
 use crate::auth::{Role, Viewer};
@@ -24,13 +24,6 @@ pub struct PersonFilter {
     /// Text in the name, title or email address.
     #[serde(default)]
     pub q: Option<String>,
-}
-
-/// A person for a select box.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct PersonChoice {
-    pub id: i64,
-    pub name: String,
 }
 
 /// Who is looking, reduced to what the visibility rule needs: coordinators see everyone;
@@ -274,17 +267,6 @@ pub async fn choices_for(
 
 fn fold_is_empty(text: &str) -> bool {
     keys::fold(text.trim()).is_empty()
-}
-
-/// The people the viewer may see, for select boxes.
-pub async fn choices(db: &Db, viewer: &Viewer) -> AppResult<Vec<PersonChoice>> {
-    let s = Scope::of(viewer);
-    let sql = format!("SELECT p.id, p.name FROM people p{VISIBLE} ORDER BY p.name, p.id");
-    Ok(
-        with_db!(db, p => sqlx::query_as::<_, PersonChoice>(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today)
-        .fetch_all(p).await)?,
-    )
 }
 
 fn mask(s: &Scope, items: &mut [Person]) {
