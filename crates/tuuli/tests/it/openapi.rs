@@ -159,6 +159,8 @@ struct Ids {
     promise: i64,
     goal: i64,
     action: i64,
+    indicator: i64,
+    indicator_set: i64,
 }
 
 impl Ids {
@@ -175,6 +177,7 @@ impl Ids {
             "goal_id" => self.goal,
             "lead_organisation_id" => self.org,
             "municipalities" => self.lahti,
+            "indicators" => self.indicator,
             _ => return None,
         })
     }
@@ -190,6 +193,8 @@ impl Ids {
             "promises" => self.promise,
             "goals" => self.goal,
             "actions" => self.action,
+            "indicators" => self.indicator,
+            "sets" => self.indicator_set,
             other => panic!("no id for the resource {other} ({path})"),
         };
         path.replace("{id}", &id.to_string())
@@ -339,6 +344,9 @@ async fn seed(app: &TestApp) -> Ids {
         newcomer,
         meeting,
         membership,
+        indicator: q("SELECT id FROM indicators WHERE source = 'sotkanet' AND source_id = '289'")
+            .await,
+        indicator_set: q("SELECT id FROM indicator_sets WHERE key = 'region'").await,
     }
 }
 

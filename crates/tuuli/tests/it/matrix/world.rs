@@ -45,6 +45,9 @@ pub(super) struct World {
     pub(super) goal: i64,
     pub(super) action: i64,
     pub(super) action_draft: i64,
+    /// A seeded indicator (Sotkanet 289) and set (the region's own).
+    pub(super) indicator: i64,
+    pub(super) indicator_set: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -137,7 +140,21 @@ pub(super) async fn world(app: &TestApp) -> World {
     }
     let (promise, goal, action) = tree[0];
     let action_draft = tree[1].2;
+    let indicator = exec(
+        app,
+        "SELECT id FROM indicators WHERE source = 'sotkanet' AND source_id = '289'",
+        &[],
+    )
+    .await;
+    let indicator_set = exec(
+        app,
+        "SELECT id FROM indicator_sets WHERE key = 'region'",
+        &[],
+    )
+    .await;
     World {
+        indicator,
+        indicator_set,
         plan,
         plan_draft,
         promise,
