@@ -319,10 +319,9 @@ fn xlsx(
     for (c, h) in cols.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, h, &bold)?;
     }
-    let mut r = 1u32;
     let mut synthetic = false;
     let mut indicators: Vec<i64> = Vec::new();
-    for row in rows {
+    for (r, row) in (1u32..).zip(rows.iter()) {
         sheet.write_string(
             r,
             0,
@@ -343,14 +342,11 @@ fn xlsx(
         if !indicators.contains(&row.indicator_id) {
             indicators.push(row.indicator_id);
         }
-        r += 1;
     }
     let about = wb.add_worksheet();
     about.set_name(i18n.t(lang, "values-sheet-source", &[]))?;
-    let mut line = 0u32;
-    for l in lines_for(&indicators, attr, synthetic, label) {
+    for (line, l) in (0u32..).zip(lines_for(&indicators, attr, synthetic, label)) {
         about.write_string(line, 0, l)?;
-        line += 1;
     }
     wb.save_to_buffer()
 }
