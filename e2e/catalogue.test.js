@@ -1,9 +1,9 @@
 // The indicator catalogue in Finnish, Swedish and English: the list (with a search for an
-// "ä"), an indicator page with Sotkanet's description, the sets, and the coordinators'
-// forms, each checked with axe; and the export form's CSV.
+// "ä"), an indicator page with Sotkanet's description and the sets, each checked with axe;
+// and the export form's CSV. The coordinators' forms are in catalogue-forms.test.js.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, newPage, signIn, t, visit } from './lib.js';
+import { launchBrowser, newPage, t, visit } from './lib.js';
 
 const LANGS = ['fi', 'sv', 'en'];
 
@@ -55,25 +55,4 @@ describe('The indicator catalogue', () => {
     assert.deepEqual([...body.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a byte-order mark');
     assert.match(body.toString('utf8'), /^\uFEFFindikaattori;alue;vuosi;sukupuoli;arvo;lukumäärä;nimittäjä/);
   });
-
-  for (const lang of LANGS) {
-    test(`gives coordinators accessible forms in ${lang}`, async () => {
-      const admin = await newPage(browser);
-      const keep = page;
-      page = admin;
-      try {
-        await signIn(page);
-        await page.goto(`/indicators?q=289&lang=${lang}`);
-        const href = await firstLink(/^\/indicators\/\d+$/);
-        await visit(page, href);
-        await visit(page, `${href}/edit`);
-        await page.goto('/indicator-sets');
-        const set = await firstLink(/^\/indicator-sets\/\d+$/);
-        await visit(page, `${set}/edit`);
-      } finally {
-        await admin.context().close();
-        page = keep;
-      }
-    });
-  }
 });
