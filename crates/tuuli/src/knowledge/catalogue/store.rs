@@ -35,6 +35,13 @@ const COLUMNS: &str = "i.id, i.source, i.source_id, i.title_fi, i.title_sv, i.ti
 
 /// The ids of the indicators that pass the filters, sorted by Finnish title (folded).
 pub async fn matching_ids(db: &Db, f: &CatalogueFilter) -> AppResult<Vec<i64>> {
+    // No theme or set is named with a NUL (which PostgreSQL refuses in text).
+    if [&f.theme, &f.set]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| s.contains('\0')))
+    {
+        return Ok(vec![]);
+    }
     let mut sql = String::from(
         "SELECT i.id, i.source_id, i.title_fi, i.title_sv, i.title_en FROM indicators i WHERE 1 = 1",
     );
@@ -198,6 +205,9 @@ pub async fn sets(db: &Db) -> AppResult<Vec<IndicatorSet>> {
 
 /// One set by id or key (404 when there is none).
 pub async fn set(db: &Db, id_or_key: &str) -> AppResult<IndicatorSet> {
+    if id_or_key.contains('\0') || id_or_key.len() > 200 {
+        return Err(AppError::NotFound);
+    }
     let sql = format!(
         "SELECT {SET_COLUMNS} FROM indicator_sets s WHERE s.key = $1 OR CAST(s.id AS TEXT) = $1"
     );
