@@ -192,6 +192,10 @@ async fn open_db(
     crate::core::reference::load(&pool)
         .await
         .context("loading the reference data (themes and areas)")?;
+    // The indicator catalogue and its sets (never overwriting coordinators' edits).
+    crate::knowledge::catalogue::seed::load(&pool)
+        .await
+        .context("loading the indicator catalogue")?;
     Ok((cfg, pool))
 }
 

@@ -10,6 +10,7 @@ mod admin;
 mod api_errors;
 mod areas;
 mod auth;
+mod catalogue;
 mod cli;
 mod conflicts;
 mod groups;

@@ -171,6 +171,8 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         goal_draft: 35,
         target: 36,
         target2: 37,
+        seeded_indicator: 1,
+        indicator_set: 1,
     };
     let rows: Vec<(String, String)> = cases(&w)
         .into_iter()

@@ -159,8 +159,8 @@ struct Ids {
     promise: i64,
     goal: i64,
     action: i64,
-    /// An indicator (goal targets name one).
     indicator: i64,
+    indicator_set: i64,
 }
 
 impl Ids {
@@ -178,6 +178,7 @@ impl Ids {
             "lead_organisation_id" => self.org,
             "municipalities" => self.lahti,
             "indicator_id" => self.indicator,
+            "indicators" => self.indicator,
             _ => return None,
         })
     }
@@ -193,6 +194,8 @@ impl Ids {
             "promises" => self.promise,
             "goals" => self.goal,
             "actions" => self.action,
+            "indicators" => self.indicator,
+            "sets" => self.indicator_set,
             other => panic!("no id for the resource {other} ({path})"),
         };
         path.replace("{id}", &id.to_string())
@@ -329,10 +332,7 @@ async fn seed(app: &TestApp) -> Ids {
         json!({"goal_id": goal, "title": "Viitetoimenpide", "lead_organisation_id": org}),
     )
     .await;
-    let indicator = q("INSERT INTO indicators (source, source_id, title_fi, value_type, created_at, updated_at) \
-         VALUES ('local', 'openapi', 'Viiteindikaattori', 'percent', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id").await;
     Ids {
-        indicator,
         plan,
         promise,
         goal,
@@ -345,6 +345,9 @@ async fn seed(app: &TestApp) -> Ids {
         newcomer,
         meeting,
         membership,
+        indicator: q("SELECT id FROM indicators WHERE source = 'sotkanet' AND source_id = '289'")
+            .await,
+        indicator_set: q("SELECT id FROM indicator_sets WHERE key = 'region'").await,
     }
 }
 

@@ -451,5 +451,55 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [404, 200, 200, 200, 200, 200],
         ),
+        // The indicator catalogue: public reads, coordinators' forms.
+        (page("/indicators".into()), ok),
+        (page(format!("/indicators/{}", w.seeded_indicator)), ok),
+        (
+            page(format!(
+                "/indicators/{}/export?format=csv",
+                w.seeded_indicator
+            )),
+            ok,
+        ),
+        (page("/indicator-sets".into()), ok),
+        (page(format!("/indicator-sets/{}", w.indicator_set)), ok),
+        (
+            page(format!("/indicators/{}/edit", w.seeded_indicator)),
+            coord_page,
+        ),
+        (
+            page(format!("/indicator-sets/{}/edit", w.indicator_set)),
+            coord_page,
+        ),
+        (
+            form(
+                format!("/indicators/{}/edit", w.seeded_indicator),
+                vec![("catalogue_polarity", "none".into())],
+            ),
+            coord_form,
+        ),
+        (
+            form(format!("/indicator-sets/{}/edit", w.indicator_set), vec![]),
+            coord_form,
+        ),
+        (api(Method::GET, "/api/v1/indicators".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/indicators/{}", w.seeded_indicator),
+                None,
+            ),
+            ok,
+        ),
+        (api(Method::GET, "/api/v1/sets".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/sets/{}", w.indicator_set),
+                None,
+            ),
+            ok,
+        ),
+        (api(Method::GET, "/api/v1/values?set=kuva".into(), None), ok),
     ]
 }

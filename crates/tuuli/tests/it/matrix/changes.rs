@@ -394,6 +394,23 @@ pub(super) fn changes(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 403, 403, 204, 204],
         ),
+        // The indicator catalogue: coordinators and admins edit.
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/indicators/{}", w.seeded_indicator),
+                Some(json!({"polarity": "lower_better"})),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/sets/{}", w.indicator_set),
+                Some(json!({"indicators": [w.seeded_indicator]})),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
         // Last: signing out ends this role's session.
         (form("/logout".into(), vec![]), [303; 6]),
     ]

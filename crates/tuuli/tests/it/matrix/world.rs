@@ -52,6 +52,9 @@ pub(super) struct World {
     pub(super) goal_draft: i64,
     pub(super) target: i64,
     pub(super) target2: i64,
+    /// A seeded indicator (Sotkanet 289) and set (the region's own).
+    pub(super) seeded_indicator: i64,
+    pub(super) indicator_set: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -165,12 +168,26 @@ pub(super) async fn world(app: &TestApp) -> World {
     )
     .await;
     let target2 = q(target_sql, vec![goal, indicator, region]).await;
+    let seeded_indicator = exec(
+        app,
+        "SELECT id FROM indicators WHERE source = 'sotkanet' AND source_id = '289'",
+        &[],
+    )
+    .await;
+    let indicator_set = exec(
+        app,
+        "SELECT id FROM indicator_sets WHERE key = 'region'",
+        &[],
+    )
+    .await;
     World {
         sysma,
         indicator,
         goal_draft,
         target,
         target2,
+        seeded_indicator,
+        indicator_set,
         plan,
         plan_draft,
         promise,
