@@ -25,6 +25,7 @@ mod openapi;
 mod organisations;
 mod people;
 mod plan;
+mod plan_pages;
 mod reference;
 mod robustness;
 mod routes;
