@@ -208,8 +208,8 @@ impl PlanFilter {
     fn keeps(&self, a: &ViewAction, goal_themes: &[String]) -> bool {
         let id = |s: &str| s.trim().parse::<i64>().ok();
         (self.theme.is_empty()
-            || a.themes.iter().any(|t| *t == self.theme)
-            || goal_themes.iter().any(|t| *t == self.theme))
+            || a.themes.contains(&self.theme)
+            || goal_themes.contains(&self.theme))
             && (self.municipality.is_empty()
                 || a.municipalities
                     .iter()
