@@ -557,3 +557,68 @@ pub async fn promise_choices(db: &Db, plan_id: i64) -> AppResult<Vec<(i64, Strin
     let sql = "SELECT id, title_fi FROM plan_promises WHERE plan_id = $1 ORDER BY position, id";
     Ok(with_db!(db, p => sqlx::query_as::<_, (i64, String)>(sql).bind(plan_id).fetch_all(p).await)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn action(id: i64, status: &str, stale: bool) -> ViewAction {
+        ViewAction {
+            id,
+            goal_id: 1,
+            title: format!("A{id}"),
+            lead_organisation_id: Some(7),
+            lead_name: Some("Lead".into()),
+            status: status.into(),
+            percent: 0,
+            last_report: None,
+            start_date: NaiveDate::from_ymd_opt(2023, 5, 1),
+            end_date: None,
+            stale,
+            planned_euros: Some(100.0),
+            planned_days: None,
+            euros_used: Some(40.0),
+            days_used: None,
+            themes: vec!["violence".into()],
+            municipalities: vec![],
+            organisations: vec![Named {
+                id: 8,
+                name_fi: "Other".into(),
+                name_sv: String::new(),
+                name_en: String::new(),
+            }],
+        }
+    }
+
+    #[test]
+    fn shares_are_whole_percentages_of_the_total_and_zero_without_actions() {
+        let mut r = Rollup::default();
+        for s in ["done", "done", "on_track"] {
+            r.add(s);
+        }
+        let s = Shares::of(r, 1);
+        assert_eq!((s.done_pct, s.on_track_pct, s.delayed_pct), (67, 33, 0));
+        assert_eq!(Shares::of(Rollup::default(), 0).done_pct, 0);
+    }
+
+    #[test]
+    fn a_filter_keeps_an_action_by_its_own_or_its_goals_theme_lead_or_other_organisation_and_status()
+     {
+        let a = action(1, "delayed", true);
+        let f = |theme: &str, org: &str, status: &str| PlanFilter {
+            theme: theme.into(),
+            organisation: org.into(),
+            status: status.into(),
+            ..Default::default()
+        };
+        assert!(f("", "", "").keeps(&a, &[]));
+        assert!(f("violence", "", "").keeps(&a, &[]));
+        assert!(f("gambling", "", "").keeps(&a, &["gambling".into()]));
+        assert!(!f("gambling", "", "").keeps(&a, &[]));
+        assert!(f("", "7", "").keeps(&a, &[]) && f("", "8", "").keeps(&a, &[]));
+        assert!(!f("", "9", "").keeps(&a, &[]) && !f("", "x", "").keeps(&a, &[]));
+        assert!(f("", "", "delayed").keeps(&a, &[]) && f("", "", "stale").keeps(&a, &[]));
+        assert!(!f("", "", "done").keeps(&a, &[]));
+        assert!(!f("", "", "stale").keeps(&action(2, "delayed", false), &[]));
+    }
+}

@@ -197,8 +197,16 @@ both!(
         // The same page in Swedish and English.
         let sv = app.get(&format!("/plans/{plan}?lang=sv")).await.body;
         assert!(sv.contains("Klar"), "sv");
+        assert!(
+            sv.contains("Hos oss får man tala"),
+            "the promise in Swedish"
+        );
         let en = app.get(&format!("/plans/{plan}?lang=en")).await.body;
         assert!(en.contains("Done"), "en");
+        assert!(
+            en.contains("With us, you can talk"),
+            "the promise in English"
+        );
     }
 );
 
