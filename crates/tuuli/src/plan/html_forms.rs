@@ -901,11 +901,23 @@ pub(super) async fn update_action(
                 },
                 &saved,
             );
-            for c in changes
-                .iter_mut()
-                .filter(|c| c.field == "lead_organisation_id")
-            {
-                c.saved = saved_action.lead_name.clone().unwrap_or_default();
+            // Names, not ids, for the linked rows.
+            let (areas, orgs) = super::views::action_names(&ctx.state.db, &saved_action).await?;
+            let names = |v: &[super::views::Named]| {
+                v.iter()
+                    .map(|n| n.name_fi.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            for c in changes.iter_mut() {
+                match c.field.as_str() {
+                    "lead_organisation_id" => {
+                        c.saved = saved_action.lead_name.clone().unwrap_or_default()
+                    }
+                    "organisations" => c.saved = names(&orgs),
+                    "municipalities" => c.saved = names(&areas),
+                    _ => {}
+                }
             }
             set_version(&mut v, saved.version);
             let page = action_form(

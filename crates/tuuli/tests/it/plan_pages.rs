@@ -514,6 +514,11 @@ both!(
             .await;
         res.assert_status(409);
         assert!(res.body.contains("Tuore toimenpide"));
+        // Linked rows are named in the saved values, not given as ids.
+        let area = app.state.municipalities().await.unwrap();
+        let name = &area.iter().find(|a| a.id == t.area).unwrap().name_fi;
+        assert!(res.body.contains(&format!("<dd>{name}</dd>")), "{name}");
+        assert!(res.body.contains("<dd>Ensimmäinen ry</dd>"));
     }
 );
 
