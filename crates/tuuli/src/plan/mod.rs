@@ -11,9 +11,12 @@
 
 pub mod api;
 pub mod demo;
+pub mod html;
+pub mod html_forms;
 pub mod model;
 pub mod stale;
 pub mod store;
+pub mod views;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -25,6 +28,11 @@ use crate::web::AppState;
 /// The JSON routes of the plan module (under `/api/v1`).
 pub fn api_router() -> OpenApiRouter<AppState> {
     api::router()
+}
+
+/// The plan pages.
+pub fn router() -> axum::Router<AppState> {
+    html::router()
 }
 
 /// Who sees unpublished plans: everyone signed in.

@@ -229,8 +229,27 @@ async fn check_action(db: &Db, input: &ActionInput) -> AppResult<(ActionValues, 
     let mut c = Check::new();
     let v = input.check(&mut c);
     let themes = crate::core::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
-    if !all_exist(db, "plan_goals", &[v.goal_id]).await? {
-        c.add("goal_id", "error-choice");
+    let period_sql = "SELECT pl.start_year, pl.end_year FROM plan_goals g JOIN plan_promises pr ON pr.id = g.promise_id \
+                      JOIN plans pl ON pl.id = pr.plan_id WHERE g.id = $1";
+    let period = with_db!(db, p => sqlx::query_as::<_, (i32, i32)>(period_sql).bind(v.goal_id).fetch_optional(p).await)?;
+    match period {
+        None => c.add("goal_id", "error-choice"),
+        Some((first, last)) => {
+            // An action's dates fall within its plan's period.
+            let outside = |d: Option<chrono::NaiveDate>| {
+                d.is_some_and(|d| !(first..=last).contains(&chrono::Datelike::year(&d)))
+            };
+            let key = crate::i18n::with_args(
+                "error-outside-plan-period",
+                &[("start", &first.to_string()), ("end", &last.to_string())],
+            );
+            if outside(v.start_date) {
+                c.add("start_date", &key);
+            }
+            if outside(v.end_date) {
+                c.add("end_date", &key);
+            }
+        }
     }
     if let Some(lead) = v.lead_organisation_id
         && !all_exist(db, "organisations", &[lead]).await?
@@ -408,5 +427,52 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
         plan,
         rollup,
         promises,
+    })
+}
+
+/// Deletes a service promise; refused (409) while it still has goals — the foreign key
+/// answers, so no count can go stale.
+pub async fn delete_promise(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
+    let sql = format!("{PROMISE} WHERE id = $1");
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "plan_promises", id)?.ok_or(AppError::NotFound)?;
+        let before: Promise = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
+        sqlx::query("DELETE FROM plan_promises WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-promise-has-goals"))?;
+        crate::audit!(&mut *tx, actor, "delete", "plan_promise", id, json(&before), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Deletes a goal (its theme links go with it); refused (409) while it still has actions.
+pub async fn delete_goal(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
+    let sql = format!("{GOAL} WHERE id = $1");
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "plan_goals", id)?.ok_or(AppError::NotFound)?;
+        let before: Goal = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
+        sqlx::query("DELETE FROM plan_goals WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-goal-has-actions"))?;
+        crate::audit!(&mut *tx, actor, "delete", "plan_goal", id, json(&before), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Deletes an action with its links and progress history (which the audit row keeps).
+pub async fn delete_action(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
+    let before = get_action(db, id).await?;
+    let progress = list_progress(db, id).await?;
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "plan_actions", id)?.ok_or(AppError::NotFound)?;
+        sqlx::query("DELETE FROM plan_actions WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-action-in-use"))?;
+        crate::audit!(&mut *tx, actor, "delete", "plan_action", id,
+            Some(serde_json::json!({"action": before, "progress": progress})), None)?;
+        tx.commit().await?;
+        Ok(())
     })
 }

@@ -26,6 +26,7 @@ mod openapi;
 mod organisations;
 mod people;
 mod plan;
+mod plan_pages;
 mod reference;
 mod robustness;
 mod routes;

@@ -42,6 +42,7 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
     let admin_page = [401, 403, 403, 403, 403, 200];
     let conv_page = [401, 403, 200, 403, 200, 200];
     let conv_form = [401, 403, 303, 403, 303, 303];
+    let draft = [404, 200, 200, 200, 200, 200];
     let org_fields = |n: &str| vec![("name_fi", n.to_owned()), ("org_type", "ngo".to_owned())];
     vec![
         // Public pages.
@@ -501,5 +502,140 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             ok,
         ),
         (api(Method::GET, "/api/v1/values?set=kuva".into(), None), ok),
+        // Plan pages: drafts are 404 for the public; coordinators edit; A's editors report.
+        (page("/plans".into()), ok),
+        (page("/plans/new".into()), coord_page),
+        (page(format!("/plans/{}", w.plan)), ok),
+        (page(format!("/plans/{}", w.plan_draft)), draft),
+        (page(format!("/plans/{}/public", w.plan)), ok),
+        (page(format!("/plans/{}/public", w.plan_draft)), draft),
+        (page(format!("/plans/{}/timeline", w.plan)), ok),
+        (page(format!("/plans/{}/timeline", w.plan_draft)), draft),
+        (page(format!("/plans/{}/resources", w.plan)), ok),
+        (page(format!("/plans/{}/resources", w.plan_draft)), draft),
+        (page(format!("/plans/{}/edit", w.plan)), coord_page),
+        (page(format!("/plans/{}/promises/new", w.plan)), coord_page),
+        (page(format!("/promises/{}/edit", w.promise)), coord_page),
+        (
+            page(format!("/promises/{}/goals/new", w.promise)),
+            coord_page,
+        ),
+        (page(format!("/goals/{}", w.goal)), ok),
+        (page(format!("/goals/{}/edit", w.goal)), coord_page),
+        (page(format!("/goals/{}/actions/new", w.goal)), coord_page),
+        (page(format!("/actions/{}", w.action)), ok),
+        (page(format!("/actions/{}", w.action_draft)), draft),
+        (page(format!("/actions/{}/edit", w.action)), coord_page),
+        (
+            form(
+                "/plans".into(),
+                vec![
+                    ("title_fi", "Lomakkeen suunnitelma".into()),
+                    ("start_year", "2026".into()),
+                    ("end_year", "2029".into()),
+                    ("status", "draft".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/plans/{}/edit", w.plan),
+                vec![
+                    ("title_fi", "Suunnitelma".into()),
+                    ("start_year", "2021".into()),
+                    ("end_year", "2025".into()),
+                    ("status", "approved".into()),
+                    ("published", "on".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/plans/{}/promises", w.plan),
+                vec![("title_fi", "Lomakkeen lupaus".into())],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/promises/{}/edit", w.promise),
+                vec![("title_fi", "Lupaus".into())],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/promises/{}/goals", w.promise),
+                vec![
+                    ("promise_id", w.promise.to_string()),
+                    ("title_fi", "Lomakkeen tavoite".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/goals/{}/edit", w.goal),
+                vec![
+                    ("promise_id", w.promise.to_string()),
+                    ("title_fi", "Tavoite".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/goals/{}/actions", w.goal),
+                vec![
+                    ("goal_id", w.goal.to_string()),
+                    ("title", "Lomakkeen toimenpide".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/actions/{}/edit", w.action),
+                vec![
+                    ("goal_id", w.goal.to_string()),
+                    ("title", "Toimenpide".into()),
+                    ("lead_organisation_id", w.org_a.to_string()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/actions/{}/progress", w.action),
+                vec![
+                    ("report_date", "2024-05-01".into()),
+                    ("status", "on_track".into()),
+                    ("percent", "50".into()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/actions/{}/progress", w.action_draft),
+                vec![
+                    ("report_date", "2024-05-01".into()),
+                    ("status", "delayed".into()),
+                    ("percent", "5".into()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        // Deletes: a promise with goals and a goal with actions are refused (409).
+        (
+            form(format!("/promises/{}/delete", w.promise), vec![]),
+            [401, 403, 403, 403, 409, 409],
+        ),
+        (
+            form(format!("/goals/{}/delete", w.goal), vec![]),
+            [401, 403, 403, 403, 409, 409],
+        ),
     ]
 }

@@ -411,6 +411,31 @@ pub(super) fn changes(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 403, 403, 200, 200],
         ),
+        // Plan deletes through the API: refused while children exist; the action last.
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/promises/{}", w.promise),
+                None,
+            ),
+            [401, 403, 403, 403, 409, 409],
+        ),
+        (
+            api(Method::DELETE, format!("/api/v1/goals/{}", w.goal), None),
+            [401, 403, 403, 403, 409, 409],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/actions/{}", w.action),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
+        (
+            form(format!("/actions/{}/delete", w.action_draft), vec![]),
+            coord_form,
+        ),
         // Last: signing out ends this role's session.
         (form("/logout".into(), vec![]), [303; 6]),
     ]
