@@ -14,6 +14,8 @@ pub mod demo;
 pub mod model;
 pub mod stale;
 pub mod store;
+pub mod update;
+pub mod update_html;
 
 use utoipa_axum::router::OpenApiRouter;
 

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
 
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
     Some(serde_json::to_value(v).unwrap_or_default())
 }
 
@@ -312,6 +312,24 @@ pub async fn list_progress(db: &Db, action_id: i64) -> AppResult<Vec<Progress>> 
     )
 }
 
+/// Writes a checked progress update and its audit row on the caller's transaction (the
+/// caller holds the action's lock); the id of the new update. Shared by `add_progress` and
+/// the fast-update screen's one-transaction save (`plan::update`).
+macro_rules! insert_progress {
+    ($tx:ident, $action_id:expr, $v:expr, $actor:expr) => {{
+        let v: &ProgressValues = $v;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plan_progress (action_id, report_date, status, percent, narrative, euros_used, days_used, evidence, author_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+            .bind($action_id).bind(v.report_date).bind(&v.status).bind(v.percent).bind(&v.narrative)
+            .bind(v.euros_used).bind(v.days_used).bind(&v.evidence).bind($actor.user_id).bind(chrono::Utc::now())
+            .fetch_one(&mut *$tx).await?;
+        crate::audit!(&mut *$tx, $actor, "create", "plan_progress", id, None, json(v))?;
+        id
+    }};
+}
+pub(crate) use insert_progress;
+
 /// Adds a progress update to an action (earlier ones are kept).
 pub async fn add_progress(
     db: &Db,
@@ -326,13 +344,7 @@ pub async fn add_progress(
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "plan_actions", action_id)?.ok_or(AppError::NotFound)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_progress (action_id, report_date, status, percent, narrative, euros_used, days_used, evidence, author_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
-            .bind(action_id).bind(v.report_date).bind(&v.status).bind(v.percent).bind(&v.narrative)
-            .bind(v.euros_used).bind(v.days_used).bind(&v.evidence).bind(actor.user_id).bind(Utc::now())
-            .fetch_one(&mut *tx).await?;
-        crate::audit!(&mut *tx, actor, "create", "plan_progress", id, None, json(&v))?;
+        let id = insert_progress!(tx, action_id, &v, actor);
         let row: Progress = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok::<_, AppError>(row)

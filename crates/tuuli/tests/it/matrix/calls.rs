@@ -395,5 +395,27 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             form(format!("/groups/{}/delete", w.group_del), vec![]),
             coord_form,
         ),
+        // The plan's fast-update screen: editors their own organisation's, coordinators any.
+        (
+            page("/plans/updates".into()),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        (
+            form("/plans/updates".into(), update_row(w)),
+            [401, 403, 303, 403, 303, 303],
+        ),
+    ]
+}
+
+/// One changed row of A's action on the fast-update screen (field names carry the id).
+fn update_row(w: &World) -> Vec<(&'static str, String)> {
+    let name =
+        |f: &str| -> &'static str { Box::leak(format!("{f}-{}", w.action).into_boxed_str()) };
+    vec![
+        ("organisation", w.org_a.to_string()),
+        ("action", w.action.to_string()),
+        (name("latest"), "0".into()),
+        (name("status"), "on_track".into()),
+        (name("percent"), "10".into()),
     ]
 }
