@@ -10,6 +10,7 @@
 //!   to that action; nobody else does, except coordinators and admins.
 
 pub mod api;
+pub mod decision;
 pub mod demo;
 pub mod model;
 pub mod stale;

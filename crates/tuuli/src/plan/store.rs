@@ -247,20 +247,35 @@ async fn check_action(db: &Db, input: &ActionInput) -> AppResult<(ActionValues, 
 }
 
 pub async fn create_action(db: &Db, input: &ActionInput, actor: &Actor) -> AppResult<Action> {
+    create_action_from(db, input, None, actor).await
+}
+
+/// Creates an action, recording the network decision it comes from (`source_decision_id`).
+pub async fn create_action_from(
+    db: &Db,
+    input: &ActionInput,
+    source_decision_id: Option<i64>,
+    actor: &Actor,
+) -> AppResult<Action> {
     let (v, themes) = check_action(db, input).await?;
     let now = Utc::now();
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_actions (goal_id, title, description, lead_organisation_id, start_date, end_date, planned_euros, planned_days, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+            "INSERT INTO plan_actions (goal_id, title, description, lead_organisation_id, start_date, end_date, planned_euros, planned_days, created_at, updated_at, source_decision_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id")
             .bind(v.goal_id).bind(&v.title).bind(&v.description).bind(v.lead_organisation_id)
             .bind(v.start_date).bind(v.end_date).bind(v.planned_euros).bind(v.planned_days).bind(now)
+            .bind(source_decision_id)
             .fetch_one(&mut *tx).await?;
         crate::replace_links!(tx, "plan_action_organisations", "action_id", "organisation_id", id, &v.organisations)?;
         crate::replace_links!(tx, "plan_action_areas", "action_id", "area_id", id, &v.municipalities)?;
         crate::replace_links!(tx, "plan_action_themes", "action_id", "theme_id", id, &themes)?;
-        crate::audit!(&mut *tx, actor, "create", "plan_action", id, None, json(&v))?;
+        let mut after = json(&v);
+        if let (Some(serde_json::Value::Object(m)), Some(d)) = (after.as_mut(), source_decision_id) {
+            m.insert("source_decision_id".into(), d.into());
+        }
+        crate::audit!(&mut *tx, actor, "create", "plan_action", id, None, after)?;
         tx.commit().await?;
         id
     });

@@ -25,6 +25,7 @@ mod openapi;
 mod organisations;
 mod people;
 mod plan;
+mod plan_decision;
 mod plan_update;
 mod reference;
 mod robustness;

@@ -166,6 +166,7 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         goal: 30,
         action: 31,
         action_draft: 32,
+        decision_action: 33,
     };
     let rows: Vec<(String, String)> = cases(&w)
         .into_iter()

@@ -404,6 +404,21 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             form("/plans/updates".into(), update_row(w)),
             [401, 403, 303, 403, 303, 303],
         ),
+        // Decision → action: those who edit the meeting (the convener's editors, coordinators).
+        (
+            page(format!("/decisions/{}/action", w.decision_action)),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            form(
+                format!("/decisions/{}/action", w.decision_action),
+                vec![
+                    ("goal_id", w.goal.to_string()),
+                    ("title", "Päätöksestä".into()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
     ]
 }
 

@@ -45,6 +45,8 @@ pub(super) struct World {
     pub(super) goal: i64,
     pub(super) action: i64,
     pub(super) action_draft: i64,
+    /// A decision of the public meeting that no row deletes: made an action by one row.
+    pub(super) decision_action: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -137,7 +139,13 @@ pub(super) async fn world(app: &TestApp) -> World {
     }
     let (promise, goal, action) = tree[0];
     let action_draft = tree[1].2;
+    let decision_action = q(
+        "INSERT INTO decisions (meeting_id, text) VALUES ($1, 'Päätös toimenpiteeksi') RETURNING id",
+        vec![public],
+    )
+    .await;
     World {
+        decision_action,
         plan,
         plan_draft,
         promise,
