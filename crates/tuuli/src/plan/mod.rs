@@ -12,6 +12,8 @@
 pub mod api;
 pub mod decision;
 pub mod demo;
+pub mod exchange;
+pub mod exchange_html;
 pub mod model;
 pub mod stale;
 pub mod store;

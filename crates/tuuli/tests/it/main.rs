@@ -26,6 +26,7 @@ mod organisations;
 mod people;
 mod plan;
 mod plan_decision;
+mod plan_exchange;
 mod plan_update;
 mod reference;
 mod robustness;

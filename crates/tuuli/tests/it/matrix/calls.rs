@@ -419,6 +419,37 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             [401, 403, 303, 403, 303, 303],
         ),
+        // The plan's actions as CSV/XLSX: downloads for whoever sees the plan, imports
+        // (here a file without the required columns: 422) for coordinators.
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{}/actions.csv", w.plan),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{}/actions.xlsx", w.plan_draft),
+                None,
+            ),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        (
+            upload(&format!("/api/v1/plans/{}/actions.csv", w.plan), true),
+            [401, 403, 403, 403, 422, 422],
+        ),
+        (
+            upload(&format!("/api/v1/plans/{}/actions.xlsx", w.plan), true),
+            [401, 403, 403, 403, 422, 422],
+        ),
+        (page(format!("/plans/{}/exchange", w.plan)), coord_page),
+        (
+            upload(&format!("/plans/{}/exchange", w.plan), false),
+            [401, 403, 403, 403, 422, 422],
+        ),
     ]
 }
 
