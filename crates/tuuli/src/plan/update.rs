@@ -291,18 +291,27 @@ pub async fn save(
     if changed.is_empty() {
         return Ok(vec![]);
     }
+    // The changed actions' locks, then their latest updates, in two statements.
+    let ids = crate::db::id_list(changed.iter().map(|c| c.0));
+    let lock =
+        format!("UPDATE plan_actions SET version = version WHERE id IN ({ids}) RETURNING id");
+    let latest_sql = format!(
+        "SELECT a.id, COALESCE((SELECT p2.id FROM plan_progress p2 WHERE p2.action_id = a.id \
+         ORDER BY p2.report_date DESC, p2.id DESC LIMIT 1), 0) FROM plan_actions a WHERE a.id IN ({ids})"
+    );
     with_db!(db, p => {
         let mut tx = p.begin().await?;
-        let mut conflicts = Vec::new();
-        for (id, marker, _) in &changed {
-            crate::lock_version!(tx, "plan_actions", *id)?.ok_or(AppError::NotFound)?;
-            let latest: i64 = sqlx::query_scalar(
-                "SELECT COALESCE((SELECT id FROM plan_progress WHERE action_id = $1 ORDER BY report_date DESC, id DESC LIMIT 1), 0)")
-                .bind(*id).fetch_one(&mut *tx).await?;
-            if latest != *marker {
-                conflicts.push(*id);
-            }
+        let locked: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(lock.as_str())).fetch_all(&mut *tx).await?;
+        if locked.len() != changed.len() {
+            return Err(SaveError::Other(AppError::NotFound));
         }
+        let latest: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(latest_sql.as_str()))
+            .fetch_all(&mut *tx).await?.into_iter().collect();
+        let conflicts: Vec<i64> = changed
+            .iter()
+            .filter(|(id, marker, _)| latest.get(id) != Some(marker))
+            .map(|c| c.0)
+            .collect();
         if !conflicts.is_empty() {
             return Err(SaveError::Conflict(conflicts));
         }

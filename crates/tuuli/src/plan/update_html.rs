@@ -139,16 +139,20 @@ async fn page(ctx: PageCtx, Query(q): Query<UpdatesQuery>) -> AppResult<Html<Str
 /// `<field>-<id>`. A repeated or unreadable id is ignored.
 fn rows_of(form: &RawForm) -> Vec<RowInput> {
     let mut seen = std::collections::HashSet::new();
+    // The first value of each field, found in one pass (a screen has hundreds of fields).
+    let mut fields: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (k, v) in &form.0 {
+        fields.entry(k.as_str()).or_insert(v.as_str());
+    }
     form.all("action")
         .iter()
         .filter_map(|s| s.parse::<i64>().ok())
         .filter(|id| seen.insert(*id))
         .map(|id| {
             let raw = |name: &str| {
-                form.0
-                    .iter()
-                    .find(|(k, _)| *k == update::field(name, id))
-                    .map(|(_, v)| v.clone())
+                fields
+                    .get(update::field(name, id).as_str())
+                    .map(|v| (*v).to_owned())
                     .unwrap_or_default()
             };
             RowInput {

@@ -387,3 +387,104 @@ both!(
         assert!(page.body.contains("Eka"));
     }
 );
+
+/// Not a test: how long the screen takes for an organisation with 100 actions (each with
+/// one update) — rendering it, saving it unchanged, and saving all 100 rows changed.
+/// Prints the medians; run in release:
+/// `cargo test --release --test it -- --ignored --nocapture fast_update_timing`
+/// (with TEST_DATABASE_URL for PostgreSQL too). Figures: docs/benchmarks.md.
+mod fast_update_timing {
+    use super::*;
+
+    async fn timing(app: TestApp, label: &str) {
+        let token = coordinator_token(&app).await;
+        let org = app
+            .add_org("Sadan toimenpiteen kunta", "municipality")
+            .await;
+        let titles: Vec<String> = (0..100).map(|i| format!("Toimenpide {i:03}")).collect();
+        let refs: Vec<&str> = titles.iter().map(String::as_str).collect();
+        let t = plan_with_actions(&app, &token, org, &refs, "2021-01-01").await;
+        for a in &t.actions {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/actions/{a}/progress"),
+                Some(&token),
+                Some(json!({"report_date": "2025-01-31", "status": "on_track", "percent": 20, "euros_used": 100.5})),
+            )
+            .await
+            .assert_status(201);
+        }
+        editor_of(&app, org, "sata@example.fi").await;
+        let median = |mut v: Vec<std::time::Duration>| {
+            v.sort();
+            v[v.len() / 2]
+        };
+        let mut get = Vec::new();
+        for _ in 0..21 {
+            let start = std::time::Instant::now();
+            let res = app.get("/plans/updates").await;
+            get.push(start.elapsed());
+            assert_eq!(res.status, 200);
+        }
+        // The rows as the screen shows them (markers read from the page).
+        let page = app.get("/plans/updates").await.body;
+        let marker = |a: i64| {
+            let key = format!("name=\"latest-{a}\" value=\"");
+            let at = page.find(&key).unwrap() + key.len();
+            page[at..].split('"').next().unwrap().to_owned()
+        };
+        let markers: Vec<String> = t.actions.iter().map(|a| marker(*a)).collect();
+        let rows = |percent: &str| -> Vec<Vec<(String, String)>> {
+            t.actions
+                .iter()
+                .zip(&markers)
+                .map(|(a, m)| {
+                    row(
+                        *a,
+                        &[
+                            ("latest", m.as_str()),
+                            ("status", "on_track"),
+                            ("percent", percent),
+                            ("euros_used", "100,5"),
+                        ],
+                    )
+                })
+                .collect()
+        };
+        let mut unchanged = Vec::new();
+        for _ in 0..11 {
+            let start = std::time::Instant::now();
+            let res = submit(&app, org, rows("20")).await;
+            unchanged.push(start.elapsed());
+            assert!(res.location().contains("saved=0"));
+        }
+        let start = std::time::Instant::now();
+        let res = submit(&app, org, rows("30")).await;
+        let changed = start.elapsed();
+        assert!(res.location().contains("saved=100"), "{}", res.location());
+        println!(
+            "fast-update, 100 actions, {label}: GET median {:?}; save unchanged median {:?}; save 100 changed {:?}",
+            median(get),
+            median(unchanged),
+            changed
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "timing, not a test: run it in release"]
+    async fn sqlite() {
+        timing(
+            TestApp::new(crate::helpers::Backend::Sqlite).await.unwrap(),
+            "SQLite",
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "timing, not a test: run it in release"]
+    async fn postgres() {
+        if let Some(app) = TestApp::postgres().await {
+            timing(app, "PostgreSQL").await;
+        }
+    }
+}
