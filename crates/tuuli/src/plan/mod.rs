@@ -10,13 +10,18 @@
 //!   to that action; nobody else does, except coordinators and admins.
 
 pub mod api;
+pub mod decision;
 pub mod demo;
 pub mod html;
 pub mod html_forms;
+pub mod exchange;
+pub mod exchange_html;
 pub mod model;
 pub mod stale;
 pub mod store;
 pub mod views;
+pub mod update;
+pub mod update_html;
 
 use utoipa_axum::router::OpenApiRouter;
 

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
 
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
     Some(serde_json::to_value(v).unwrap_or_default())
 }
 
@@ -266,20 +266,35 @@ async fn check_action(db: &Db, input: &ActionInput) -> AppResult<(ActionValues, 
 }
 
 pub async fn create_action(db: &Db, input: &ActionInput, actor: &Actor) -> AppResult<Action> {
+    create_action_from(db, input, None, actor).await
+}
+
+/// Creates an action, recording the network decision it comes from (`source_decision_id`).
+pub async fn create_action_from(
+    db: &Db,
+    input: &ActionInput,
+    source_decision_id: Option<i64>,
+    actor: &Actor,
+) -> AppResult<Action> {
     let (v, themes) = check_action(db, input).await?;
     let now = Utc::now();
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_actions (goal_id, title, description, lead_organisation_id, start_date, end_date, planned_euros, planned_days, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+            "INSERT INTO plan_actions (goal_id, title, description, lead_organisation_id, start_date, end_date, planned_euros, planned_days, created_at, updated_at, source_decision_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id")
             .bind(v.goal_id).bind(&v.title).bind(&v.description).bind(v.lead_organisation_id)
             .bind(v.start_date).bind(v.end_date).bind(v.planned_euros).bind(v.planned_days).bind(now)
+            .bind(source_decision_id)
             .fetch_one(&mut *tx).await?;
         crate::replace_links!(tx, "plan_action_organisations", "action_id", "organisation_id", id, &v.organisations)?;
         crate::replace_links!(tx, "plan_action_areas", "action_id", "area_id", id, &v.municipalities)?;
         crate::replace_links!(tx, "plan_action_themes", "action_id", "theme_id", id, &themes)?;
-        crate::audit!(&mut *tx, actor, "create", "plan_action", id, None, json(&v))?;
+        let mut after = json(&v);
+        if let (Some(serde_json::Value::Object(m)), Some(d)) = (after.as_mut(), source_decision_id) {
+            m.insert("source_decision_id".into(), d.into());
+        }
+        crate::audit!(&mut *tx, actor, "create", "plan_action", id, None, after)?;
         tx.commit().await?;
         id
     });
@@ -331,6 +346,24 @@ pub async fn list_progress(db: &Db, action_id: i64) -> AppResult<Vec<Progress>> 
     )
 }
 
+/// Writes a checked progress update and its audit row on the caller's transaction (the
+/// caller holds the action's lock); the id of the new update. Shared by `add_progress` and
+/// the fast-update screen's one-transaction save (`plan::update`).
+macro_rules! insert_progress {
+    ($tx:ident, $action_id:expr, $v:expr, $actor:expr) => {{
+        let v: &ProgressValues = $v;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plan_progress (action_id, report_date, status, percent, narrative, euros_used, days_used, evidence, author_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+            .bind($action_id).bind(v.report_date).bind(&v.status).bind(v.percent).bind(&v.narrative)
+            .bind(v.euros_used).bind(v.days_used).bind(&v.evidence).bind($actor.user_id).bind(chrono::Utc::now())
+            .fetch_one(&mut *$tx).await?;
+        crate::audit!(&mut *$tx, $actor, "create", "plan_progress", id, None, json(v))?;
+        id
+    }};
+}
+pub(crate) use insert_progress;
+
 /// Adds a progress update to an action (earlier ones are kept).
 pub async fn add_progress(
     db: &Db,
@@ -345,13 +378,7 @@ pub async fn add_progress(
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "plan_actions", action_id)?.ok_or(AppError::NotFound)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_progress (action_id, report_date, status, percent, narrative, euros_used, days_used, evidence, author_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
-            .bind(action_id).bind(v.report_date).bind(&v.status).bind(v.percent).bind(&v.narrative)
-            .bind(v.euros_used).bind(v.days_used).bind(&v.evidence).bind(actor.user_id).bind(Utc::now())
-            .fetch_one(&mut *tx).await?;
-        crate::audit!(&mut *tx, actor, "create", "plan_progress", id, None, json(&v))?;
+        let id = insert_progress!(tx, action_id, &v, actor);
         let row: Progress = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok::<_, AppError>(row)

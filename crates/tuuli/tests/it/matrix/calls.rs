@@ -637,5 +637,73 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             form(format!("/goals/{}/delete", w.goal), vec![]),
             [401, 403, 403, 403, 409, 409],
         ),
+        // The plan's fast-update screen: editors their own organisation's, coordinators any.
+        (
+            page("/plans/updates".into()),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        (
+            form("/plans/updates".into(), update_row(w)),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        // Decision → action: those who edit the meeting (the convener's editors, coordinators).
+        (
+            page(format!("/decisions/{}/action", w.decision_action)),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            form(
+                format!("/decisions/{}/action", w.decision_action),
+                vec![
+                    ("goal_id", w.goal.to_string()),
+                    ("title", "Päätöksestä".into()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        // The plan's actions as CSV/XLSX: downloads for whoever sees the plan, imports
+        // (here a file without the required columns: 422) for coordinators.
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{}/actions.csv", w.plan),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{}/actions.xlsx", w.plan_draft),
+                None,
+            ),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        (
+            upload(&format!("/api/v1/plans/{}/actions.csv", w.plan), true),
+            [401, 403, 403, 403, 422, 422],
+        ),
+        (
+            upload(&format!("/api/v1/plans/{}/actions.xlsx", w.plan), true),
+            [401, 403, 403, 403, 422, 422],
+        ),
+        (page(format!("/plans/{}/exchange", w.plan)), coord_page),
+        (
+            upload(&format!("/plans/{}/exchange", w.plan), false),
+            [401, 403, 403, 403, 422, 422],
+        ),
+    ]
+}
+
+/// One changed row of A's action on the fast-update screen (field names carry the id).
+fn update_row(w: &World) -> Vec<(&'static str, String)> {
+    let name =
+        |f: &str| -> &'static str { Box::leak(format!("{f}-{}", w.action).into_boxed_str()) };
+    vec![
+        ("organisation", w.org_a.to_string()),
+        ("action", w.action.to_string()),
+        (name("latest"), "0".into()),
+        (name("status"), "on_track".into()),
+        (name("percent"), "10".into()),
     ]
 }

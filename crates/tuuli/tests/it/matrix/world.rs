@@ -55,6 +55,8 @@ pub(super) struct World {
     /// A seeded indicator (Sotkanet 289) and set (the region's own).
     pub(super) seeded_indicator: i64,
     pub(super) indicator_set: i64,
+    /// A decision of the public meeting that no row deletes: made an action by one row.
+    pub(super) decision_action: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -180,6 +182,11 @@ pub(super) async fn world(app: &TestApp) -> World {
         &[],
     )
     .await;
+    let decision_action = q(
+        "INSERT INTO decisions (meeting_id, text) VALUES ($1, 'Päätös toimenpiteeksi') RETURNING id",
+        vec![public],
+    )
+    .await;
     World {
         sysma,
         indicator,
@@ -188,6 +195,7 @@ pub(super) async fn world(app: &TestApp) -> World {
         target2,
         seeded_indicator,
         indicator_set,
+        decision_action,
         plan,
         plan_draft,
         promise,
