@@ -6,3 +6,5 @@
 //! loads what these return in one transaction.
 
 pub mod import;
+pub mod imports;
+pub mod values;
