@@ -239,7 +239,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         let existing: Vec<Row> = sqlx::query_as(
-            "SELECT id, kind, official_code, sotkanet_id, name_fi, name_sv, name_en, parent_id, valid_from, valid_to, successor_id FROM areas",
+            "SELECT id, kind, official_code, sotkanet_id, name_fi, name_sv, name_en, parent_id, CAST(valid_from AS BIGINT), CAST(valid_to AS BIGINT), successor_id FROM areas",
         ).fetch_all(&mut *tx).await?;
         let mut by_sotkanet: HashMap<i64, usize> = HashMap::new();
         let mut by_code: HashMap<(String, String), usize> = HashMap::new();

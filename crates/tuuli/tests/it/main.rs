@@ -15,6 +15,7 @@ mod conflicts;
 mod groups;
 mod health;
 mod jobs;
+mod knowledge_import;
 mod lists;
 mod locales;
 mod matrix;

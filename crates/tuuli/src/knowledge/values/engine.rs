@@ -210,7 +210,7 @@ impl Importer {
             .bind(meta.actor.user_id).bind(meta.job_id).bind(now)
             .fetch_one(p).await?;
             let areas: Vec<AreaRow> = sqlx::query_as(
-                "SELECT id, kind, official_code, statfin_code, sotkanet_id, name_fi, valid_from, valid_to, successor_id FROM areas",
+                "SELECT id, kind, official_code, statfin_code, sotkanet_id, name_fi, CAST(valid_from AS BIGINT), CAST(valid_to AS BIGINT), successor_id FROM areas",
             ).fetch_all(p).await?;
             let inds: Vec<(i64, String, String, String)> = sqlx::query_as(
                 "SELECT id, source, source_id, value_type FROM indicators",
@@ -554,7 +554,7 @@ impl Importer {
             ).fetch_optional(&mut **t).await?;
             if dup.is_some() {
                 let rows: Vec<(i64, i64, i64, i64, i64, Option<f64>, Option<f64>, Option<f64>)> = sqlx::query_as(
-                    "SELECT s.line, s.area_id, s.indicator_id, s.year, s.sex, s.value, s.count, s.denominator FROM import_stage s \
+                    "SELECT s.line, s.area_id, s.indicator_id, CAST(s.year AS BIGINT), CAST(s.sex AS BIGINT), s.value, s.count, s.denominator FROM import_stage s \
                      JOIN (SELECT area_id, indicator_id, year, sex FROM import_stage GROUP BY area_id, indicator_id, year, sex HAVING COUNT(*) > 1) d \
                      ON d.area_id = s.area_id AND d.indicator_id = s.indicator_id AND d.year = s.year AND d.sex = s.sex \
                      ORDER BY s.area_id, s.indicator_id, s.year, s.sex, s.line",
