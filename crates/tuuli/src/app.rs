@@ -74,7 +74,8 @@ fn api_router(body_limit: usize, upload_limit: usize) -> OpenApiRouter<AppState>
         .merge(crate::admin::api_router())
         .merge(crate::jobs::api_router())
         .merge(crate::plan::api_router());
-    let uploads = crate::jobs::upload_api_router();
+    let uploads =
+        crate::jobs::upload_api_router().merge(crate::knowledge::imports::web::upload_api_router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
         limit_api_router(ordinary, body_limit).merge(limit_api_router(uploads, upload_limit)),
@@ -112,10 +113,15 @@ fn routes(config: &crate::config::Config) -> Router<AppState> {
         .merge(crate::network::router())
         .merge(crate::admin::router())
         .merge(crate::jobs::router())
-        .merge(crate::assets::router());
+        .merge(crate::assets::router())
+        .merge(crate::knowledge::imports::web::router());
     // Each route has one body limit (413 names it): uploads a larger one than the rest.
     limit_router(pages, body_limit)
         .merge(limit_router(crate::jobs::upload_router(), upload_limit))
+        .merge(limit_router(
+            crate::knowledge::imports::web::upload_router(),
+            upload_limit,
+        ))
         .merge(api)
 }
 

@@ -576,3 +576,81 @@ fn the_import_command_reports_a_summary_and_fails_on_any_rejected_row() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+// A coordinator uploads a CSV on the page; the job imports it with progress, its result
+// and the imports list show the summary. Editors and members may not import (the check
+// in `web::require_can_import`: without it they would get 303/202 here).
+both!(
+    a_coordinators_upload_is_imported_by_a_job_and_summarised,
+    |app| async move {
+        use crate::uploads::{Part, multipart, post_multipart};
+        use tuuli::auth::Role;
+        use tuuli::jobs::{JobStatus, registry, worker};
+        local_indicator(&app, "upload", "percent").await;
+        app.add_user("member@example.fi", Role::Member, None, None)
+            .await;
+        app.sign_in("member@example.fi").await;
+        let token = app.csrf().await;
+        let body = multipart(&[
+            Part::Field("_csrf", &token),
+            Part::File("file", "x.csv", b"a"),
+        ]);
+        post_multipart(&app, "/imports", body, &[])
+            .await
+            .assert_status(403);
+        let body = multipart(&[Part::File("file", "x.csv", b"a")]);
+        post_multipart(&app, "/api/v1/imports", body, &[("x-csrf-token", &token)])
+            .await
+            .assert_status(403);
+        app.get("/imports").await.assert_status(403);
+        app.sign_out_locally();
+
+        app.add_user("coord@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("coord@example.fi").await;
+        let token = app.csrf().await;
+        let data = "indikaattori;alue;vuosi;sukupuoli;arvo\nlocal:upload;KU398;2024;yhteensä;42,5\nlocal:upload;KU081;2024;naiset;40\n";
+        let body = multipart(&[
+            Part::Field("_csrf", &token),
+            Part::File("file", "arvot.csv", data.as_bytes()),
+        ]);
+        let res = post_multipart(&app, "/imports", body, &[]).await;
+        res.assert_status(303);
+        let id: i64 = res.location().trim_start_matches("/jobs/").parse().unwrap();
+        let w = worker::spawn(app.state.clone(), registry(), crate::jobs::fast());
+        let job = crate::jobs::wait_done(&app, id).await;
+        w.shutdown().await;
+        assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+        let result = job.result.unwrap();
+        assert_eq!(
+            (result["status"].as_str(), result["inserted"].as_u64()),
+            (Some("done"), Some(2)),
+            "{result}"
+        );
+        assert!(job.progress_total.is_some());
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            2
+        );
+        let bearer = app.token_for("coord@example.fi").await;
+        let list = app
+            .api(
+                axum::http::Method::GET,
+                "/api/v1/imports",
+                Some(&bearer),
+                None,
+            )
+            .await;
+        list.assert_status(200);
+        assert_eq!(list.json()[0]["inserted"], 2);
+        assert_eq!(list.json()[0]["job_id"], id);
+        assert_eq!(list.json()[0]["source_name"], "arvot.csv");
+        let page = app.get("/imports?lang=fi").await;
+        page.assert_status(200);
+        assert!(
+            page.body.contains("arvot.csv") && page.body.contains("Valmis"),
+            "{}",
+            page.body
+        );
+    }
+);

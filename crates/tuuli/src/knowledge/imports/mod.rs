@@ -11,6 +11,9 @@
 //! Progress is sent as (bytes read, bytes in all) on a `watch` channel, so the command
 //! line can draw a bar and a job can store it, without the import waiting for either.
 
+pub mod job;
+pub mod web;
+
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
