@@ -44,6 +44,9 @@ const LOAD_NAME: &str = "areas_national";
 const OPEN_FROM: i64 = 1900;
 const OPEN_TO: i64 = 2200;
 
+/// An area's (valid from, valid to, successor).
+type Life = (Option<i64>, Option<i64>, Option<i64>);
+
 /// One area of the national list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NationalArea {
@@ -320,7 +323,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
         };
 
         // Validity and successors.
-        let mut life: HashMap<i64, (Option<i64>, Option<i64>, Option<i64>)> = HashMap::new();
+        let mut life: HashMap<i64, Life> = HashMap::new();
         for h in history.iter().filter(|h| h.record != "membership") {
             let id = find(&h.kind, &h.code)?;
             let e = life.entry(id).or_default();

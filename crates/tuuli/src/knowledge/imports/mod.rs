@@ -210,7 +210,7 @@ async fn dir_rows(
                     r
                 });
                 imp.push(row).await?;
-                if imp.rows_read() % REPORT_EVERY == 0 {
+                if imp.rows_read().is_multiple_of(REPORT_EVERY) {
                     meter.report(progress);
                 }
             }
@@ -293,7 +293,7 @@ async fn local_rows(
             denominator: v.denominator,
         });
         imp.push(row).await?;
-        if imp.rows_read() % REPORT_EVERY == 0 {
+        if imp.rows_read().is_multiple_of(REPORT_EVERY) {
             meter.report(progress);
         }
     }

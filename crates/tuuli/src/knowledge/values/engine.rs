@@ -143,6 +143,18 @@ struct Staged {
     ordinal: i64,
 }
 
+/// A staged row read back: (line, area, indicator, year, sex, value, count, denominator).
+type StageRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
 enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
@@ -553,13 +565,13 @@ impl Importer {
                 "SELECT MIN(line) FROM import_stage GROUP BY area_id, indicator_id, year, sex HAVING COUNT(*) > 1 LIMIT 1",
             ).fetch_optional(&mut **t).await?;
             if dup.is_some() {
-                let rows: Vec<(i64, i64, i64, i64, i64, Option<f64>, Option<f64>, Option<f64>)> = sqlx::query_as(
+                let rows: Vec<StageRow> = sqlx::query_as(
                     "SELECT s.line, s.area_id, s.indicator_id, CAST(s.year AS BIGINT), CAST(s.sex AS BIGINT), s.value, s.count, s.denominator FROM import_stage s \
                      JOIN (SELECT area_id, indicator_id, year, sex FROM import_stage GROUP BY area_id, indicator_id, year, sex HAVING COUNT(*) > 1) d \
                      ON d.area_id = s.area_id AND d.indicator_id = s.indicator_id AND d.year = s.year AND d.sex = s.sex \
                      ORDER BY s.area_id, s.indicator_id, s.year, s.sex, s.line",
                 ).fetch_all(&mut **t).await?;
-                let mut first_of: Option<&(i64, i64, i64, i64, i64, Option<f64>, Option<f64>, Option<f64>)> = None;
+                let mut first_of: Option<&StageRow> = None;
                 for r in &rows {
                     match first_of {
                         Some(f) if (f.1, f.2, f.3, f.4) == (r.1, r.2, r.3, r.4) => {
