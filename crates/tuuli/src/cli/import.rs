@@ -204,9 +204,16 @@ impl Rng {
 pub(super) fn bench_data(a: &BenchDataArgs) -> anyhow::Result<u64> {
     std::fs::create_dir_all(&a.out)
         .with_context(|| format!("could not create {}", a.out.display()))?;
+    // Areas that exist every year: merged municipalities (Nastola, Hämeenkoski) are left out.
+    let ended: Vec<(String, String)> = crate::core::areas_national::history_rows()?
+        .into_iter()
+        .filter(|h| h.record == "validity")
+        .map(|h| (h.kind, h.code))
+        .collect();
     let areas: Vec<i64> = crate::core::areas_national::national_areas()?
         .into_iter()
         .rev() // municipalities last in the list, so first here
+        .filter(|x| !ended.contains(&(x.kind.to_owned(), x.code.clone())))
         .map(|x| x.sotkanet_id)
         .take(a.areas)
         .collect();
