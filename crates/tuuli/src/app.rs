@@ -77,8 +77,9 @@ fn api_router(body_limit: usize, upload_limit: usize) -> OpenApiRouter<AppState>
         .merge(crate::knowledge::stats::api_router())
         .merge(crate::knowledge::api_router())
         .merge(crate::plan::exchange_html::api_router());
-    let uploads =
-        crate::jobs::upload_api_router().merge(crate::plan::exchange_html::upload_api_router());
+    let uploads = crate::jobs::upload_api_router()
+        .merge(crate::plan::exchange_html::upload_api_router())
+        .merge(crate::knowledge::imports::web::upload_api_router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
         limit_api_router(ordinary, body_limit).merge(limit_api_router(uploads, upload_limit)),
@@ -122,12 +123,17 @@ fn routes(config: &crate::config::Config) -> Router<AppState> {
         .merge(crate::plan::router())
         .merge(crate::plan::update_html::router())
         .merge(crate::plan::decision::router())
-        .merge(crate::plan::exchange_html::router());
+        .merge(crate::plan::exchange_html::router())
+        .merge(crate::knowledge::imports::web::router());
     // Each route has one body limit (413 names it): uploads a larger one than the rest.
     limit_router(pages, body_limit)
         .merge(limit_router(crate::jobs::upload_router(), upload_limit))
         .merge(limit_router(
             crate::plan::exchange_html::upload_router(),
+            upload_limit,
+        ))
+        .merge(limit_router(
+            crate::knowledge::imports::web::upload_router(),
             upload_limit,
         ))
         .merge(api)

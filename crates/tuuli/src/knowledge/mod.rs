@@ -6,7 +6,10 @@
 //! - [`catalogue`]: the indicator catalogue and its sets (seeded reference data, pages,
 //!   coordinators' editing) and reading values;
 //! - [`export`]: values as CSV, XLSX and JSON-stat 2.0;
-//! - [`api`]: the JSON API's catalogue, sets and values.
+//! - [`api`]: the JSON API's catalogue, sets and values;
+//! - [`values`] and [`imports`]: the write path (atomic, idempotent imports with revisions)
+//!   and the import pages, jobs and API;
+//! - [`stats`]: statistics views (profiles, funnels, flags, goal targets, welfare report).
 
 pub mod api;
 pub mod catalogue;
@@ -14,7 +17,9 @@ pub mod demo;
 pub mod demo_gen;
 pub mod export;
 pub mod import;
+pub mod imports;
 pub mod stats;
+pub mod values;
 
 /// The knowledge room's pages.
 pub fn router() -> axum::Router<crate::web::AppState> {

@@ -165,6 +165,19 @@ impl Typed {
     }
 }
 
+/// The lead organisations offered: the one typed (or prefilled: the convener) and the
+/// convener, plus the whole registry when it is small. The action's own form (with its
+/// search chooser) changes the lead to any other organisation afterwards.
+async fn lead_choices(db: &Db, d: &SourceDecision, typed: &Typed) -> AppResult<Vec<(i64, String)>> {
+    let mut chosen: Vec<i64> = d.convener_id.into_iter().collect();
+    if let Ok(id) = typed.lead_organisation_id.trim().parse::<i64>() {
+        chosen.push(id);
+    }
+    let (choices, _more) =
+        crate::network::organisations::store::choices_for(db, "", &chosen).await?;
+    Ok(choices)
+}
+
 async fn render(
     ctx: &PageCtx,
     d: &SourceDecision,
@@ -178,7 +191,7 @@ async fn render(
         minijinja::context! {
             decision => d, input => typed, errors => errors.0, conflict,
             goals => goal_choices(db).await?,
-            orgs => crate::network::organisations::store::choices(db).await?,
+            orgs => lead_choices(db, d, typed).await?,
         },
     )
 }

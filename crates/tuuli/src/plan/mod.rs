@@ -12,16 +12,16 @@
 pub mod api;
 pub mod decision;
 pub mod demo;
-pub mod html;
-pub mod html_forms;
 pub mod exchange;
 pub mod exchange_html;
+pub mod html;
+pub mod html_forms;
 pub mod model;
 pub mod stale;
 pub mod store;
-pub mod views;
 pub mod update;
 pub mod update_html;
+pub mod views;
 
 use utoipa_axum::router::OpenApiRouter;
 

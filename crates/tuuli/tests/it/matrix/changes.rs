@@ -156,6 +156,17 @@ pub(super) fn changes(w: &World) -> Vec<(Call, [u16; 6])> {
             upload("/api/v1/jobs/checksum", true),
             [401, 403, 403, 403, 202, 202],
         ),
+        // Indicator data imports (coordinators and admins).
+        (page("/imports".into()), coord_page),
+        (upload("/imports", false), coord_form),
+        (
+            upload("/api/v1/imports", true),
+            [401, 403, 403, 403, 202, 202],
+        ),
+        (
+            api(Method::GET, "/api/v1/imports".into(), None),
+            [401, 403, 403, 403, 200, 200],
+        ),
         (
             api(Method::GET, "/api/v1/users-that-do-not-exist".into(), None),
             [404; 6],
