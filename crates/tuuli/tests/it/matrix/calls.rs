@@ -606,6 +606,16 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             ),
             coord_form,
         ),
+        // The plan's fast-update screen: editors their own organisation's, coordinators any.
+        // (Before the progress form's rows: a row's marker is the action's latest update.)
+        (
+            page("/plans/updates".into()),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        (
+            form("/plans/updates".into(), update_row(w)),
+            [401, 403, 303, 403, 303, 303],
+        ),
         (
             form(
                 format!("/actions/{}/progress", w.action),
@@ -636,15 +646,6 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
         (
             form(format!("/goals/{}/delete", w.goal), vec![]),
             [401, 403, 403, 403, 409, 409],
-        ),
-        // The plan's fast-update screen: editors their own organisation's, coordinators any.
-        (
-            page("/plans/updates".into()),
-            [401, 403, 200, 200, 200, 200],
-        ),
-        (
-            form("/plans/updates".into(), update_row(w)),
-            [401, 403, 303, 403, 303, 303],
         ),
         // Decision → action: those who edit the meeting (the convener's editors, coordinators).
         (
