@@ -179,6 +179,19 @@ both!(
             let edits = page.contains(&format!("/promises/{promise}/edit"));
             let coordinator = matches!(role, Some((_, Role::Coordinator | Role::Admin)));
             assert_eq!(edits, coordinator, "{role:?}");
+            // The way to the spreadsheet exchange (coordinators) and to the fast-update
+            // screen (those who report progress).
+            let exchange = page.contains(&format!("href=\"/plans/{plan}/exchange\""));
+            assert_eq!(exchange, coordinator, "{role:?}");
+            let reports = matches!(
+                role,
+                Some((_, Role::Editor | Role::Coordinator | Role::Admin))
+            );
+            assert_eq!(
+                page.contains("href=\"/plans/updates\""),
+                reports,
+                "{role:?}"
+            );
             if coordinator {
                 for form in [
                     "/plans/new".to_string(),
