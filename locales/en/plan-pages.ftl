@@ -149,3 +149,8 @@ error-outside-plan-period = The date must be within the plan's period { $start }
 error-promise-has-goals = The service promise still has goals: delete or move them first.
 error-goal-has-actions = The goal still has actions: delete or move them first.
 error-action-in-use = The action is still referred to elsewhere.
+plan-goal-targets = Indicator targets: { $on } on track, { $off } off track{ $nodata ->
+    [0] {""}
+   *[other] , { $nodata } without new data
+}
+plan-goal-targets-edit = The goal's indicators and target values

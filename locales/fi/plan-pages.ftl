@@ -146,3 +146,8 @@ error-outside-plan-period = Päivämäärän on oltava suunnitelman kaudella { $
 error-promise-has-goals = Palvelulupauksella on vielä tavoitteita: poista tai siirrä ne ensin.
 error-goal-has-actions = Tavoitteella on vielä toimenpiteitä: poista tai siirrä ne ensin.
 error-action-in-use = Toimenpiteeseen viitataan vielä muualla.
+plan-goal-targets = Indikaattoritavoitteet: { $on } tavoitteen mukaisesti, { $off } jäljessä tavoitteesta{ $nodata ->
+    [0] {""}
+   *[other] , { $nodata } ilman uusia tietoja
+}
+plan-goal-targets-edit = Tavoitteen indikaattorit ja tavoitearvot

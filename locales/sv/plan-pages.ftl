@@ -149,3 +149,8 @@ error-outside-plan-period = Datumet måste ligga inom planens period { $start }�
 error-promise-has-goals = Servicelöftet har ännu mål: radera eller flytta dem först.
 error-goal-has-actions = Målet har ännu åtgärder: radera eller flytta dem först.
 error-action-in-use = Åtgärden hänvisas fortfarande till på annat håll.
+plan-goal-targets = Indikatormål: { $on } enligt plan, { $off } efter målet{ $nodata ->
+    [0] {""}
+   *[other] , { $nodata } utan nya uppgifter
+}
+plan-goal-targets-edit = Målets indikatorer och målvärden

@@ -142,6 +142,8 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
     crate::plan::demo::load(db).await?;
     // Synthetic indicator values (labelled as such), for the statistics views.
     crate::knowledge::demo::load(db).await?;
+    // Two of the plan's goals judged against indicator targets: one on track, one off.
+    crate::knowledge::demo::load_targets(db).await?;
     Ok(loaded)
 }
 

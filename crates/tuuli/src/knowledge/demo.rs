@@ -128,3 +128,71 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
         Ok(Loaded { import_id: Some(import_id), values: inserted })
     })
 }
+
+/// Two of the demo plan's goals get indicator targets over the synthetic values, so the
+/// plan shows one goal on track and one off (issue 9): the region's heavy drinking among
+/// pupils (falling in the demo data) against a modest fall from 2018, and Sysmä's
+/// inpatient care for substance abuse (truly rising there) against a fall from 2019. The
+/// baselines are the stored values of those years. Idempotent: nothing is added when any
+/// goal target exists.
+pub async fn load_targets(db: &Db) -> anyhow::Result<usize> {
+    let existing: i64 = with_db!(db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM goal_targets").fetch_one(p).await)?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let goals: Vec<i64> = with_db!(db, p => sqlx::query_scalar::<_, i64>(
+        "SELECT g.id FROM plan_goals g JOIN plan_promises pr ON pr.id = g.promise_id \
+         WHERE g.is_example \
+         ORDER BY pr.position, g.position, g.id LIMIT 2").fetch_all(p).await)?;
+    let [on_goal, off_goal] = goals[..] else {
+        return Ok(0);
+    };
+    let actor = Actor::system("demo");
+    // (goal, indicator's Sotkanet id, area kind and code, baseline year, target year,
+    // target as a share of the baseline)
+    let links = [
+        (
+            on_goal,
+            demo_gen::NOISY_INDICATOR,
+            "region",
+            REGION_CODE,
+            2018,
+            2026,
+            0.9,
+        ),
+        (
+            off_goal,
+            demo_gen::REAL_INDICATOR,
+            "municipality",
+            demo_gen::REAL,
+            2019,
+            2027,
+            0.8,
+        ),
+    ];
+    let mut added = 0;
+    for (goal, source_id, kind, code, from, to, share) in links {
+        let row: Option<(i64, i64, f64)> = with_db!(db, p => sqlx::query_as::<_, (i64, i64, f64)>(
+            "SELECT v.indicator_id, v.area_id, v.value FROM indicator_values v \
+             JOIN indicators i ON i.id = v.indicator_id JOIN areas a ON a.id = v.area_id \
+             WHERE i.source = 'sotkanet' AND i.source_id = $1 AND a.kind = $2 AND a.official_code = $3 \
+             AND v.year = $4 AND v.sex = 0 AND v.value IS NOT NULL")
+            .bind(source_id).bind(kind).bind(code).bind(from).fetch_optional(p).await)?;
+        let Some((indicator_id, area_id, baseline)) = row else {
+            continue;
+        };
+        let input = super::stats::goals::TargetInput {
+            indicator_id,
+            area_id,
+            baseline_value: baseline,
+            baseline_year: from,
+            target_value: (baseline * share * 100.0).round() / 100.0,
+            target_year: to,
+        };
+        super::stats::goals::create(db, goal, &input, &actor)
+            .await
+            .map_err(|e| anyhow::anyhow!("a demo goal target was refused: {e:?}"))?;
+        added += 1;
+    }
+    Ok(added)
+}

@@ -224,6 +224,29 @@ async fn list_page(ctx: PageCtx) -> AppResult<Html<String>> {
     )
 }
 
+/// Each goal's indicator targets (issue 9) counted by judgement, keyed by the goal's id as
+/// text: `[on track, off track, without data]`; every goal asked for has an entry.
+async fn target_counts(
+    db: &crate::db::Db,
+    goal_ids: &[i64],
+) -> AppResult<std::collections::HashMap<String, [usize; 3]>> {
+    let judged = crate::knowledge::stats::goals::judge_goal_targets(db, goal_ids).await?;
+    Ok(goal_ids
+        .iter()
+        .map(|id| {
+            let mut c = [0; 3];
+            for j in judged.get(id).into_iter().flatten() {
+                c[match j.status {
+                    "on_track" => 0,
+                    "off_track" => 1,
+                    _ => 2,
+                }] += 1;
+            }
+            (id.to_string(), c)
+        })
+        .collect())
+}
+
 async fn plan_page(
     ctx: PageCtx,
     Path(id): Path<i64>,
@@ -239,10 +262,16 @@ async fn plan_page(
     )
     .await?;
     let (plan_chart, promise_charts) = charts(&ctx, &view);
+    let goal_ids: Vec<i64> = view
+        .promises
+        .iter()
+        .flat_map(|p| p.goals.iter().map(|g| g.goal.id))
+        .collect();
+    let targets = target_counts(&ctx.state.db, &goal_ids).await?;
     ctx.render(
         "plan/plan.html",
         minijinja::context! {
-            view, filter, plan_chart, promise_charts,
+            view, filter, plan_chart, promise_charts, targets,
             filtered => !filter.is_empty(),
             themes => ctx.state.themes().await?,
             municipalities => ctx.state.municipalities().await?,
@@ -314,10 +343,11 @@ pub(super) async fn goal_page_with(
         )],
     );
     let chart = progress_chart(ctx, "goal-progress", &title, &vg.rollup);
+    let targets = target_counts(db, &[id]).await?;
     ctx.render(
         "plan/goal.html",
         minijinja::context! {
-            plan => view.plan, promise, goal => vg, chart, conflict,
+            plan => view.plan, promise, goal => vg, chart, conflict, targets,
             themes => ctx.state.themes().await?,
             stale_days => ctx.state.config.stale_days,
             can_edit => can_edit_plans(&ctx.viewer),

@@ -643,3 +643,51 @@ both!(
         assert_eq!(areas(profile(&app, lahti, "&set=test_set").await), Some(1));
     }
 );
+
+both!(
+    the_demo_plan_has_one_goal_on_its_indicator_target_and_one_off_it_shown_on_the_plan,
+    |app| async move {
+        let app = app.with_demo().await;
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM goal_targets", &[]).await,
+            2
+        );
+        // Loading again adds nothing.
+        assert_eq!(
+            tuuli::knowledge::demo::load_targets(&app.db).await.unwrap(),
+            0
+        );
+        let goals: Vec<i64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
+            "SELECT goal_id FROM goal_targets ORDER BY id").fetch_all(p).await)
+        .unwrap();
+        let judged = tuuli::knowledge::stats::goals::judge_goal_targets(&app.db, &goals)
+            .await
+            .unwrap();
+        let statuses: Vec<&str> = goals.iter().map(|g| judged[g][0].status).collect();
+        assert_eq!(statuses, ["on_track", "off_track"]);
+        // The plan tree and the goal page say so, with a link to the targets.
+        let plan: i64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
+            "SELECT pr.plan_id FROM plan_goals g JOIN plan_promises pr ON pr.id = g.promise_id WHERE g.id = $1")
+            .bind(goals[0]).fetch_one(p).await)
+        .unwrap();
+        let page = app.get(&format!("/plans/{plan}?lang=en")).await;
+        page.assert_status(200);
+        assert!(
+            page.body
+                .contains("Indicator targets: 1 on track, 0 off track"),
+            "on track"
+        );
+        assert!(
+            page.body
+                .contains("Indicator targets: 0 on track, 1 off track"),
+            "off track"
+        );
+        let goal = app.get(&format!("/goals/{}?lang=fi", goals[1])).await;
+        goal.assert_status(200);
+        assert!(
+            goal.body
+                .contains(&format!("href=\"/goals/{}/targets\"", goals[1]))
+        );
+        assert!(goal.body.contains("1 jäljessä tavoitteesta"));
+    }
+);
