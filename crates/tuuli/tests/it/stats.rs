@@ -689,5 +689,13 @@ both!(
                 .contains(&format!("href=\"/goals/{}/targets\"", goals[1]))
         );
         assert!(goal.body.contains("1 jäljessä tavoitteesta"));
+        // The area and indicator pages lead to the statistics views.
+        let sysma = area(&app, "municipality", "781").await;
+        let page = app.get(&format!("/areas/{sysma}")).await.body;
+        assert!(page.contains(&format!("href=\"/areas/{sysma}/profile\"")));
+        assert!(page.contains(&format!("href=\"/areas/{sysma}/welfare-report\"")));
+        let ind = demo_indicator(&app, "289").await;
+        let page = app.get(&format!("/indicators/{ind}")).await.body;
+        assert!(page.contains(&format!("href=\"/indicators/{ind}/stats\"")));
     }
 );
