@@ -75,11 +75,9 @@ async fn read_upload(
     format: Option<Format>,
 ) -> AppResult<Result<Vec<(usize, Vec<String>)>, Vec<Problem>>> {
     let form = uploads::receive(form, &state.config.upload_dir, FILE_FIELD).await?;
-    let Some(upload) = form.file else {
-        let mut errors = FieldErrors::new();
-        errors.add(FILE_FIELD, "error-upload-no-file");
-        return Err(AppError::Validation(errors));
-    };
+    let upload = form
+        .require_file(FILE_FIELD)
+        .map_err(AppError::Validation)?;
     if upload.size > MAX_IMPORT_BYTES as u64 {
         return Err(AppError::Message(
             StatusCode::PAYLOAD_TOO_LARGE,
