@@ -172,6 +172,11 @@ pub struct ValuesQuery {
     pub page: Option<i64>,
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
+    /// `1` adds to each row of the JSON page its 95 % and 99.8 % confidence intervals
+    /// (`lower95`, `upper95`, `lower998`, `upper998`, `method`, `stat_status`) and its
+    /// `comparison` with the country in the same year at 95 %.
+    #[param(inline, value_type = Option<crate::knowledge::catalogue::schema::StatsFlag>)]
+    pub stats: Option<String>,
 }
 
 /// Parses a comma-separated list of integers (and `a-b` ranges when `ranges`).
@@ -262,10 +267,19 @@ pub async fn selection(state: &AppState, q: &ValuesQuery) -> AppResult<Selection
     })
 }
 
+/// One row of a values page; with `stats=1` also its intervals and comparison.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ValueItem {
+    #[serde(flatten)]
+    pub row: ValueRow,
+    #[serde(flatten)]
+    pub stats: Option<crate::knowledge::stats::RowStats>,
+}
+
 /// A page of values with what must travel with them.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ValuesPage {
-    pub items: Vec<ValueRow>,
+    pub items: Vec<ValueItem>,
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
@@ -287,6 +301,15 @@ async fn list_values(
 ) -> AppResult<Response> {
     let lang = lang.map(|l| l.0).unwrap_or_default();
     let sel = selection(&state, &q).await?;
+    let with_stats = match q.stats.as_deref().unwrap_or("") {
+        "" | "0" => false,
+        "1" => true,
+        _ => {
+            let mut e = FieldErrors::new();
+            e.add("stats", "error-choice");
+            return Err(AppError::Validation(e));
+        }
+    };
     let format = match q.format.as_deref().unwrap_or("json") {
         "" | "json" => None,
         f => match Format::parse(f) {
@@ -313,13 +336,49 @@ async fn list_values(
         }
     }
     let synthetic = page.items.iter().any(|r| r.synthetic);
+    let mut stats = if with_stats {
+        let keyed: Vec<crate::knowledge::stats::Keyed> = page
+            .items
+            .iter()
+            .map(|r| {
+                let raw = crate::knowledge::stats::model::Raw {
+                    year: i32::try_from(r.year).unwrap_or(0),
+                    value: r.value,
+                    count: r.count,
+                    denominator: r.denominator,
+                };
+                (
+                    r.area_id,
+                    r.indicator_id,
+                    i32::try_from(r.sex).unwrap_or(0),
+                    raw,
+                )
+            })
+            .collect();
+        crate::knowledge::stats::stats_of(&state.db, &keyed)
+            .await?
+            .into_iter()
+            .map(|(s, c)| Some(crate::knowledge::stats::RowStats::new(&s, c)))
+            .collect()
+    } else {
+        Vec::new()
+    }
+    .into_iter();
+    let items = page
+        .items
+        .into_iter()
+        .map(|row| ValueItem {
+            row,
+            stats: stats.next().flatten(),
+        })
+        .collect();
     Ok(Json(ValuesPage {
         synthetic,
         attribution,
         total: page.total,
         page: page.page,
         per_page: page.per_page,
-        items: page.items,
+        items,
     })
     .into_response())
 }

@@ -699,3 +699,76 @@ both!(
         assert!(page.contains(&format!("href=\"/indicators/{ind}/stats\"")));
     }
 );
+
+both!(
+    the_values_api_adds_intervals_and_the_comparison_only_when_asked,
+    |app| async move {
+        let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
+        let url = format!("/api/v1/values?area={s}&indicator={ind}");
+        let plain = app.api(Method::GET, &url, None, None).await;
+        plain.assert_status(200);
+        let row = &plain.json()["items"][0];
+        assert_eq!(row["value"], 10.0);
+        assert!(
+            row.get("lower95").is_none(),
+            "no statistics unless asked: {row}"
+        );
+        assert!(row.get("comparison").is_none());
+
+        let with = app
+            .api(Method::GET, &format!("{url}&stats=1"), None, None)
+            .await;
+        with.assert_status(200);
+        let row = &with.json()["items"][0];
+        // 40 of 400 (10 %) against the country's 3 %: Wilson's 95 % interval is about
+        // 7.4–13.3 %, so lower is better makes Sysmä worse.
+        let (lo, hi) = (
+            row["lower95"].as_f64().unwrap(),
+            row["upper95"].as_f64().unwrap(),
+        );
+        assert!(
+            (7.0..8.0).contains(&lo) && (13.0..14.0).contains(&hi),
+            "{row}"
+        );
+        assert!(row["lower998"].as_f64().unwrap() < lo && row["upper998"].as_f64().unwrap() > hi);
+        assert_eq!(row["method"], "wilson");
+        assert_eq!(row["stat_status"], "interval");
+        assert_eq!(row["comparison"], "worse");
+        assert_eq!(row["value"], 10.0, "the row's own fields stay");
+
+        // A value without a count has no interval and no claim.
+        let (_, n) = seeded_no_count(&app, s).await;
+        let res = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/values?area={s}&indicator={n}&stats=1"),
+                None,
+                None,
+            )
+            .await;
+        res.assert_status(200);
+        let row = &res.json()["items"][0];
+        assert!(row["lower95"].is_null(), "{row}");
+        assert_eq!(row["stat_status"], "no_count");
+        assert_eq!(row["comparison"], "not_compared");
+
+        app.api(Method::GET, &format!("{url}&stats=yes"), None, None)
+            .await
+            .assert_status(422);
+    }
+);
+
+/// A second percent indicator with Sysmä's value but no count (2024).
+async fn seeded_no_count(app: &TestApp, sysma: i64) -> (i64, i64) {
+    let now = chrono::Utc::now();
+    let (ind, import) = tuuli::with_db!(&app.db, p => {
+        let id: i64 = sqlx::query_scalar("INSERT INTO indicators (source, source_id, title_fi, title_sv, title_en, value_type, decimals, polarity, created_at, updated_at) \
+            VALUES ('local', 'T2', 'Ilman lukumäärää', 'Utan antal', 'Without a count', 'percent', 1, 'lower_better', $1, $1) RETURNING id")
+            .bind(now).fetch_one(p).await.expect("indicator");
+        let import: i64 = sqlx::query_scalar("INSERT INTO imports (kind, status, started_at) VALUES ('csv', 'done', $1) RETURNING id")
+            .bind(now).fetch_one(p).await.expect("import");
+        (id, import)
+    });
+    value(app, sysma, ind, import, 2024, (None, None, 5.0)).await;
+    (sysma, ind)
+}

@@ -74,6 +74,8 @@ pub mod schema {
         Sex = super::SEXES;
         /// An export format of values (`json` is the paged list).
         ValuesFormat = ["json", "csv", "xlsx", "jsonstat"];
+        /// Whether the values carry their statistics (`1`) or not (`0`, the default).
+        StatsFlag = ["0", "1"];
     }
 }
 

@@ -67,46 +67,93 @@ pub struct AnnotatedValue {
     pub synthetic: bool,
 }
 
-/// Adds intervals and the comparison with the country to stored values (two queries:
-/// the indicators' kinds, the country's values).
-pub async fn annotate(db: &Db, rows: Vec<store::ValueRow>) -> AppResult<Vec<AnnotatedValue>> {
-    let mut ind_ids: Vec<i64> = rows.iter().map(|r| r.indicator_id).collect();
+/// What `?stats=1` adds to a row of `/api/v1/values`: its intervals at both levels (or why
+/// it has none) and its comparison with the country in the same year, at 95 %.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowStats {
+    pub lower95: Option<f64>,
+    pub upper95: Option<f64>,
+    pub lower998: Option<f64>,
+    pub upper998: Option<f64>,
+    /// wilson, byar or exact_poisson; null without an interval.
+    pub method: Option<&'static str>,
+    /// Why a value has no interval (or `interval`).
+    pub stat_status: model::Status,
+    /// Against the country's value of the same indicator, year and sex, at 95 %.
+    pub comparison: model::Judgement,
+}
+
+/// One value to annotate: (area, indicator, sex, the stored numbers).
+pub type Keyed = (i64, i64, i32, model::Raw);
+
+/// Intervals and the comparison with the country for stored values, in their order
+/// (two queries, whatever the number of values: the indicators' kinds and the country's
+/// values of those indicators).
+pub async fn stats_of(db: &Db, rows: &[Keyed]) -> AppResult<Vec<(model::Stat, model::Judgement)>> {
+    let mut ind_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
     ind_ids.sort_unstable();
     ind_ids.dedup();
-    let mut meta = HashMap::new();
-    for id in &ind_ids {
-        if let Ok(m) = store::indicator(db, *id).await {
-            meta.insert(*id, m);
-        }
-    }
+    let meta: HashMap<i64, store::IndicatorMeta> = store::indicators_by_id(db, &ind_ids)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
     let country = store::country(db).await?;
     let bench: HashMap<(i64, i32, i32), f64> = match &country {
-        Some(c) => store::values(db, &[c.id], &ind_ids, None)
+        Some(c) if !ind_ids.is_empty() => store::values(db, &[c.id], &ind_ids, None)
             .await?
             .into_iter()
             .filter_map(|v| Some(((v.indicator_id, v.raw.year, v.sex), v.raw.value?)))
             .collect(),
-        None => HashMap::new(),
+        _ => HashMap::new(),
     };
     Ok(rows
-        .into_iter()
-        .map(|r| {
-            let m = meta.get(&r.indicator_id);
+        .iter()
+        .map(|(_, indicator_id, sex, raw)| {
+            let m = meta.get(indicator_id);
             let kind = model::Kind::of(m.map(|m| m.value_type.as_str()).unwrap_or("other"));
             let polarity = m.and_then(|m| model::polarity(&m.polarity));
-            let stat = model::annotate(kind, &r.raw, SmallNumbers::default());
-            let b = bench.get(&(r.indicator_id, r.raw.year, r.sex)).copied();
-            AnnotatedValue {
-                area_id: r.area_id,
-                indicator_id: r.indicator_id,
-                year: r.raw.year,
-                sex: r.sex,
-                stat,
-                comparison: model::judge(&stat, Level::P95, b, polarity),
-                synthetic: r.synthetic,
-            }
+            let stat = model::annotate(kind, raw, SmallNumbers::default());
+            let b = bench.get(&(*indicator_id, raw.year, *sex)).copied();
+            (stat, model::judge(&stat, Level::P95, b, polarity))
         })
         .collect())
+}
+
+/// Adds intervals and the comparison with the country to stored values.
+pub async fn annotate(db: &Db, rows: Vec<store::ValueRow>) -> AppResult<Vec<AnnotatedValue>> {
+    let keyed: Vec<Keyed> = rows
+        .iter()
+        .map(|r| (r.area_id, r.indicator_id, r.sex, r.raw.clone()))
+        .collect();
+    let stats = stats_of(db, &keyed).await?;
+    Ok(rows
+        .into_iter()
+        .zip(stats)
+        .map(|(r, (stat, comparison))| AnnotatedValue {
+            area_id: r.area_id,
+            indicator_id: r.indicator_id,
+            year: r.raw.year,
+            sex: r.sex,
+            stat,
+            comparison,
+            synthetic: r.synthetic,
+        })
+        .collect())
+}
+
+impl RowStats {
+    pub fn new(stat: &model::Stat, comparison: model::Judgement) -> RowStats {
+        RowStats {
+            lower95: stat.lower95,
+            upper95: stat.upper95,
+            lower998: stat.lower998,
+            upper998: stat.upper998,
+            method: stat.method,
+            stat_status: stat.status,
+            comparison,
+        }
+    }
 }
 
 /// Flags with their one-sentence explanations in `lang`.

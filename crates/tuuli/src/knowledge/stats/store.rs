@@ -100,6 +100,20 @@ pub async fn indicator(db: &Db, id: i64) -> AppResult<IndicatorMeta> {
         .ok_or(AppError::NotFound)
 }
 
+/// Some indicators by id, in one query (unknown ids are left out).
+pub async fn indicators_by_id(db: &Db, ids: &[i64]) -> AppResult<Vec<IndicatorMeta>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {INDICATOR_COLS} FROM indicators i WHERE i.id IN ({}) ORDER BY i.id",
+        id_list(ids.iter().copied())
+    );
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, IndicatorMeta>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?,
+    )
+}
+
 /// The theme slugs of some indicators: (indicator id, slug).
 pub async fn indicator_themes(db: &Db, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
     if ids.is_empty() {
