@@ -124,7 +124,7 @@ pub async fn stats_of(db: &Db, rows: &[Keyed]) -> AppResult<Vec<(model::Stat, mo
 pub async fn annotate(db: &Db, rows: Vec<store::ValueRow>) -> AppResult<Vec<AnnotatedValue>> {
     let keyed: Vec<Keyed> = rows
         .iter()
-        .map(|r| (r.area_id, r.indicator_id, r.sex, r.raw.clone()))
+        .map(|r| (r.area_id, r.indicator_id, r.sex, r.raw))
         .collect();
     let stats = stats_of(db, &keyed).await?;
     Ok(rows
