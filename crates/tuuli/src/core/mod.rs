@@ -8,6 +8,7 @@ pub mod areas_national;
 pub mod areas_write;
 pub mod cache;
 pub mod kinds;
+pub mod memo;
 pub mod paging;
 pub mod reference;
 pub mod rights;

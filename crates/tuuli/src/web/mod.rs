@@ -38,6 +38,8 @@ pub struct Inner {
     pub templates: templates::Templates,
     /// Themes and municipalities, kept for a minute.
     pub reference: crate::core::cache::ReferenceCache,
+    /// Expensive views kept while the data they were built from is unchanged.
+    pub memo: crate::core::memo::Memo,
 }
 
 impl Deref for AppState {
@@ -67,6 +69,7 @@ impl AppState {
             i18n,
             templates,
             reference: Default::default(),
+            memo: Default::default(),
         })))
     }
 }

@@ -772,3 +772,39 @@ async fn seeded_no_count(app: &TestApp, sysma: i64) -> (i64, i64) {
     value(app, sysma, ind, import, 2024, (None, None, 5.0)).await;
     (sysma, ind)
 }
+
+both!(
+    a_kept_profile_is_rebuilt_as_soon_as_its_data_changes_even_by_another_process,
+    |app| async move {
+        let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
+        let p = profile(&app, s, "&set=test_set").await;
+        assert_eq!(p["rows"][0]["comparison"], "worse");
+        assert_eq!(p["rows"][0]["latest"]["year"], 2024);
+        // The page is served from the memo now; change the polarity behind its back (as
+        // another instance's coordinator would): the next request sees it.
+        scalar(
+            &app,
+            "UPDATE indicators SET polarity = 'higher_better', version = version + 1 WHERE id = $1 RETURNING id",
+            &[ind],
+        )
+        .await;
+        let p = profile(&app, s, "&set=test_set").await;
+        assert_eq!(p["rows"][0]["comparison"], "better");
+        // A finished import brings a newer year.
+        let import = scalar(
+            &app,
+            "INSERT INTO imports (kind, status, started_at) VALUES ('csv', 'done', '2026-01-01T00:00:00+00:00') RETURNING id",
+            &[],
+        )
+        .await;
+        value(&app, s, ind, import, 2025, (Some(20.0), Some(400.0), 5.0)).await;
+        let p = profile(&app, s, "&set=test_set").await;
+        assert_eq!(p["rows"][0]["latest"]["year"], 2025);
+        // The HTML page shares the memo and agrees.
+        let page = app
+            .get(&format!("/areas/{s}/profile?set=test_set&lang=en"))
+            .await;
+        page.assert_status(200);
+        assert!(page.body.contains("2025"));
+    }
+);

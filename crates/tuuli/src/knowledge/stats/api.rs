@@ -60,7 +60,8 @@ async fn area_profile(
         benchmark: BenchmarkKind::parse(q.benchmark.as_deref()),
         level: model::level(q.level.as_deref()),
     };
-    Ok(Json(profile::profile(&state.db, id, params).await?))
+    let p = profile::cached(&state, id, params).await?;
+    Ok(Json(Profile::clone(&p)))
 }
 
 /// Query of the funnel.

@@ -73,7 +73,7 @@ async fn profile_page(
     Path(id): Path<i64>,
     Query(q): Query<ViewQuery>,
 ) -> AppResult<Html<String>> {
-    let p = profile::profile(&ctx.state.db, id, q.params()).await?;
+    let p = profile::cached(&ctx.state, id, q.params()).await?;
     let t = |k: &str| ctx.t(k);
     let rows = views::profile_rows(&p, ctx.lang, &t);
     let sets = store::sets(&ctx.state.db).await?;
@@ -150,7 +150,7 @@ async fn theme_page(
         theme: Some(&theme),
         ..q.params()
     };
-    let p = profile::profile(&ctx.state.db, focus, params).await?;
+    let p = profile::cached(&ctx.state, focus, params).await?;
     let t = |k: &str| ctx.t(k);
     let rows = views::profile_rows(&p, ctx.lang, &t);
     let list = flags::flags(

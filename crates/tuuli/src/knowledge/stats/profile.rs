@@ -4,6 +4,7 @@
 //! (the area, its region, the members, the values of all of them at once).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::Datelike;
 use serde::Serialize;
@@ -15,6 +16,7 @@ use super::model::{self, Judgement, Kind, Stat, TrendView};
 use super::store::{self, AreaRef, IndicatorMeta, SetRef, ValueRow};
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::web::AppState;
 
 /// Which benchmark the comparison uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -118,6 +120,26 @@ pub struct Params<'a> {
     pub theme: Option<&'a str>,
     pub benchmark: BenchmarkKind,
     pub level: Level,
+}
+
+/// The area's profile, kept in the application's memo while the data it was built from is
+/// unchanged (a 100-indicator profile reads tens of thousands of values).
+pub async fn cached(state: &AppState, area_id: i64, params: Params<'_>) -> AppResult<Arc<Profile>> {
+    let stamp = store::stamp(&state.db).await?;
+    let key = format!(
+        "profile:{area_id}:{:?}:{:?}:{}:{}:{}",
+        params.set,
+        params.theme,
+        params.benchmark.as_str(),
+        model::level_str(params.level),
+        chrono::Utc::now().year()
+    );
+    if let Some(p) = state.memo.get::<Profile>(&key, stamp) {
+        return Ok(p);
+    }
+    let p = Arc::new(profile(&state.db, area_id, params).await?);
+    state.memo.put(key, stamp, p.clone());
+    Ok(p)
 }
 
 /// Builds the area's profile.

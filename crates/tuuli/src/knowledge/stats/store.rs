@@ -256,6 +256,25 @@ pub async fn values(
         .collect())
 }
 
+/// A number that changes whenever anything a statistics view is built from changes: a
+/// finished import (values), the catalogue (kinds, polarity, titles, themes), the sets and
+/// their members, the areas and their memberships. One cheap query; see `core::memo`.
+pub async fn stamp(db: &Db) -> AppResult<i64> {
+    let row: (i64, i64, i64, i64, i64, i64) = with_db!(db, p => sqlx::query_as(
+        "SELECT (SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM imports WHERE status = 'done'), \
+                (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM indicators), \
+                (SELECT CAST(COUNT(*) AS BIGINT) FROM indicators), \
+                (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM indicator_sets), \
+                (SELECT CAST(COUNT(*) AS BIGINT) FROM indicator_set_members), \
+                (SELECT CAST(COALESCE(SUM(version), 0) + COUNT(*) AS BIGINT) FROM areas) \
+                  + (SELECT CAST(COUNT(*) AS BIGINT) FROM area_memberships)")
+        .fetch_one(p).await)?;
+    let (a, b, c, d, e, f) = row;
+    Ok([a, b, c, d, e, f]
+        .into_iter()
+        .fold(17i64, |h, x| h.wrapping_mul(1_000_003).wrapping_add(x)))
+}
+
 /// The years with values of one indicator, newest first.
 pub async fn years(db: &Db, indicator: i64) -> AppResult<Vec<i32>> {
     Ok(with_db!(db, p => sqlx::query_scalar::<_, i32>(
