@@ -135,3 +135,5 @@ stats-welfare-narrative = Narrative
 stats-markdown-hint = Markdown: **bold**, *italics*, lists with -, links.
 stats-omission-reason = Reason for leaving it out
 stats-omission-hint = Leave empty to include the indicator again.
+stats-scope = Municipalities
+stats-municipalities-all = All municipalities in Finland

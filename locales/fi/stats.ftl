@@ -135,3 +135,5 @@ stats-welfare-narrative = Kuvaus
 stats-markdown-hint = Markdown: **lihavointi**, *kursiivi*, luettelot viivalla (-), linkit.
 stats-omission-reason = Pois jättämisen syy
 stats-omission-hint = Jätä tyhjäksi, jos indikaattori otetaan taas mukaan.
+stats-scope = Kunnat
+stats-municipalities-all = Kaikki Suomen kunnat

@@ -135,3 +135,5 @@ stats-welfare-narrative = Beskrivning
 stats-markdown-hint = Markdown: **fetstil**, *kursiv*, listor med -, länkar.
 stats-omission-reason = Orsak till att den lämnas bort
 stats-omission-hint = Lämna tomt för att ta med indikatorn igen.
+stats-scope = Kommuner
+stats-municipalities-all = Alla kommuner i Finland

@@ -578,6 +578,9 @@ both!(
 both!(
     the_welfare_report_follows_thls_order_with_sexes_and_the_plans_work_for_the_municipality,
     |app| async move {
+        tuuli::core::areas_national::load(&app.db)
+            .await
+            .expect("national areas");
         let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
         let import = scalar(&app, "SELECT MAX(id) FROM imports", &[]).await;
         for (sex, count) in [(1, 30.0), (2, 10.0)] {
@@ -806,5 +809,63 @@ both!(
             .await;
         page.assert_status(200);
         assert!(page.body.contains("2025"));
+    }
+);
+
+both!(
+    the_funnel_can_compare_every_municipality_of_the_country_not_only_the_regions,
+    |app| async move {
+        tuuli::core::areas_national::load(&app.db)
+            .await
+            .expect("national areas");
+        let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
+        let import = scalar(&app, "SELECT MAX(id) FROM imports", &[]).await;
+        let helsinki = area(&app, "municipality", "091").await;
+        value(
+            &app,
+            helsinki,
+            ind,
+            import,
+            2024,
+            (Some(900.0), Some(30_000.0), 3.0),
+        )
+        .await;
+        let names = |v: &Value| -> Vec<i64> {
+            v["points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["area"]["id"].as_i64().unwrap())
+                .collect()
+        };
+        let region = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/indicators/{ind}/funnel"),
+                None,
+                None,
+            )
+            .await;
+        region.assert_status(200);
+        let ids = names(&region.json());
+        assert!(ids.contains(&s) && !ids.contains(&helsinki), "{ids:?}");
+        let country = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/indicators/{ind}/funnel?scope=country"),
+                None,
+                None,
+            )
+            .await;
+        country.assert_status(200);
+        let ids = names(&country.json());
+        assert!(ids.contains(&s) && ids.contains(&helsinki), "{ids:?}");
+        // The page names what it compares, in the reader's language.
+        let page = app
+            .get(&format!("/indicators/{ind}/stats?scope=country&lang=sv"))
+            .await;
+        page.assert_status(200);
+        assert!(page.body.contains("Alla kommuner i Finland"));
+        assert!(page.body.contains("Helsingfors") || page.body.contains("Helsinki"));
     }
 );

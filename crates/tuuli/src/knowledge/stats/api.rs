@@ -72,9 +72,13 @@ pub struct FunnelQuery {
     pub year: Option<i32>,
     /// region or country (default).
     pub benchmark: Option<String>,
+    /// Whose municipalities: `region` (the home region's, the default) or `country` (every
+    /// municipality valid in the year).
+    #[param(inline, value_type = Option<indicator::Scope>)]
+    pub scope: Option<String>,
 }
 
-/// The funnel plot of an indicator over the region's municipalities: each area's value
+/// The funnel plot of an indicator over the region's (or the country's) municipalities: each area's value
 /// against its denominator, and the 95 % and 99.8 % control limits around the benchmark.
 #[utoipa::path(get, path = "/indicators/{id}/funnel", tag = "statistics", params(("id" = i64, Path), FunnelQuery),
     responses((status = 200, body = Funnel), (status = 404)))]
@@ -85,7 +89,14 @@ async fn indicator_funnel(
 ) -> AppResult<Json<Funnel>> {
     let b = BenchmarkKind::parse(q.benchmark.as_deref());
     Ok(Json(
-        indicator::funnel_only(&state.db, id, q.year, b).await?,
+        indicator::funnel_only(
+            &state.db,
+            id,
+            q.year,
+            b,
+            indicator::Scope::parse(q.scope.as_deref()),
+        )
+        .await?,
     ))
 }
 

@@ -44,6 +44,7 @@ pub struct ViewQuery {
     pub year: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    pub scope: Option<String>,
 }
 
 impl ViewQuery {
@@ -97,7 +98,8 @@ async fn indicator_page(
     let year = q.year.as_deref().and_then(|y| y.parse().ok());
     let b = BenchmarkKind::parse(q.benchmark.as_deref());
     let level = model::level(q.level.as_deref());
-    let s = indicator::stats(&ctx.state.db, id, year, b, level, &q.areas()).await?;
+    let scope = indicator::Scope::parse(q.scope.as_deref());
+    let s = indicator::stats(&ctx.state.db, id, year, b, level, scope, &q.areas()).await?;
     let t = |k: &str| ctx.t(k);
     let charts = views::indicator_charts(&s, ctx.lang, &t);
     let f = fmt(ctx.lang, s.indicator.decimals);
@@ -125,7 +127,7 @@ async fn indicator_page(
             indicator => &s.indicator, title => s.indicator.title(ctx.lang), years => &s.years, year => s.year,
             level => s.level, level_word => flags::level_word(s.level, ctx.lang), benchmark => b.as_str(),
             municipalities, aggregates, charts, flagged, funnel_unavailable => s.funnel.unavailable,
-            synthetic => s.synthetic, chosen => q.area.clone().unwrap_or_default(),
+            synthetic => s.synthetic, chosen => q.area.clone().unwrap_or_default(), scope => scope.as_str(),
         },
     )
 }

@@ -87,14 +87,42 @@ fn flag_name(f: Flag) -> &'static str {
     }
 }
 
+/// Which municipalities an indicator's page and funnel plot compare: the home region's
+/// (the default) or every municipality of the country valid in the year shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Region,
+    Country,
+}
+
+impl Scope {
+    /// `country` → Country; anything else → Region.
+    pub fn parse(s: Option<&str>) -> Scope {
+        match s {
+            Some("country") => Scope::Country,
+            _ => Scope::Region,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Region => "region",
+            Scope::Country => "country",
+        }
+    }
+}
+
 /// Builds the page's data. `chosen` are the areas whose histories are drawn (none: the
 /// region and the country).
+#[expect(clippy::too_many_arguments)]
 pub async fn stats(
     db: &Db,
     id: i64,
     year: Option<i32>,
     benchmark: BenchmarkKind,
     level: Level,
+    scope: Scope,
     chosen: &[i64],
 ) -> AppResult<IndicatorStats> {
     let indicator = store::indicator(db, id).await?;
@@ -105,9 +133,10 @@ pub async fn stats(
     let now = chrono::Utc::now().year();
     let region = crate::knowledge::stats::flags::home_region(db).await?;
     let country = store::country(db).await?;
-    let members = match &region {
-        Some(r) => store::members(db, r.id, year.unwrap_or(now)).await?,
-        None => Vec::new(),
+    let members = match (scope, &region) {
+        (Scope::Country, _) => store::municipalities_in(db, year.unwrap_or(now)).await?,
+        (Scope::Region, Some(r)) => store::members(db, r.id, year.unwrap_or(now)).await?,
+        (Scope::Region, None) => Vec::new(),
     };
     let mut ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     ids.extend(region.iter().map(|r| r.id));
@@ -295,8 +324,9 @@ pub async fn funnel_only(
     id: i64,
     year: Option<i32>,
     benchmark: BenchmarkKind,
+    scope: Scope,
 ) -> AppResult<Funnel> {
-    Ok(stats(db, id, year, benchmark, Level::P95, &[])
+    Ok(stats(db, id, year, benchmark, Level::P95, scope, &[])
         .await?
         .funnel)
 }

@@ -198,6 +198,18 @@ pub async fn members(db: &Db, region: i64, year: i32) -> AppResult<Vec<AreaRef>>
     )
 }
 
+/// Every municipality of the country valid in `year`, by name.
+pub async fn municipalities_in(db: &Db, year: i32) -> AppResult<Vec<AreaRef>> {
+    let sql = format!(
+        "SELECT {AREA_COLS} FROM areas a WHERE a.kind = 'municipality' \
+           AND (a.valid_from IS NULL OR a.valid_from <= $1) AND (a.valid_to IS NULL OR a.valid_to >= $1) \
+         ORDER BY a.name_fi, a.id"
+    );
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, AreaRef>(sqlx::AssertSqlSafe(sql.as_str())).bind(year).fetch_all(p).await)?,
+    )
+}
+
 /// One stored value with where it came from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ValueRow {
