@@ -115,7 +115,6 @@ impl Scope {
 
 /// Builds the page's data. `chosen` are the areas whose histories are drawn (none: the
 /// region and the country).
-#[expect(clippy::too_many_arguments)]
 pub async fn stats(
     db: &Db,
     id: i64,
