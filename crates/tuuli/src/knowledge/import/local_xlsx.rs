@@ -23,8 +23,12 @@ const CHUNK: usize = 64 * 1024;
 pub fn read<R: Read + Seek + Send + 'static>(
     reader: R,
 ) -> Result<LocalCsv<SheetText>, ImportError> {
+    let not_xlsx = || ImportError::file("import-error-not-xlsx", &[]);
+    // A damaged archive must never take the import down: a panic is a refusal.
     let mut book: Xlsx<R> =
-        Xlsx::new(reader).map_err(|_| ImportError::file("import-error-not-xlsx", &[]))?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Xlsx::new(reader)))
+            .map_err(|_| not_xlsx())?
+            .map_err(|_| not_xlsx())?;
     let sheet = book
         .sheet_names()
         .into_iter()
@@ -33,35 +37,61 @@ pub fn read<R: Read + Seek + Send + 'static>(
     let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
     std::thread::Builder::new()
         .name("xlsx-import".into())
-        .spawn(move || sheet_to_text(&mut book, &sheet, &tx))
+        .spawn(move || {
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                sheet_to_text(&mut book, &sheet, &tx)
+            }));
+            let end = match done {
+                Ok(true) => Ok(Vec::new()), // the end marker: an empty chunk
+                Ok(false) => return,        // the reader went away, or an error was sent
+                Err(_) => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the workbook could not be read",
+                )),
+            };
+            let _ = tx.send(end);
+        })
         .map_err(|_| ImportError::file("import-error-read", &[]))?;
     Ok(local_csv::read_separated(
         SheetText {
             rx,
             buf: Vec::new(),
             pos: 0,
+            finished: false,
         },
         b';',
     ))
 }
 
-/// The sheet as `;`-separated text, arriving from the reading thread.
+/// The sheet as `;`-separated text, arriving from the reading thread in chunks; an
+/// empty chunk marks the end, so a reader that stopped early is an error, not a short
+/// sheet.
 pub struct SheetText {
     rx: Receiver<io::Result<Vec<u8>>>,
     buf: Vec<u8>,
     pos: usize,
+    finished: bool,
 }
 
 impl Read for SheetText {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos >= self.buf.len() {
+            if self.finished {
+                return Ok(0);
+            }
             match self.rx.recv() {
+                Ok(Ok(chunk)) if chunk.is_empty() => self.finished = true,
                 Ok(Ok(chunk)) => {
                     self.buf = chunk;
                     self.pos = 0;
                 }
                 Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(0), // the sheet is over
+                Err(_) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the workbook reader stopped early",
+                    ));
+                }
             }
         }
         let n = out.len().min(self.buf.len() - self.pos);
@@ -101,11 +131,13 @@ fn push_field(line: &mut Vec<u8>, text: &str) {
     }
 }
 
+/// Sends the sheet's text; true when it was all sent (false after an error was sent or
+/// when the import stopped reading).
 fn sheet_to_text<R: Read + Seek>(
     book: &mut Xlsx<R>,
     sheet: &str,
     tx: &SyncSender<io::Result<Vec<u8>>>,
-) {
+) -> bool {
     let fail = |tx: &SyncSender<io::Result<Vec<u8>>>, e: calamine::XlsxError| {
         let _ = tx.send(Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -114,7 +146,10 @@ fn sheet_to_text<R: Read + Seek>(
     };
     let mut cells = match book.worksheet_cells_reader(sheet) {
         Ok(c) => c,
-        Err(e) => return fail(tx, e),
+        Err(e) => {
+            fail(tx, e);
+            return false;
+        }
     };
     let mut out: Vec<u8> = Vec::with_capacity(CHUNK + 1024);
     // The row being gathered (from 0) and its cells by column; `lines` rows written so far.
@@ -146,7 +181,10 @@ fn sheet_to_text<R: Read + Seek>(
         let cell = match cells.next_cell() {
             Ok(Some(c)) => c,
             Ok(None) => break,
-            Err(e) => return fail(tx, e),
+            Err(e) => {
+                fail(tx, e);
+                return false;
+            }
         };
         let (r, c) = cell.get_position();
         let text = cell_text(cell.get_value());
@@ -157,7 +195,7 @@ fn sheet_to_text<R: Read + Seek>(
                     io::ErrorKind::InvalidData,
                     "rows out of order",
                 )));
-                return;
+                return false;
             }
             // Close the current row and write every row skipped, so that line numbers
             // stay the sheet's row numbers.
@@ -167,7 +205,7 @@ fn sheet_to_text<R: Read + Seek>(
             }
             row = r;
             if out.len() >= CHUNK && tx.send(Ok(std::mem::take(&mut out))).is_err() {
-                return; // the import stopped reading
+                return false; // the import stopped reading
             }
         }
         if text.is_empty() {
@@ -184,7 +222,7 @@ fn sheet_to_text<R: Read + Seek>(
         fields[c] = text;
     }
     write_row(&mut out, &mut fields, &mut started);
-    let _ = tx.send(Ok(out));
+    tx.send(Ok(out)).is_ok()
 }
 
 #[cfg(test)]
@@ -271,6 +309,34 @@ mod tests {
         assert_eq!(err.errors.len(), 1);
         assert_eq!(err.errors[0].location, Location::Line(4));
         assert_eq!(err.errors[0].key, "import-error-year");
+    }
+
+    /// Damaged copies of a real workbook: refused or read, never a panic, never a silent
+    /// short sheet (a read error is an error row).
+    #[test]
+    fn damaged_workbooks_never_panic() {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        let good = book(&[
+            &[T("indicator"), T("area"), T("year"), T("sex"), T("value")],
+            &[T("local:a"), T("KU398"), N(2023.0), T("total"), N(1.5)],
+            &[T("local:a"), T("KU081"), N(2023.0), T("total"), N(2.5)],
+        ]);
+        let mut rng = StdRng::seed_from_u64(8);
+        for round in 0..300 {
+            let mut v = good.clone();
+            if round % 2 == 0 {
+                v.truncate(rng.gen_range(0..v.len()));
+            } else {
+                for _ in 0..rng.gen_range(1..16) {
+                    let i = rng.gen_range(0..v.len());
+                    v[i] = rng.r#gen();
+                }
+            }
+            if let Ok(rows) = read(Cursor::new(v)) {
+                let _ = collect(rows);
+            }
+        }
     }
 
     #[test]
