@@ -12,8 +12,8 @@ import-error-jsonstat-extra-dimension = The dimension “{ $dimension }” has s
 
 ## The imports page and job
 imports-title = Indicator data imports
-imports-intro = Import your own indicator values from a CSV file. The import is all or nothing: if any row is wrong, nothing is changed and every wrong row is listed with its line.
-imports-file-hint = Columns indicator, area, year, sex and value (count and denominator optional); Finnish, Swedish or English column names; semicolons or commas; UTF-8. At most { $limit }.
+imports-intro = Import your own indicator values from a CSV file or an Excel workbook (XLSX, its first sheet). The import is all or nothing: if any row is wrong, nothing is changed and every wrong row is listed with its line.
+imports-file-hint = Columns indicator, area, year, sex and value (count and denominator optional); Finnish, Swedish or English column names; in a CSV file semicolons or commas and UTF-8; in an XLSX workbook numbers as numbers or as text with a decimal comma. At most { $limit }.
 imports-submit = Import
 imports-history = Earlier imports
 imports-none = Nothing has been imported yet.
@@ -38,3 +38,41 @@ job-result-updated = Revised values
 job-result-unchanged = Unchanged values
 job-result-rejected = Rejected rows
 job-result-indicators_upserted = Catalogue entries created or refreshed
+
+## XLSX import
+import-error-not-xlsx = The file is not an Excel workbook (XLSX), or it is damaged.
+
+## An import's own page
+import-page-title = Import { $id }
+import-back = All imports
+import-kind = Kind of import
+import-kind-sotkanet_api = Sotkanet (fetched from the API)
+import-kind-sotkanet_dir = Sotkanet (saved folder)
+import-kind-csv = CSV file
+import-kind-xlsx = XLSX workbook
+import-kind-jsonstat = JSON-stat (Statistics Finland)
+import-kind-demo = Demo data
+import-kind-bench = Benchmark data
+import-vintage = Data fetched from the source
+import-vintage-unknown = Not known
+import-synthetic = Synthetic data
+import-synthetic-note = The values of this import are made up (demo or test data), not statistics.
+import-yes = Yes
+import-no = No
+import-who = Imported by
+import-who-system = The command line or the system
+import-started = Started
+import-finished = Finished
+import-job = Background job
+import-job-progress = Follow its progress
+import-job-link = Background job { $id }
+import-summary = Summary
+import-errors = Errors
+import-errors-none = The import recorded no errors.
+import-error-where = Where
+import-error-reason = Reason
+import-where-file = The whole file
+
+## Area choices: the home region first
+areas-other = Other areas
+areas-other-municipalities = Other municipalities

@@ -1,4 +1,5 @@
-//! `tuuli import sotkanet --from-dir DIR | csv FILE | jsonstat FILE --indicator REF` and
+//! `tuuli import sotkanet --from-dir DIR | sotkanet --indicators IDS --years YEARS |
+//! csv FILE | xlsx FILE | jsonstat FILE --indicator REF` and
 //! `tuuli bench-data`: indicator values into the store from the command line. A progress
 //! bar on stderr when it is a terminal, a summary at the end, exit status 1 when any row
 //! was rejected (the import then changed nothing).
@@ -13,21 +14,48 @@ use tokio::sync::watch;
 use super::DbArgs;
 use crate::auth::Actor;
 use crate::i18n::{I18n, Lang};
-use crate::knowledge::imports;
+use crate::knowledge::imports::{self, sotkanet_api};
 use crate::knowledge::values::{ImportMeta, Summary};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum ImportCommand {
-    /// Sotkanet data saved in a folder: indicator-<id>.json metadata, data-<id>.csv|json values.
+    /// Sotkanet data: fetched from the REST API (--indicators, --years; the raw answers are
+    /// kept in a new folder of --cache), or replayed from a saved folder (--from-dir).
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["from_dir", "indicators"])))]
     Sotkanet {
         /// The folder (Sotkanet's saved layout; vintage.txt, if present, says when it was fetched).
-        #[arg(long, value_name = "DIR")]
-        from_dir: PathBuf,
+        #[arg(long, value_name = "DIR", conflicts_with = "years")]
+        from_dir: Option<PathBuf>,
+        /// Sotkanet indicator ids to fetch, such as 289,714.
+        #[arg(long, value_name = "IDS", requires = "years")]
+        indicators: Option<String>,
+        /// The years to fetch: 2015-2024, 2023 or 2015,2018-2020.
+        #[arg(long, value_name = "YEARS")]
+        years: Option<String>,
+        /// The sexes to fetch.
+        #[arg(long, value_name = "LIST", default_value = "total,male,female")]
+        genders: Option<String>,
+        /// The API's base URL.
+        #[arg(long, value_name = "URL", env = "TUULI_SOTKANET_URL", default_value = crate::knowledge::imports::sotkanet_api::DEFAULT_BASE_URL)]
+        base_url: Option<String>,
+        /// Where the raw answers are kept: each fetch writes a new folder here, which
+        /// `--from-dir` replays offline.
+        #[arg(long, value_name = "DIR", default_value = "sotkanet-cache")]
+        cache: Option<PathBuf>,
+        /// Ask for the data as json or as csv.
+        #[arg(long, value_name = "FORMAT", default_value = "json", value_parser = ["json", "csv"])]
+        format: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
     },
     /// A coordinator's CSV file (indicator;area;year;sex;value[;count;denominator]).
     Csv {
+        file: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// A coordinator's XLSX workbook: its first sheet in the CSV's long format.
+    Xlsx {
         file: PathBuf,
         #[command(flatten)]
         common: CommonArgs,
@@ -73,8 +101,29 @@ pub(super) struct BenchDataArgs {
 
 pub(super) async fn import(config: &Option<PathBuf>, cmd: ImportCommand) -> anyhow::Result<()> {
     let (kind, source, common) = match &cmd {
-        ImportCommand::Sotkanet { from_dir, common } => ("sotkanet_dir", from_dir.clone(), common),
+        ImportCommand::Sotkanet {
+            from_dir: Some(dir),
+            common,
+            ..
+        } => ("sotkanet_dir", dir.clone(), common),
+        ImportCommand::Sotkanet {
+            base_url,
+            indicators,
+            years,
+            common,
+            ..
+        } => (
+            "sotkanet_api",
+            PathBuf::from(format!(
+                "{} indicators {} years {}",
+                base_url.as_deref().unwrap_or_default(),
+                indicators.as_deref().unwrap_or_default(),
+                years.as_deref().unwrap_or_default()
+            )),
+            common,
+        ),
         ImportCommand::Csv { file, common } => ("csv", file.clone(), common),
+        ImportCommand::Xlsx { file, common } => ("xlsx", file.clone(), common),
         ImportCommand::Jsonstat { file, common, .. } => ("jsonstat", file.clone(), common),
     };
     let lang = Lang::parse(&common.lang).unwrap_or(Lang::En);
@@ -92,11 +141,49 @@ pub(super) async fn import(config: &Option<PathBuf>, cmd: ImportCommand) -> anyh
         .is_terminal()
         .then(|| tokio::spawn(draw(rx)));
     let started = std::time::Instant::now();
+    let mut skipped = 0;
     let result = match &cmd {
-        ImportCommand::Sotkanet { from_dir, .. } => {
-            imports::sotkanet_dir(&db, from_dir, meta, Some(&tx)).await
+        ImportCommand::Sotkanet {
+            from_dir: Some(dir),
+            ..
+        } => imports::sotkanet_dir_counted(&db, dir, meta, Some(&tx))
+            .await
+            .map(|(s, n)| {
+                skipped = n;
+                s
+            }),
+        ImportCommand::Sotkanet {
+            indicators,
+            years,
+            genders,
+            base_url,
+            cache,
+            format,
+            ..
+        } => {
+            let o = fetch_options(indicators, years, genders, base_url, cache, format)?;
+            eprintln!(
+                "fetching {} indicator(s) × {} year(s) from {} …",
+                o.indicators.len(),
+                o.years.len(),
+                o.base_url
+            );
+            imports::sotkanet_api::import(&db, o, meta, Some(&tx))
+                .await
+                .map(|a| {
+                    eprintln!(
+                        "fetched {} requests, {:.1} MB into {} (replay: tuuli import sotkanet --from-dir {})",
+                        a.fetched.requests,
+                        a.fetched.bytes as f64 / 1e6,
+                        a.fetched.dir.display(),
+                        a.fetched.dir.display()
+                    );
+                    skipped = a.skipped;
+                    a.summary
+                })
         }
         ImportCommand::Csv { file, .. } => imports::local_csv(&db, file, meta, Some(&tx)).await,
+        ImportCommand::Xlsx { file, .. } => imports::local_xlsx(&db, file, meta, Some(&tx)).await,
         ImportCommand::Jsonstat {
             file, indicator, ..
         } => imports::jsonstat(&db, file, indicator, meta, Some(&tx)).await,
@@ -107,6 +194,11 @@ pub(super) async fn import(config: &Option<PathBuf>, cmd: ImportCommand) -> anyh
         eprintln!();
     }
     let summary = result?;
+    if skipped > 0 {
+        eprintln!(
+            "{skipped} rows of regions Tuuli does not keep (ELY centres, AVI areas, ERVA…, or missing from regions.json) were left out"
+        );
+    }
     print_summary(&summary, lang, started.elapsed());
     db.close().await;
     if summary.status == "done" {
@@ -117,6 +209,39 @@ pub(super) async fn import(config: &Option<PathBuf>, cmd: ImportCommand) -> anyh
             summary.rejected
         )
     }
+}
+
+/// The fetch's options from the command line's words.
+fn fetch_options(
+    indicators: &Option<String>,
+    years: &Option<String>,
+    genders: &Option<String>,
+    base_url: &Option<String>,
+    cache: &Option<PathBuf>,
+    format: &Option<String>,
+) -> anyhow::Result<sotkanet_api::FetchOptions> {
+    let bad = |what: &str, e: String| anyhow::anyhow!("--{what}: {e}");
+    let ids = sotkanet_api::parse_ids(indicators.as_deref().unwrap_or_default())
+        .map_err(|e| bad("indicators", e))?;
+    let years = sotkanet_api::parse_years(years.as_deref().unwrap_or_default())
+        .map_err(|e| bad("years", e))?;
+    let mut o = sotkanet_api::FetchOptions::new(
+        ids,
+        years,
+        cache
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("sotkanet-cache")),
+    );
+    if let Some(g) = genders {
+        o.genders = sotkanet_api::parse_genders(g).map_err(|e| bad("genders", e))?;
+    }
+    if let Some(b) = base_url {
+        o.base_url = b.trim_end_matches('/').to_owned();
+    }
+    if format.as_deref() == Some("csv") {
+        o.format = sotkanet_api::DataFormat::Csv;
+    }
+    Ok(o)
 }
 
 fn print_summary(s: &Summary, lang: Lang, elapsed: std::time::Duration) {

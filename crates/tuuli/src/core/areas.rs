@@ -93,3 +93,49 @@ async fn api_get(
 ) -> AppResult<axum::Json<Area>> {
     Ok(axum::Json(get_area(&state.db, id).await?))
 }
+
+/// Areas split for a choice, the home region's first: the region the deployment serves
+/// (Päijät-Häme, [`REGION_CODE`](crate::core::reference::REGION_CODE)) and its member
+/// municipalities valid this year, then every other area. Forms and filters show `home`
+/// as the main list and `other` in a group of its own, so a national list of 320
+/// municipalities stays usable and any area can still be chosen without JavaScript.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Choices {
+    pub home: Vec<Area>,
+    pub other: Vec<Area>,
+}
+
+impl Choices {
+    /// Splits `all` (order kept) by the ids in `home`.
+    pub fn split(all: Vec<Area>, home: &[i64]) -> Self {
+        let (home, other) = all.into_iter().partition(|a| home.contains(&a.id));
+        Self { home, other }
+    }
+}
+
+/// The ids of the home region's areas in `year`: its member municipalities (memberships
+/// valid in the year, or `parent_id` for municipalities without membership rows), the
+/// region, the wider areas its members belong to (the wellbeing services county, the
+/// sub-region, the former hospital district) and the country.
+pub async fn home_ids(db: &Db, year: i32) -> AppResult<Vec<i64>> {
+    let region = crate::core::reference::REGION_CODE;
+    let members: Vec<i64> = with_db!(db, p => sqlx::query_scalar::<_, i64>(
+        "SELECT a.id FROM areas a JOIN areas r ON r.kind = 'region' AND r.official_code = $1 \
+         WHERE a.kind = 'municipality' AND ( \
+           EXISTS (SELECT 1 FROM area_memberships m WHERE m.area_id = a.id AND m.parent_id = r.id AND $2 BETWEEN m.valid_from AND m.valid_to \
+             AND (a.valid_from IS NULL OR a.valid_from <= $2) AND (a.valid_to IS NULL OR a.valid_to >= $2)) \
+           OR (a.parent_id = r.id AND NOT EXISTS (SELECT 1 FROM area_memberships m2 JOIN areas p2 ON p2.id = m2.parent_id WHERE m2.area_id = a.id AND p2.kind = 'region'))) \
+         ORDER BY a.id",
+    ).bind(region).bind(year).fetch_all(p).await)?;
+    let mut ids = members.clone();
+    let wider: Vec<i64> = with_db!(db, p => sqlx::query_scalar::<_, i64>(
+        "SELECT r.id FROM areas r WHERE (r.kind = 'region' AND r.official_code = $1) OR r.kind = 'country' \
+         UNION SELECT m.parent_id FROM area_memberships m JOIN areas a ON a.id = m.area_id JOIN areas r ON r.kind = 'region' AND r.official_code = $1 \
+           WHERE $2 BETWEEN m.valid_from AND m.valid_to AND EXISTS (SELECT 1 FROM area_memberships h WHERE h.area_id = a.id AND h.parent_id = r.id AND $2 BETWEEN h.valid_from AND h.valid_to) \
+         UNION SELECT s.id FROM areas s JOIN areas r ON r.kind = 'region' AND r.official_code = $1 WHERE s.parent_id = r.id AND s.kind <> 'municipality'",
+    ).bind(region).bind(year).fetch_all(p).await)?;
+    ids.extend(wider);
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}

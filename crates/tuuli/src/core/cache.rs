@@ -1,7 +1,8 @@
 //! A short-lived in-memory copy of reference data that nearly every page shows and that
-//! changes only when data is loaded (`tuuli demo`, future imports): the themes and the
-//! municipalities. Each copy lives [`TTL`], so a change made by another process shows
-//! within a minute; per application state, so tests on different databases never mix.
+//! changes only when data is loaded (`tuuli demo`, future imports): the themes, the
+//! municipalities and the home region's areas. Each copy lives [`TTL`], so a change made
+//! by another process shows within a minute; per application state, so tests on
+//! different databases never mix.
 
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
@@ -17,6 +18,7 @@ pub const TTL: Duration = Duration::from_secs(60);
 pub struct ReferenceCache {
     themes: RwLock<Option<(Instant, Vec<Theme>)>>,
     municipalities: RwLock<Option<(Instant, Vec<Area>)>>,
+    home: RwLock<Option<(Instant, Vec<i64>)>>,
 }
 
 fn fresh<T: Clone>(slot: &RwLock<Option<(Instant, Vec<T>)>>) -> Option<Vec<T>> {
@@ -52,12 +54,26 @@ impl ReferenceCache {
         Ok(v)
     }
 
+    /// The ids of the home region's areas this year ([`areas::home_ids`]).
+    pub async fn home_ids(&self, db: &Db) -> AppResult<Vec<i64>> {
+        if let Some(v) = fresh(&self.home) {
+            return Ok(v);
+        }
+        let year = chrono::Datelike::year(&chrono::Utc::now());
+        let v = areas::home_ids(db, year).await?;
+        store(&self.home, v.clone());
+        Ok(v)
+    }
+
     /// Forgets the copies (after loading data in this process).
     pub fn clear(&self) {
         if let Ok(mut g) = self.themes.write() {
             *g = None;
         }
         if let Ok(mut g) = self.municipalities.write() {
+            *g = None;
+        }
+        if let Ok(mut g) = self.home.write() {
             *g = None;
         }
     }

@@ -275,6 +275,7 @@ async fn plan_page(
             filtered => !filter.is_empty(),
             themes => ctx.state.themes().await?,
             municipalities => ctx.state.municipalities().await?,
+            municipality_choices => ctx.state.municipality_choices().await?,
             statuses => status_options(),
             stale_days => ctx.state.config.stale_days,
             can_edit => can_edit_plans(&ctx.viewer),

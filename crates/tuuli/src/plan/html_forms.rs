@@ -776,6 +776,7 @@ async fn action_form(
         minijinja::context! {
             plan, goals, orgs, more, searched,
             municipalities => ctx.state.municipalities().await?,
+            municipality_choices => ctx.state.municipality_choices().await?,
             themes => ctx.state.themes().await?,
         },
     )

@@ -60,6 +60,15 @@ impl AppState {
         self.reference.municipalities(&self.db).await
     }
 
+    /// The municipalities, the home region's members first (cached briefly).
+    pub async fn municipality_choices(
+        &self,
+    ) -> crate::error::AppResult<crate::core::areas::Choices> {
+        let all = self.municipalities().await?;
+        let home = self.reference.home_ids(&self.db).await?;
+        Ok(crate::core::areas::Choices::split(all, &home))
+    }
+
     pub fn new(db: Db, config: Config) -> anyhow::Result<Self> {
         let i18n = Arc::new(I18n::load()?);
         let templates = templates::Templates::new(i18n.clone());

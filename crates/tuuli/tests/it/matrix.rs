@@ -174,6 +174,7 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         seeded_indicator: 1,
         indicator_set: 1,
         decision_action: 33,
+        import: 38,
     };
     let rows: Vec<(String, String)> = cases(&w)
         .into_iter()

@@ -83,6 +83,19 @@ pub fn read<R: Read>(reader: R) -> LocalCsv<R> {
         head.drain(..3);
     }
     let delimiter = if head.contains(&b';') { b';' } else { b',' };
+    build(Cursor::new(head).chain(buffered), delimiter, pending)
+}
+
+/// Starts reading text whose separator is known (the XLSX reader's `;` lines).
+pub fn read_separated<R: Read>(reader: R, delimiter: u8) -> LocalCsv<R> {
+    build(
+        Cursor::new(Vec::new()).chain(BufReader::new(reader)),
+        delimiter,
+        None,
+    )
+}
+
+fn build<R: Read>(source: Source<R>, delimiter: u8, pending: Option<ImportError>) -> LocalCsv<R> {
     LocalCsv {
         reader: Some(
             csv::ReaderBuilder::new()
@@ -90,7 +103,7 @@ pub fn read<R: Read>(reader: R) -> LocalCsv<R> {
                 .terminator(csv::Terminator::Any(b'\n'))
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(Cursor::new(head).chain(buffered)),
+                .from_reader(source),
         ),
         pending,
         record: StringRecord::new(),

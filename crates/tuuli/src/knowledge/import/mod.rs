@@ -18,6 +18,7 @@ pub mod fields;
 mod json;
 pub mod jsonstat;
 pub mod local_csv;
+pub mod local_xlsx;
 pub mod sotkanet_csv;
 pub mod sotkanet_json;
 pub mod sotkanet_meta;
@@ -262,6 +263,7 @@ mod tests {
         "import-error-jsonstat-position",
         "import-error-jsonstat-too-large",
         "import-error-more",
+        "import-error-not-xlsx",
     ];
 
     #[test]

@@ -1,4 +1,4 @@
-//! The `knowledge_import` job: a coordinator's uploaded CSV imported into the value store
+//! The `knowledge_import` job: a coordinator's uploaded CSV or XLSX workbook imported into the value store
 //! in the background, its progress (bytes read) on the job's page, the summary as the
 //! job's result and in the `imports` row. The job owns the uploaded file and deletes it
 //! when it is over.
@@ -44,8 +44,9 @@ pub async fn run(ctx: JobCtx) -> JobResult {
     if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Err(JobError::Fail("job-error-file-missing"));
     }
+    let xlsx = super::is_xlsx(&path);
     let meta = ImportMeta {
-        kind: "csv",
+        kind: if xlsx { "xlsx" } else { "csv" },
         source_name: p.file_name.clone(),
         vintage: None,
         is_synthetic: false,
@@ -58,8 +59,13 @@ pub async fn run(ctx: JobCtx) -> JobResult {
     let (tx, mut rx) = watch::channel((0u64, 0u64));
     let db = ctx.state.db.clone();
     let file = path.clone();
-    let mut import =
-        tokio::spawn(async move { super::local_csv(&db, &file, meta, Some(&tx)).await });
+    let mut import = tokio::spawn(async move {
+        if xlsx {
+            super::local_xlsx(&db, &file, meta, Some(&tx)).await
+        } else {
+            super::local_csv(&db, &file, meta, Some(&tx)).await
+        }
+    });
     let mut open = true;
     let mut last = std::time::Instant::now();
     let outcome = loop {

@@ -12,6 +12,7 @@
 //! line can draw a bar and a job can store it, without the import waiting for either.
 
 pub mod job;
+pub mod sotkanet_api;
 pub mod web;
 
 use std::fs::File;
@@ -27,7 +28,7 @@ use tokio::sync::watch;
 use crate::db::Db;
 use crate::knowledge::import::{
     self, ImportError, Location, Sex, SotkanetValue, Year, jsonstat as js, local_csv as lc,
-    sotkanet_csv, sotkanet_json, sotkanet_meta,
+    local_xlsx as lx, sotkanet_csv, sotkanet_json, sotkanet_meta,
 };
 use crate::knowledge::values::{AreaRef, ImportMeta, Importer, InRow, IndicatorRef, Summary};
 
@@ -108,6 +109,10 @@ pub struct DirFiles {
     pub metadata: Vec<PathBuf>,
     pub data: Vec<PathBuf>,
     pub vintage: Option<DateTime<Utc>>,
+    /// `regions.json`, if the folder has it: rows of regions whose category Tuuli does
+    /// not keep (ELY centres, AVI areas, ERVA…), or that the list does not have, are then
+    /// left out and counted.
+    pub regions: Option<PathBuf>,
 }
 
 /// Lists a Sotkanet folder (see the module doc). Data files sorted by indicator id.
@@ -129,6 +134,8 @@ pub fn dir_files(dir: &Path) -> anyhow::Result<DirFiles> {
             meta.push((id, e.path()));
         } else if let Some(id) = id_of("data-", ".csv").or_else(|| id_of("data-", ".json")) {
             data.push((id, e.path()));
+        } else if name == "regions.json" {
+            out.regions = Some(e.path());
         } else if name == "vintage.txt" {
             let text = std::fs::read_to_string(e.path())?;
             out.vintage = DateTime::parse_from_rfc3339(text.trim())
@@ -148,9 +155,21 @@ pub fn dir_files(dir: &Path) -> anyhow::Result<DirFiles> {
 pub async fn sotkanet_dir(
     db: &Db,
     dir: &Path,
-    mut meta: ImportMeta,
+    meta: ImportMeta,
     progress: Option<&ProgressTx>,
 ) -> anyhow::Result<Summary> {
+    Ok(sotkanet_dir_counted(db, dir, meta, progress).await?.0)
+}
+
+/// [`sotkanet_dir`], also saying how many rows were left out as rows of regions Tuuli
+/// does not keep (by the folder's `regions.json`: a category Tuuli does not keep, or not
+/// in the list at all; none without the file).
+pub async fn sotkanet_dir_counted(
+    db: &Db,
+    dir: &Path,
+    mut meta: ImportMeta,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<(Summary, u64)> {
     let files = dir_files(dir)?;
     if meta.vintage.is_none() {
         meta.vintage = files.vintage;
@@ -162,8 +181,35 @@ pub async fn sotkanet_dir(
         .map(|m| m.len())
         .sum();
     let mut imp = Importer::start(db, meta).await?;
-    let outcome = dir_rows(&mut imp, dir, &files, total, progress).await;
-    conclude(imp, outcome).await
+    let mut skipped = 0u64;
+    let outcome = dir_rows(&mut imp, dir, &files, total, progress, &mut skipped).await;
+    Ok((conclude(imp, outcome).await?, skipped))
+}
+
+/// The Sotkanet ids of the regions in `regions.json` whose category Tuuli keeps; `None`
+/// without the file (then every row is placed or refused as it is).
+async fn kept_regions(
+    imp: &mut Importer,
+    files: &DirFiles,
+) -> anyhow::Result<Option<std::collections::HashSet<u32>>> {
+    let Some(path) = &files.regions else {
+        return Ok(None);
+    };
+    match sotkanet_meta::read_regions(File::open(path)?) {
+        Ok(regions) => Ok(Some(
+            regions
+                .into_iter()
+                .filter(|r| crate::core::areas_national::kind_of(&r.category).is_some())
+                .map(|r| r.id)
+                .collect(),
+        )),
+        Err(rejected) => {
+            for e in rejected.errors {
+                imp.push(Err(in_file("regions.json", e))).await?;
+            }
+            Ok(None)
+        }
+    }
 }
 
 async fn dir_rows(
@@ -172,7 +218,11 @@ async fn dir_rows(
     files: &DirFiles,
     total: u64,
     progress: Option<&ProgressTx>,
+    skipped: &mut u64,
 ) -> anyhow::Result<()> {
+    let kept = kept_regions(imp, files).await?;
+    // Left out: rows of regions the list does not give a category Tuuli keeps.
+    let foreign = |region: u32| kept.as_ref().is_some_and(|k| !k.contains(&region));
     for path in &files.metadata {
         let name = file_name(path);
         match sotkanet_meta::read_indicator(File::open(path)?) {
@@ -201,6 +251,10 @@ async fn dir_rows(
         if name.ends_with(".csv") {
             let mut rows = sotkanet_csv::read(meter.open(path)?);
             while let Some(row) = rows.next() {
+                if matches!(&row, Ok(v) if foreign(v.region)) {
+                    *skipped += 1;
+                    continue;
+                }
                 let line = rows.line();
                 let row = row
                     .map(|v| sotkanet_row(v, Location::Line(line)))
@@ -218,6 +272,10 @@ async fn dir_rows(
             match sotkanet_json::read(meter.open(path)?) {
                 Ok(rows) => {
                     for (i, v) in rows.into_iter().enumerate() {
+                        if foreign(v.region) {
+                            *skipped += 1;
+                            continue;
+                        }
                         imp.push(Ok(sotkanet_row(
                             v,
                             Location::Path(format!("{name}:$[{i}]")),
@@ -269,17 +327,49 @@ pub async fn local_csv(
     };
     let reader = meter.open(path)?;
     let mut imp = Importer::start(db, meta).await?;
-    let outcome = local_rows(&mut imp, reader, &meter, progress).await;
+    let outcome = local_rows(&mut imp, lc::read(reader), &meter, progress).await;
     conclude(imp, outcome).await
 }
 
-async fn local_rows(
+/// Imports a coordinator's XLSX workbook (its first sheet, the CSV's long format).
+pub async fn local_xlsx(
+    db: &Db,
+    path: &Path,
+    meta: ImportMeta,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<Summary> {
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let file = File::open(path).with_context(|| format!("could not open {}", path.display()))?;
+    let meter = Meter {
+        total,
+        ..Meter::default()
+    };
+    let mut imp = Importer::start(db, meta).await?;
+    let outcome = match lx::read(BufReader::new(file)) {
+        Ok(rows) => local_rows(&mut imp, rows, &meter, None).await,
+        Err(e) => imp.push(Err(e)).await,
+    };
+    if let Some(p) = progress {
+        p.send_replace((total, total));
+    }
+    conclude(imp, outcome).await
+}
+
+/// Whether a file is an XLSX workbook (a ZIP archive) rather than text.
+pub fn is_xlsx(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && &magic == b"PK\x03\x04"
+}
+
+async fn local_rows<R: Read>(
     imp: &mut Importer,
-    reader: Counting<BufReader<File>>,
+    mut rows: lc::LocalCsv<R>,
     meter: &Meter,
     progress: Option<&ProgressTx>,
 ) -> anyhow::Result<()> {
-    let mut rows = lc::read(reader);
     while let Some(row) = rows.next() {
         let line = rows.line();
         let row = row.map(|v| InRow {

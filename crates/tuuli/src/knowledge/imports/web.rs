@@ -4,7 +4,7 @@
 //! and `POST /api/v1/imports` (202 with the job).
 
 use axum::extract::multipart::Multipart;
-use axum::extract::{Extension, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -67,6 +67,27 @@ pub async fn recent(db: &Db, limit: i64) -> AppResult<Vec<ImportView>> {
     )
 }
 
+/// One import, if it exists.
+pub async fn one(db: &Db, id: i64) -> AppResult<Option<ImportView>> {
+    Ok(with_db!(db, p => sqlx::query_as::<_, ImportView>(
+        "SELECT id, kind, source_name, vintage, status, rows_read, inserted, updated, unchanged, rejected, message, \
+         is_synthetic, user_id, job_id, started_at, finished_at FROM imports WHERE id = $1",
+    ).bind(id).fetch_optional(p).await)?)
+}
+
+/// A stored error list ("location key<TAB>reason key" lines) for a template.
+fn error_rows(message: &str, limit: usize) -> Vec<serde_json::Value> {
+    message
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(limit)
+        .map(|l| {
+            let (loc, reason) = l.split_once('\t').unwrap_or(("", l));
+            serde_json::json!({"location": loc, "reason": reason})
+        })
+        .collect()
+}
+
 fn require_can_import(viewer: &Viewer) -> AppResult<()> {
     viewer.require_role(Role::Coordinator).map(|_| ())
 }
@@ -87,7 +108,9 @@ async fn enqueue(state: &AppState, viewer: &Viewer, upload: Upload) -> AppResult
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/imports", get(page))
+    Router::new()
+        .route("/imports", get(page))
+        .route("/imports/{id}", get(show))
 }
 
 pub fn upload_router() -> Router<AppState> {
@@ -108,15 +131,7 @@ async fn render(ctx: &PageCtx, errors: FieldErrors) -> AppResult<Html<String>> {
     let rows: Vec<serde_json::Value> = imports
         .iter()
         .map(|i| {
-            let errors: Vec<serde_json::Value> = i
-                .message
-                .lines()
-                .take(20)
-                .map(|l| {
-                    let (loc, reason) = l.split_once('\t').unwrap_or(("", l));
-                    serde_json::json!({"location": loc, "reason": reason})
-                })
-                .collect();
+            let errors = error_rows(&i.message, 20);
             serde_json::json!({
                 "id": i.id, "kind": i.kind, "source_name": i.source_name, "status": i.status,
                 "rows_read": i.rows_read, "inserted": i.inserted, "updated": i.updated,
@@ -129,6 +144,26 @@ async fn render(ctx: &PageCtx, errors: FieldErrors) -> AppResult<Html<String>> {
     ctx.render(
         "knowledge/imports.html",
         minijinja::context! { errors => errors.0, limit, imports => rows },
+    )
+}
+
+/// An import's own page: its summary, who and when, the errors it recorded (in the
+/// reader's language) and its job while it runs. For those who see `/imports`.
+async fn show(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    require_can_import(&ctx.viewer)?;
+    let Some(i) = one(&ctx.state.db, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let who: Option<String> = match i.user_id {
+        Some(u) => with_db!(&ctx.state.db, p => sqlx::query_scalar::<_, String>(
+            "SELECT name FROM users WHERE id = $1",
+        ).bind(u).fetch_optional(p).await)?,
+        None => None,
+    };
+    let errors = error_rows(&i.message, crate::knowledge::import::MAX_ERRORS + 1);
+    ctx.render(
+        "knowledge/import.html",
+        minijinja::context! { import => i, who, errors },
     )
 }
 
@@ -153,7 +188,8 @@ async fn submit(ctx: PageCtx, form: Multipart) -> AppResult<Response> {
 #[expect(dead_code, reason = "describes the multipart body; never constructed")]
 struct ImportUpload {
     /// A CSV file: indicator;area;year;sex;value[;count;denominator] (Finnish, Swedish or
-    /// English column names; `;` or `,`; decimal comma or point; UTF-8).
+    /// English column names; `;` or `,`; decimal comma or point; UTF-8), or an XLSX
+    /// workbook whose first sheet has the same columns.
     #[schema(format = Binary, value_type = String)]
     file: Vec<u8>,
 }
@@ -170,7 +206,7 @@ async fn api_imports_list(
     Ok(Json(recent(&state.db, 200).await?))
 }
 
-/// Uploads a coordinator's CSV file and queues its import (coordinators and admins): all
+/// Uploads a coordinator's CSV or XLSX file and queues its import (coordinators and admins): all
 /// or nothing, summarised in the job's result and in `GET /imports`. Answers 202 with the
 /// job; follow it at `/api/v1/jobs/{id}`.
 #[utoipa::path(post, path = "/imports", tag = "knowledge",

@@ -69,6 +69,7 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
             filter => minijinja::context! { type => q.org_type, area => q.area, theme => q.theme, q => q.q },
             org_types => kinds::options("org-type", kinds::ORG_TYPES),
             municipalities => ctx.state.municipalities().await?,
+            municipality_choices => ctx.state.municipality_choices().await?,
             themes => ctx.state.themes().await?,
             can_create => can_create(&ctx.viewer),
         },
@@ -125,7 +126,10 @@ async fn form_page(
         minijinja::context! {
             id, input, errors => errors.0, conflict, changes,
             org_types => kinds::options("org-type", kinds::ORG_TYPES),
-            areas => areas::list(&ctx.state.db, &areas::AreaFilter::default()).await?,
+            area_choices => areas::Choices::split(
+                areas::list(&ctx.state.db, &areas::AreaFilter::default()).await?,
+                &ctx.state.reference.home_ids(&ctx.state.db).await?,
+            ),
             themes => ctx.state.themes().await?,
         },
     )

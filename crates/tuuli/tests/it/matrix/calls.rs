@@ -693,6 +693,12 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             upload(&format!("/plans/{}/exchange", w.plan), false),
             [401, 403, 403, 403, 422, 422],
         ),
+        // An import's own page: whoever sees the import history.
+        (page(format!("/imports/{}", w.import)), coord_page),
+        (
+            page("/imports/999999".into()),
+            [401, 403, 403, 403, 404, 404],
+        ),
     ]
 }
 

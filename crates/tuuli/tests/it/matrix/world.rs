@@ -57,6 +57,8 @@ pub(super) struct World {
     pub(super) indicator_set: i64,
     /// A decision of the public meeting that no row deletes: made an action by one row.
     pub(super) decision_action: i64,
+    /// A finished import (the history's own page).
+    pub(super) import: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -187,6 +189,11 @@ pub(super) async fn world(app: &TestApp) -> World {
         vec![public],
     )
     .await;
+    let import = q(
+        "INSERT INTO imports (kind, source_name, status, rows_read, inserted, started_at) VALUES ('csv', 'matriisi.csv', 'done', $1, $1, '2026-01-01T00:00:00+00:00') RETURNING id",
+        vec![3],
+    )
+    .await;
     World {
         sysma,
         indicator,
@@ -228,6 +235,7 @@ pub(super) async fn world(app: &TestApp) -> World {
         public,
         internal_b,
         decision,
+        import,
     }
 }
 

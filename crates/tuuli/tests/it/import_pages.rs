@@ -1,0 +1,320 @@
+//! XLSX imports (command line, page upload) and an import's own page `/imports/{id}`, on
+//! both databases.
+
+use rust_xlsxwriter::Workbook;
+use tuuli::auth::{Actor, Role};
+use tuuli::core::areas_national;
+use tuuli::knowledge::imports;
+use tuuli::knowledge::values::{ImportMeta, Summary};
+
+use crate::both;
+use crate::helpers::TestApp;
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let sql = sql.to_owned();
+    tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).fetch_one(p).await).unwrap()
+}
+
+async fn local_indicator(app: &TestApp, key: &str, value_type: &str) {
+    let now = chrono::Utc::now();
+    tuuli::with_db!(&app.db, p => sqlx::query(
+        "INSERT INTO indicators (source, source_id, title_fi, value_type, created_at, updated_at) VALUES ('local', $1, $1, $2, $3, $3)",
+    ).bind(key).bind(value_type).bind(now).execute(p).await.map(|_| ())).unwrap();
+}
+
+/// A cell of a test workbook.
+enum C {
+    T(&'static str),
+    N(f64),
+}
+
+/// A workbook whose first sheet holds `rows`.
+fn workbook(rows: &[Vec<C>]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                C::T(t) => ws.write_string(r, c, *t).map(|_| ()),
+                C::N(n) => ws.write_number(r, c, *n).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn header() -> Vec<C> {
+    [
+        "Indikaattori",
+        "Alue",
+        "Vuosi",
+        "Sukupuoli",
+        "Arvo",
+        "Lukumäärä",
+        "Nimittäjä",
+    ]
+    .into_iter()
+    .map(C::T)
+    .collect()
+}
+
+async fn xlsx(app: &TestApp, bytes: &[u8]) -> Summary {
+    let dir = std::env::temp_dir().join(format!(
+        "tuuli-xlsx-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("arvot.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let meta = ImportMeta {
+        kind: "xlsx",
+        source_name: "arvot.xlsx".into(),
+        vintage: None,
+        is_synthetic: false,
+        actor: Actor::system("test"),
+        job_id: None,
+    };
+    let s = imports::local_xlsx(&app.db, &path, meta, None)
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+    s
+}
+
+fn reasons(s: &Summary) -> Vec<String> {
+    s.errors.errors.iter().map(|e| e.to_string()).collect()
+}
+
+both!(
+    an_xlsx_workbook_imports_like_the_csv_and_a_bad_row_changes_nothing,
+    |app| async move {
+        areas_national::load(&app.db).await.unwrap();
+        local_indicator(&app, "share", "percent").await;
+        local_indicator(&app, "cases", "count").await;
+        let good = workbook(&[
+            header(),
+            vec![
+                C::T("local:share"),
+                C::T("KU398"),
+                C::N(2023.0),
+                C::T("yhteensä"),
+                C::N(12.5),
+            ],
+            vec![
+                C::T("local:share"),
+                C::N(781.0),
+                C::T("2023"),
+                C::T("naiset"),
+                C::T("11,25"),
+            ],
+            vec![
+                C::T("local:cases"),
+                C::T("MK07"),
+                C::N(2022.0),
+                C::T("miehet"),
+                C::N(3.0),
+                C::N(30.0),
+                C::N(1000.0),
+            ],
+        ]);
+        let s = xlsx(&app, &good).await;
+        assert_eq!((s.status, s.inserted), ("done", 3), "{:?}", reasons(&s));
+        let sysma: f64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar(
+            "SELECT v.value FROM indicator_values v JOIN areas a ON a.id = v.area_id WHERE a.kind = 'municipality' AND a.official_code = '781'",
+        ).fetch_one(p).await)
+        .unwrap();
+        assert_eq!(sysma, 11.25, "text with a decimal comma is a number");
+        let count: Option<f64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar(
+            "SELECT v.count FROM indicator_values v JOIN areas a ON a.id = v.area_id WHERE a.kind = 'region'",
+        ).fetch_one(p).await)
+        .unwrap();
+        assert_eq!(count, Some(30.0));
+        let again = xlsx(&app, &good).await;
+        assert_eq!((again.inserted, again.unchanged), (0, 3));
+
+        // A bad row on sheet row 3 (and one further down): nothing changes, both are named.
+        let bad = workbook(&[
+            header(),
+            vec![
+                C::T("local:share"),
+                C::T("KU398"),
+                C::N(2024.0),
+                C::T("yhteensä"),
+                C::N(10.0),
+            ],
+            vec![
+                C::T("local:share"),
+                C::T("KU398"),
+                C::T("20O4"),
+                C::T("yhteensä"),
+                C::N(10.0),
+            ],
+            vec![],
+            vec![
+                C::T("local:share"),
+                C::T("KU398"),
+                C::N(2021.0),
+                C::T("yhteensä"),
+                C::N(101.0),
+            ],
+        ]);
+        let s = xlsx(&app, &bad).await;
+        assert_eq!((s.status, s.rejected), ("failed", 2));
+        let listed = reasons(&s);
+        assert!(
+            listed[0].starts_with("line 3:") && listed[0].contains("import-error-year"),
+            "{listed:?}"
+        );
+        assert!(
+            listed[1].starts_with("line 5:") && listed[1].contains("import-error-percent-range"),
+            "{listed:?}"
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            3
+        );
+
+        // Not a workbook at all.
+        let s = xlsx(&app, b"indicator;area;year;sex;value\n").await;
+        assert_eq!(s.status, "failed");
+        assert!(
+            reasons(&s)[0].contains("import-error-not-xlsx"),
+            "{:?}",
+            reasons(&s)
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            3
+        );
+    }
+);
+
+// A coordinator uploads a workbook on the page; the job imports it as XLSX; the history
+// links each import to its own page, which shows the summary and, for a refused import,
+// every recorded error in the reader's language. Members may not see it.
+both!(
+    an_uploaded_workbook_is_imported_and_each_import_has_its_own_page,
+    |app| async move {
+        use crate::uploads::{Part, multipart, post_multipart};
+        use tuuli::jobs::{JobStatus, registry, worker};
+        areas_national::load(&app.db).await.unwrap();
+        local_indicator(&app, "upload", "percent").await;
+        app.add_user("coord@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("coord@example.fi").await;
+        let token = app.csrf().await;
+        let data = workbook(&[
+            header(),
+            vec![
+                C::T("local:upload"),
+                C::T("KU398"),
+                C::N(2024.0),
+                C::T("yhteensä"),
+                C::N(42.5),
+            ],
+        ]);
+        let body = multipart(&[
+            Part::Field("_csrf", &token),
+            Part::File("file", "arvot.xlsx", &data),
+        ]);
+        let res = post_multipart(&app, "/imports", body, &[]).await;
+        res.assert_status(303);
+        let job: i64 = res.location().trim_start_matches("/jobs/").parse().unwrap();
+        let w = worker::spawn(app.state.clone(), registry(), crate::jobs::fast());
+        let done = crate::jobs::wait_done(&app, job).await;
+        w.shutdown().await;
+        assert_eq!(done.status, JobStatus::Succeeded, "{done:?}");
+        let result = done.result.unwrap();
+        assert_eq!(result["inserted"].as_u64(), Some(1), "{result}");
+        let id = result["import_id"].as_i64().unwrap();
+        let kind: String = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT kind FROM imports WHERE id = $1").bind(id).fetch_one(p).await).unwrap();
+        assert_eq!(kind, "xlsx");
+
+        let list = app.get("/imports?lang=fi").await;
+        list.assert_status(200);
+        assert!(
+            list.body.contains(&format!("href=\"/imports/{id}\"")),
+            "{}",
+            list.body
+        );
+        let page = app.get(&format!("/imports/{id}?lang=fi")).await;
+        page.assert_status(200);
+        for text in [
+            "Tuonti ",
+            "XLSX-työkirja",
+            "arvot.xlsx",
+            "Valmis",
+            "Tuonti ei kirjannut virheitä.",
+            &format!("href=\"/jobs/{job}\""),
+            "coord@example.fi",
+        ] {
+            assert!(page.body.contains(text), "{text} missing: {}", page.body);
+        }
+
+        // A refused import, run from the command line: its errors, translated.
+        let dir = std::env::temp_dir().join(format!(
+            "tuuli-ip-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("huono.csv");
+        std::fs::write(&path, "indicator;area;year;sex;value\nlocal:upload;KU398;2024;total;1\nlocal:upload;KU398;20O4;total;1\n").unwrap();
+        let meta = ImportMeta {
+            kind: "csv",
+            source_name: "huono.csv".into(),
+            vintage: None,
+            is_synthetic: false,
+            actor: Actor::system("cli"),
+            job_id: None,
+        };
+        let s = imports::local_csv(&app.db, &path, meta, None)
+            .await
+            .unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+        assert_eq!(s.status, "failed");
+        for (lang, texts) in [
+            (
+                "fi",
+                [
+                    "Rivi 3",
+                    "”20O4” ei ole vuosi",
+                    "Komentorivi tai järjestelmä",
+                    "Hylätty",
+                ],
+            ),
+            (
+                "en",
+                [
+                    "Line 3",
+                    "“20O4” is not a year",
+                    "The command line or the system",
+                    "Refused",
+                ],
+            ),
+        ] {
+            let page = app
+                .get(&format!("/imports/{}?lang={lang}", s.import_id))
+                .await;
+            page.assert_status(200);
+            for text in texts {
+                assert!(
+                    page.body.contains(text),
+                    "{lang}: {text} missing: {}",
+                    page.body
+                );
+            }
+        }
+        app.get("/imports/987654").await.assert_status(404);
+
+        // The page is for those who see the history: not for members.
+        app.sign_out_locally();
+        app.add_user("member@example.fi", Role::Member, None, None)
+            .await;
+        app.sign_in("member@example.fi").await;
+        app.get(&format!("/imports/{id}")).await.assert_status(403);
+    }
+);
