@@ -16,6 +16,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+/// A PostgreSQL connection idle longer than this is pinged before it is used.
+const IDLE_CHECK: Duration = Duration::from_secs(30);
+
 /// A pool for one of the two supported databases.
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -154,6 +157,18 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    // sqlx pings every connection it takes from the pool (a round trip
+                    // before each query: a list page sends three or four); only one that
+                    // sat idle a while is checked, as the server may have dropped it.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for > IDLE_CHECK {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect(url)
                     .await
                     .with_context(|| format!("could not connect to PostgreSQL at {}; check that the server runs and the URL's user, password and database are right", redact(url)))?;
@@ -182,6 +197,9 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(5));
                 let pool = SqlitePoolOptions::new()
+                    // The connections live in this process: no ping before every query
+                    // (a round trip to the connection's worker thread).
+                    .test_before_acquire(false)
                     // An in-memory database lives in one connection; keep exactly that one.
                     .max_connections(if memory { 1 } else { 8 })
                     .min_connections(if memory { 1 } else { 0 })
@@ -212,7 +230,25 @@ impl Db {
         .context("database migration failed")?;
         keys::refold(self)
             .await
-            .context("could not refold the name keys after migrating")
+            .context("could not refold the name keys after migrating")?;
+        self.optimize_search()
+            .await
+            .context("could not optimise the search indexes after migrating")
+    }
+
+    /// SQLite: merges each FTS5 search index into one segment (`'optimize'`). Rows added
+    /// one by one or in bulk leave an index of many segments, and a search reads every
+    /// one of them: on 50,000 people a search of 3,000 matches took 2.1 ms before and
+    /// 0.9 ms after. Cheap when there is little to merge; run with the migrations, i.e.
+    /// at every start. PostgreSQL's trigram indexes need nothing like it.
+    pub async fn optimize_search(&self) -> anyhow::Result<()> {
+        if let Db::Sqlite(p) = self {
+            for t in ["organisations_fts", "people_fts"] {
+                let sql = format!("INSERT INTO {t}({t}) VALUES ('optimize')");
+                sqlx::query(sqlx::AssertSqlSafe(sql)).execute(p).await?;
+            }
+        }
+        Ok(())
     }
 
     pub fn kind(&self) -> Kind {

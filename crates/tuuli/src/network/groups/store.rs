@@ -30,9 +30,13 @@ pub struct GroupFilter {
     pub group_type: Option<String>,
 }
 
-const SELECT: &str = "SELECT g.id, g.name_fi, g.name_sv, g.name_en, g.group_type, g.status, g.convener_id, o.name_fi AS convener_name, \
+/// The convener's name is a subquery by id, not a join: PostgreSQL merge-joined the
+/// organisations' primary key to the page's groups, reading it up to the highest convener
+/// id (all 20,000 entries when one convener was added last).
+const SELECT: &str = "SELECT g.id, g.name_fi, g.name_sv, g.name_en, g.group_type, g.status, g.convener_id, \
+                      (SELECT o.name_fi FROM organisations o WHERE o.id = g.convener_id) AS convener_name, \
                       g.description, g.description_sv, g.description_en, g.is_example, g.created_at, g.updated_at, g.version \
-                      FROM work_groups g LEFT JOIN organisations o ON o.id = g.convener_id";
+                      FROM work_groups g";
 
 const WHERE: &str = " WHERE ($1 = '' OR g.status = $1) AND ($2 = '' OR g.group_type = $2) \
                       AND ($3 = '' OR EXISTS (SELECT 1 FROM group_themes gt JOIN themes t ON t.id = gt.theme_id WHERE gt.group_id = g.id AND t.slug = $3))";

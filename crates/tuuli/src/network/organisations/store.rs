@@ -63,32 +63,73 @@ fn filter(db: &Db, f: &OrgFilter) -> Filter {
 /// the page is read to know whether a next page exists (`Page::window`). The total is its
 /// own query with only the filters given, capped when `Paging::count_cap` says so:
 /// unfiltered and exact, SQLite answers `SELECT COUNT(*) FROM organisations` from its
-/// smallest index without visiting rows.
+/// smallest index without visiting rows. It is counted first: a search with many matches
+/// then finds its page by a short walk of the name index (`Filter::walk_page_ids`).
 pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
     let mut paging = paging;
     let counted = filter(db, f);
     let mut w = counted.clone();
     w.apply_cursor(db, "organisations", "o", &mut paging)
         .await?;
-    let sql = format!(
-        "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
-        w.page_ids(db, "organisations", "o", &paging.probe_sql())
-    );
     let cap = paging.count_cap;
     let count_sql = counted.count_sql("organisations", "o", cap);
     // A search alone is counted in the FTS5 index, without reading the rows it found.
     let fts_count = counted.fts_count_capped(cap).filter(|_| counted.len() == 1);
-    let (mut items, total) = with_db!(db, p => {
-        let items: Vec<Organisation> = crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await?;
-        let total: i64 = match &fts_count {
-            Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await?,
-            None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted).fetch_one(p).await?,
-        };
-        Ok::<_, sqlx::Error>((items, total))
+    let total: i64 = with_db!(db, p => match &fts_count {
+        Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await,
+        None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted).fetch_one(p).await,
     })?;
+    // A search with many matches: the page's ids from a short walk of the name index.
+    let walked = w
+        .walk_page_ids(db, "organisations", "o", &paging, total)
+        .await?;
+    let mut items: Vec<Organisation> = match (db, walked) {
+        // SQLite joins the page's ids to the rows in one statement.
+        (Db::Sqlite(p), None) => {
+            let sql = format!(
+                "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
+                w.page_ids(db, "organisations", "o", &paging.probe_sql())
+            );
+            crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w)
+                .fetch_all(p)
+                .await?
+        }
+        (_, walked) => {
+            let ids = match walked {
+                Some(ids) => ids,
+                None => w.page_id_list(db, "organisations", "o", &paging).await?,
+            };
+            by_ids(db, &ids).await?
+        }
+    };
     let window = Window::trim(&mut items, &paging, |o| o.id);
     attach_themes(db, &mut items).await?;
     Ok(Page::new(items, total, paging).windowed(window, cap))
+}
+
+/// The organisations of these ids (without themes), by name.
+async fn by_ids(db: &Db, ids: &[i64]) -> AppResult<Vec<Organisation>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(match db {
+        Db::Postgres(p) => {
+            let sql = format!("{SELECT} WHERE o.id = ANY($1) ORDER BY o.name_key, o.id");
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(ids)
+                .fetch_all(p)
+                .await?
+        }
+        Db::Sqlite(p) => {
+            let sql = format!(
+                "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
+                crate::db::id_list(ids.iter().copied())
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(p)
+                .await?
+        }
+    })
 }
 
 /// How many organisations a chooser lists at most.

@@ -93,7 +93,7 @@ fn list_filter(db: &Db, s: &Scope, f: &PersonFilter) -> Filter {
     if s.all {
         // `erased = FALSE` (not `NOT erased`): an equality on the first column of
         // people_name_idx (erased, name_key, id), which then serves the sort too.
-        w.push("p.erased = FALSE", vec![]);
+        w.push_indexed("p.erased = FALSE", vec![]);
     } else {
         let today = || Arg::Date(s.today);
         w.push(
@@ -141,10 +141,6 @@ pub async fn list(
     let counted = list_filter(db, &s, f);
     let mut w = counted.clone();
     w.apply_cursor(db, "people", "p", &mut paging).await?;
-    let sql = format!(
-        "{SELECT} WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
-        w.page_ids(db, "people", "p", &paging.probe_sql())
-    );
     let cap = paging.count_cap;
     let count_sql = counted.count_sql("people", "p", cap);
     // Everyone not erased (a coordinator's unfiltered list), counted exactly: all rows
@@ -156,10 +152,10 @@ pub async fn list(
     let fts_count = counted
         .fts_count_capped(cap)
         .filter(|_| s.all && counted.len() == 2);
-    let (mut items, total) = with_db!(db, p => {
-        let items = crate::bind_filter!(sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())), w)
-            .fetch_all(p).await?;
-        let total: i64 = if let Some((sql, phrase)) = &fts_count {
+    // Counted first: a search with many matches then finds its page by a short walk of
+    // the name index (`Filter::walk_page_ids`).
+    let total: i64 = with_db!(db, p => {
+        if let Some((sql, phrase)) = &fts_count {
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await?
         } else if everyone {
             let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await?;
@@ -168,13 +164,58 @@ pub async fn list(
         } else {
             crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted)
                 .fetch_one(p).await?
-        };
-        Ok::<_, sqlx::Error>((items, total))
-    })?;
+        }
+    });
+    // A search with many matches: the page's ids from a short walk of the name index.
+    let walked = w.walk_page_ids(db, "people", "p", &paging, total).await?;
+    let mut items: Vec<Person> = match (db, walked) {
+        // SQLite joins the page's ids to the rows in one statement.
+        (Db::Sqlite(p), None) => {
+            let sql = format!(
+                "{SELECT} WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
+                w.page_ids(db, "people", "p", &paging.probe_sql())
+            );
+            crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w)
+                .fetch_all(p)
+                .await?
+        }
+        (_, walked) => {
+            let ids = match walked {
+                Some(ids) => ids,
+                None => w.page_id_list(db, "people", "p", &paging).await?,
+            };
+            by_ids(db, &ids).await?
+        }
+    };
     let window = Window::trim(&mut items, &paging, |p| p.id);
     attach_organisations(db, &mut items).await?;
     mask(&s, &mut items);
     Ok(Page::new(items, total, paging).windowed(window, cap))
+}
+
+/// The people of these ids (unmasked, without organisations), by name.
+async fn by_ids(db: &Db, ids: &[i64]) -> AppResult<Vec<Person>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(match db {
+        Db::Postgres(p) => {
+            let sql = format!("{SELECT} WHERE p.id = ANY($1) ORDER BY p.name_key, p.id");
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(ids)
+                .fetch_all(p)
+                .await?
+        }
+        Db::Sqlite(p) => {
+            let sql = format!(
+                "{SELECT} WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
+                crate::db::id_list(ids.iter().copied())
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_all(p)
+                .await?
+        }
+    })
 }
 
 /// One person the viewer may see; 404 otherwise, so that existence does not leak.
