@@ -183,9 +183,7 @@ async fn lead_chooser(
         chosen.push(id);
     }
     chosen.extend(d.convener_id.filter(|c| !chosen.contains(c)));
-    let text = raw
-        .map(|f| chooser::text(f, LEAD))
-        .unwrap_or_default();
+    let text = raw.map(|f| chooser::text(f, LEAD)).unwrap_or_default();
     Ok(Chooser::new(
         LEAD,
         &text,
@@ -232,9 +230,11 @@ async fn create(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
     let typed = Typed::from_form(&form);
     if chooser::find(&form).is_some() {
         // A search for the lead organisation: the form again with what was found, nothing saved.
-        return Ok(render(&ctx, &d, &typed, Some(&form), &FieldErrors::new(), None)
-            .await?
-            .into_response());
+        return Ok(
+            render(&ctx, &d, &typed, Some(&form), &FieldErrors::new(), None)
+                .await?
+                .into_response(),
+        );
     }
     let result = match typed.input() {
         Ok(input) => create_from_decision(&ctx.state.db, &ctx.viewer, id, &input).await,
@@ -252,7 +252,15 @@ async fn create(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
             .into_response()),
         Err(AppError::Conflict(key)) => Ok((
             StatusCode::CONFLICT,
-            render(&ctx, &d, &typed, Some(&form), &FieldErrors::new(), Some(key)).await?,
+            render(
+                &ctx,
+                &d,
+                &typed,
+                Some(&form),
+                &FieldErrors::new(),
+                Some(key),
+            )
+            .await?,
         )
             .into_response()),
         Err(e) => Err(e),

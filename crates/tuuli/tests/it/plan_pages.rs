@@ -767,10 +767,7 @@ mod plan_page_timing {
             format!("/api/v1/plans/{plan}"),
         ] {
             assert_eq!(app.get(&url).await.status, 200, "{url}");
-            pages.push(format!(
-                "{url} {:?}",
-                timed(11, || app.get(&url)).await
-            ));
+            pages.push(format!("{url} {:?}", timed(11, || app.get(&url)).await));
         }
         println!(
             "plan pages, 500 actions, {label}: tree {tree:?}; view {view:?}; view to template value {serialize:?}; {}",
@@ -813,8 +810,10 @@ both!(
                 Method::POST,
                 &format!("/api/v1/actions/{}/progress", t.old),
                 Some(&token),
-                Some(json!({"report_date": date, "status": status, "percent": percent,
-                            "euros_used": euros, "days_used": days})),
+                Some(
+                    json!({"report_date": date, "status": status, "percent": percent,
+                            "euros_used": euros, "days_used": days}),
+                ),
             )
             .await
             .assert_status(201);
@@ -827,16 +826,10 @@ both!(
         )
         .await;
         let today = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
-        let view = tuuli::plan::views::plan_view(
-            &app.db,
-            t.plan,
-            false,
-            &Default::default(),
-            today,
-            120,
-        )
-        .await
-        .unwrap();
+        let view =
+            tuuli::plan::views::plan_view(&app.db, t.plan, false, &Default::default(), today, 120)
+                .await
+                .unwrap();
         let actions: Vec<_> = view.promises[0].goals[0].actions.iter().collect();
         let find = |id: i64| *actions.iter().find(|a| a.id == id).unwrap();
         let old = find(t.old);
@@ -848,10 +841,18 @@ both!(
         assert_eq!((fresh.euros_used, fresh.days_used), (Some(250.0), None));
         let quiet = find(quiet);
         assert_eq!((quiet.status.as_str(), quiet.percent), ("not_started", 0));
-        assert_eq!((quiet.last_report, quiet.euros_used, quiet.days_used), (None, None, None));
+        assert_eq!(
+            (quiet.last_report, quiet.euros_used, quiet.days_used),
+            (None, None, None)
+        );
         // The JSON tree and the resources page agree.
         let json = app
-            .api(Method::GET, &format!("/api/v1/plans/{}", t.plan), None, None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/plans/{}", t.plan),
+                None,
+                None,
+            )
             .await
             .json();
         let tree_old = json["promises"][0]["goals"][0]["actions"]
