@@ -2,7 +2,9 @@
 //! — coordinators and admins, and the editors of the group's convener (the meeting rule,
 //! `network::meetings::editable`) — may turn one of its decisions into a plan action: a form
 //! prefilled from the decision (title from its text, start date the meeting's date, end date
-//! its due date, the convener as lead organisation) where they choose the plan's goal.
+//! its due date, the convener as lead organisation) where they choose the plan's goal; the
+//! lead organisation can be any other, found by part of its name with the no-JavaScript
+//! search chooser of `web::chooser`.
 //!
 //! Creating actions is otherwise for those who edit plans (`plan::can_edit_plans`); the
 //! convener's editors get this one door, and only for their group's decision: the check is
@@ -23,6 +25,7 @@ use crate::auth::Viewer;
 use crate::db::Db;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::web::PageCtx;
+use crate::web::chooser::{self, Chooser};
 use crate::web::forms::RawForm;
 use crate::with_db;
 
@@ -165,23 +168,38 @@ impl Typed {
     }
 }
 
-/// The lead organisations offered: the one typed (or prefilled: the convener) and the
-/// convener, plus the whole registry when it is small. The action's own form (with its
-/// search chooser) changes the lead to any other organisation afterwards.
-async fn lead_choices(db: &Db, d: &SourceDecision, typed: &Typed) -> AppResult<Vec<(i64, String)>> {
-    let mut chosen: Vec<i64> = d.convener_id.into_iter().collect();
+/// The lead organisation chooser (`web::chooser`, no JavaScript): the one typed (or
+/// prefilled: the convener) and the convener, plus the organisations whose names contain
+/// the search text (`lead_organisation_id_q`) when one was typed, or the whole registry when
+/// it is small. `raw` is the submitted form (a search keeps its text and moves focus).
+async fn lead_chooser(
+    db: &Db,
+    d: &SourceDecision,
+    typed: &Typed,
+    raw: Option<&RawForm>,
+) -> AppResult<Chooser> {
+    let mut chosen: Vec<i64> = Vec::new();
     if let Ok(id) = typed.lead_organisation_id.trim().parse::<i64>() {
         chosen.push(id);
     }
-    let (choices, _more) =
-        crate::network::organisations::store::choices_for(db, "", &chosen).await?;
-    Ok(choices)
+    chosen.extend(d.convener_id.filter(|c| !chosen.contains(c)));
+    let text = raw.map(|f| chooser::text(f, LEAD)).unwrap_or_default();
+    Ok(Chooser::new(
+        LEAD,
+        &text,
+        crate::network::organisations::store::choices_for(db, &text, &chosen).await?,
+    )
+    .found_by(raw.and_then(chooser::find).as_deref()))
 }
+
+/// The form field of the lead organisation (and so the name of its chooser).
+const LEAD: &str = "lead_organisation_id";
 
 async fn render(
     ctx: &PageCtx,
     d: &SourceDecision,
     typed: &Typed,
+    raw: Option<&RawForm>,
     errors: &FieldErrors,
     conflict: Option<&str>,
 ) -> AppResult<Html<String>> {
@@ -191,7 +209,7 @@ async fn render(
         minijinja::context! {
             decision => d, input => typed, errors => errors.0, conflict,
             goals => goal_choices(db).await?,
-            orgs => lead_choices(db, d, typed).await?,
+            orgs => lead_chooser(db, d, typed, raw).await?,
         },
     )
 }
@@ -202,7 +220,7 @@ async fn form_page(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
         return Ok(Redirect::to(&format!("/actions/{a}")).into_response());
     }
     let typed = Typed::prefilled(&d);
-    Ok(render(&ctx, &d, &typed, &FieldErrors::new(), None)
+    Ok(render(&ctx, &d, &typed, None, &FieldErrors::new(), None)
         .await?
         .into_response())
 }
@@ -210,6 +228,14 @@ async fn form_page(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
 async fn create(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
     let d = decision_for(&ctx.state.db, &ctx.viewer, id).await?;
     let typed = Typed::from_form(&form);
+    if chooser::find(&form).is_some() {
+        // A search for the lead organisation: the form again with what was found, nothing saved.
+        return Ok(
+            render(&ctx, &d, &typed, Some(&form), &FieldErrors::new(), None)
+                .await?
+                .into_response(),
+        );
+    }
     let result = match typed.input() {
         Ok(input) => create_from_decision(&ctx.state.db, &ctx.viewer, id, &input).await,
         Err(errors) => Err(AppError::Validation(errors)),
@@ -221,12 +247,20 @@ async fn create(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
         ),
         Err(AppError::Validation(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&ctx, &d, &typed, &errors, None).await?,
+            render(&ctx, &d, &typed, Some(&form), &errors, None).await?,
         )
             .into_response()),
         Err(AppError::Conflict(key)) => Ok((
             StatusCode::CONFLICT,
-            render(&ctx, &d, &typed, &FieldErrors::new(), Some(key)).await?,
+            render(
+                &ctx,
+                &d,
+                &typed,
+                Some(&form),
+                &FieldErrors::new(),
+                Some(key),
+            )
+            .await?,
         )
             .into_response()),
         Err(e) => Err(e),

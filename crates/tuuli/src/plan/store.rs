@@ -395,13 +395,16 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
     let themes_sql = "SELECT gt.goal_id, t.slug FROM plan_goal_themes gt JOIN themes t ON t.id = gt.theme_id \
                       JOIN plan_goals g ON g.id = gt.goal_id JOIN plan_promises pr ON pr.id = g.promise_id \
                       WHERE pr.plan_id = $1 ORDER BY t.sort_order";
+    // The latest update's fields one by one, each read from the end of the action's run in
+    // the covering index `plan_progress_latest_idx` (migration 0018): joining the latest
+    // row by its id instead made PostgreSQL hash all the progress updates in the database.
     let actions_sql = "SELECT a.id, a.goal_id, a.title, a.lead_organisation_id, o.name_fi AS lead_name, \
-                       COALESCE(lp.status, 'not_started') AS status, COALESCE(lp.percent, 0) AS percent, lp.report_date AS last_report \
-                       FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id JOIN plan_promises pr ON pr.id = g.promise_id \
-                       LEFT JOIN organisations o ON o.id = a.lead_organisation_id \
-                       LEFT JOIN plan_progress lp ON lp.id = (SELECT p2.id FROM plan_progress p2 WHERE p2.action_id = a.id \
-                                                              ORDER BY p2.report_date DESC, p2.id DESC LIMIT 1) \
-                       WHERE pr.plan_id = $1 ORDER BY CASE WHEN a.start_date IS NULL THEN 1 ELSE 0 END, a.start_date, a.id";
+         COALESCE((SELECT p.status FROM plan_progress p WHERE p.action_id = a.id ORDER BY p.report_date DESC, p.id DESC LIMIT 1), 'not_started') AS status, \
+         COALESCE((SELECT p.percent FROM plan_progress p WHERE p.action_id = a.id ORDER BY p.report_date DESC, p.id DESC LIMIT 1), 0) AS percent, \
+         (SELECT p.report_date FROM plan_progress p WHERE p.action_id = a.id ORDER BY p.report_date DESC, p.id DESC LIMIT 1) AS last_report \
+         FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id JOIN plan_promises pr ON pr.id = g.promise_id \
+         LEFT JOIN organisations o ON o.id = a.lead_organisation_id \
+         WHERE pr.plan_id = $1 ORDER BY CASE WHEN a.start_date IS NULL THEN 1 ELSE 0 END, a.start_date, a.id";
     let (promises, goals, themes, actions) = with_db!(db, p => {
         let promises: Vec<Promise> = sqlx::query_as(sqlx::AssertSqlSafe(promises_sql.as_str())).bind(id).fetch_all(p).await?;
         let goals: Vec<Goal> = sqlx::query_as(goals_sql).bind(id).fetch_all(p).await?;

@@ -1,10 +1,13 @@
 //! What the plan pages show, read in a fixed number of queries whatever the plan's size:
 //! the tree (`store::tree`, four queries) plus, for the whole plan at once, each action's
 //! dates and resources (one query) and its themes, municipalities and other responsible
-//! organisations (three queries). Filters, stale flags, roll-ups, the timeline and the
-//! resource sums are then worked out in Rust.
+//! organisations (three queries). The latest update of each action and the sums of the
+//! resources its updates report are worked out in SQL, from the covering index
+//! `plan_progress_latest_idx` (migration 0018) without reading the updates themselves.
+//! Filters, stale flags, roll-ups, the timeline and the resource sums per promise, theme,
+//! organisation and municipality are then worked out in Rust over the actions.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
@@ -240,6 +243,7 @@ pub async fn plan_view(
     let (facts, (mut themes, mut areas, mut orgs)) = facts_and_links(db, id).await?;
     let mut all_actions = 0;
     let mut named: BTreeMap<String, Named> = BTreeMap::new();
+    let mut seen: HashSet<i64> = HashSet::new();
     let mut plan_counts = Rollup::default();
     let mut plan_stale = 0;
     let mut promises = Vec::new();
@@ -284,7 +288,10 @@ pub async fn plan_view(
                     municipalities: areas.remove(&ta.id).unwrap_or_default(),
                     organisations: orgs.remove(&ta.id).unwrap_or_default(),
                 };
-                if let (Some(lid), Some(ln)) = (a.lead_organisation_id, &a.lead_name) {
+                // Each organisation's sort key is made once, not once per action it leads.
+                if let (Some(lid), Some(ln)) = (a.lead_organisation_id, &a.lead_name)
+                    && seen.insert(lid)
+                {
                     named.insert(
                         format!("{}\u{0}{lid}", crate::db::keys::fold(ln)),
                         Named {
@@ -296,10 +303,12 @@ pub async fn plan_view(
                     );
                 }
                 for o in &a.organisations {
-                    named.insert(
-                        format!("{}\u{0}{}", crate::db::keys::fold(&o.name_fi), o.id),
-                        o.clone(),
-                    );
+                    if seen.insert(o.id) {
+                        named.insert(
+                            format!("{}\u{0}{}", crate::db::keys::fold(&o.name_fi), o.id),
+                            o.clone(),
+                        );
+                    }
                 }
                 if !filter.keeps(&a, &tg.goal.themes) {
                     continue;

@@ -205,3 +205,95 @@ both!(
         .assert_status(422);
     }
 );
+
+both!(
+    the_decision_form_finds_a_lead_organisation_by_part_of_its_name_and_makes_it_the_lead,
+    |app| async move {
+        let token = coordinator_token(&app).await;
+        let convener = app.add_org("Koollekutsuja ry", "ngo").await;
+        // More organisations than a chooser lists, so only a search offers the one wanted.
+        for i in 0..31 {
+            app.add_org(&format!("Täyteyhdistys {i:02} ry"), "ngo")
+                .await;
+        }
+        let wanted = app.add_org("Päijät-Hämeen Ystävät ry", "ngo").await;
+        let other = app.add_org("Örkkilän Ystävät ry", "ngo").await;
+        let t = plan_with_actions(&app, &token, convener, &[], "2030-01-01").await;
+        let (_, d) = decision(&app, convener).await;
+        app.add_user("kutsuja@example.fi", Role::Editor, Some(convener), None)
+            .await;
+        app.sign_in("kutsuja@example.fi").await;
+        let option = |id: i64| format!("<option value=\"{id}\"");
+        let form = app.get(&format!("/decisions/{d}/action")).await;
+        form.assert_status(200);
+        assert!(form.body.contains(&option(convener)));
+        assert!(!form.body.contains(&option(wanted)), "not listed unasked");
+        let goal = t.goal.to_string();
+        // Find: part of the name, with ä and in other case; the form comes back with the
+        // matches and what was typed, nothing saved.
+        let found = app
+            .post_form(
+                &format!("/decisions/{d}/action"),
+                &[
+                    ("goal_id", goal.as_str()),
+                    ("title", "Haettu johtaja"),
+                    ("lead_organisation_id", &convener.to_string()),
+                    ("lead_organisation_id_q", "HÄMEEN YSTÄV"),
+                    ("_find", "lead_organisation_id"),
+                ],
+            )
+            .await;
+        found.assert_status(200);
+        assert!(found.body.contains(&option(wanted)), "found by its name");
+        assert!(!found.body.contains(&option(other)), "only what matches");
+        assert!(found.body.contains("value=\"Haettu johtaja\""));
+        assert!(found.body.contains("value=\"HÄMEEN YSTÄV\""));
+        // ö: Enter in the search field (new text, no Find button) searches too.
+        let found = app
+            .post_form(
+                &format!("/decisions/{d}/action"),
+                &[
+                    ("goal_id", goal.as_str()),
+                    ("title", "Haettu johtaja"),
+                    ("lead_organisation_id", ""),
+                    ("lead_organisation_id_q", "örkki"),
+                    ("lead_organisation_id_q_was", "HÄMEEN YSTÄV"),
+                ],
+            )
+            .await;
+        found.assert_status(200);
+        assert!(found.body.contains(&option(other)) && !found.body.contains(&option(wanted)));
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM plan_actions WHERE source_decision_id = $1",
+                &[d]
+            )
+            .await,
+            0
+        );
+        // The one chosen becomes the lead.
+        let res = app
+            .post_form(
+                &format!("/decisions/{d}/action"),
+                &[
+                    ("goal_id", goal.as_str()),
+                    ("title", "Haettu johtaja"),
+                    ("lead_organisation_id", &wanted.to_string()),
+                    ("lead_organisation_id_q", "HÄMEEN YSTÄV"),
+                    ("lead_organisation_id_q_was", "HÄMEEN YSTÄV"),
+                ],
+            )
+            .await;
+        res.assert_status(303);
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT lead_organisation_id FROM plan_actions WHERE source_decision_id = $1",
+                &[d]
+            )
+            .await,
+            wanted
+        );
+    }
+);

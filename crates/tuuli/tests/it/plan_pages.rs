@@ -695,3 +695,180 @@ both!(
         assert_eq!(app.audit_count("plan_action", "create").await, 1);
     }
 );
+
+/// Timing, not a test: the plan pages for the large synthetic plan of `scripts/bench-plan-seed`
+/// (500 actions, 10,000 updates) over the demo data, in-process through the router, with the
+/// phases apart (the tree's queries, the whole view, the page). Run it with
+/// `cargo test --test it -- --ignored --nocapture plan_page_timing` (add `--release` for
+/// figures worth writing down; TEST_DATABASE_URL for PostgreSQL too).
+mod plan_page_timing {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn median(mut v: Vec<Duration>) -> Duration {
+        v.sort();
+        v[v.len() / 2]
+    }
+
+    async fn timed<F, Fut, T>(runs: usize, mut f: F) -> Duration
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let mut v = Vec::new();
+        for _ in 0..runs {
+            let start = Instant::now();
+            let _ = f().await;
+            v.push(start.elapsed());
+        }
+        median(v)
+    }
+
+    async fn timing(app: TestApp, label: &str) {
+        let app = app.with_demo().await;
+        let seed = std::process::Command::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scripts/bench-plan-seed"
+        ))
+        .output()
+        .expect("bench-plan-seed");
+        let sql = String::from_utf8(seed.stdout).unwrap();
+        let plan: i64 = tuuli::with_db!(&app.db, p => {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await.unwrap();
+            sqlx::query_scalar("SELECT MAX(id) FROM plans").fetch_one(p).await.unwrap()
+        });
+        if let tuuli::db::Db::Postgres(p) = &app.db {
+            // As autovacuum would soon after the load (the bench script does the same).
+            sqlx::raw_sql("VACUUM (ANALYZE) plan_progress, plan_actions")
+                .execute(p)
+                .await
+                .unwrap();
+        }
+        let db = &app.db;
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let filter = tuuli::plan::views::PlanFilter::default();
+        let tree = timed(11, || tuuli::plan::store::tree(db, plan, false)).await;
+        let view = timed(11, || {
+            tuuli::plan::views::plan_view(db, plan, false, &filter, today, 120)
+        })
+        .await;
+        let v = tuuli::plan::views::plan_view(db, plan, false, &filter, today, 120)
+            .await
+            .unwrap();
+        assert_eq!(v.all_actions, 500);
+        let serialize = timed(11, || async { minijinja::Value::from_serialize(&v) }).await;
+        let mut pages = Vec::new();
+        for url in [
+            format!("/plans/{plan}"),
+            format!("/plans/{plan}?status=delayed"),
+            format!("/plans/{plan}/public"),
+            format!("/plans/{plan}/timeline"),
+            format!("/plans/{plan}/resources"),
+            format!("/api/v1/plans/{plan}"),
+        ] {
+            assert_eq!(app.get(&url).await.status, 200, "{url}");
+            pages.push(format!("{url} {:?}", timed(11, || app.get(&url)).await));
+        }
+        println!(
+            "plan pages, 500 actions, {label}: tree {tree:?}; view {view:?}; view to template value {serialize:?}; {}",
+            pages.join("; ")
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "timing, not a test: run it in release"]
+    async fn sqlite() {
+        timing(
+            TestApp::new(crate::helpers::Backend::Sqlite).await.unwrap(),
+            "SQLite",
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "timing, not a test: run it in release"]
+    async fn postgres() {
+        if let Some(app) = TestApp::postgres().await {
+            timing(app, "PostgreSQL").await;
+        }
+    }
+}
+
+both!(
+    the_plan_view_takes_the_latest_update_by_date_then_id_and_sums_the_resources_of_all,
+    |app| async move {
+        let t = tree(&app, true).await;
+        let token = app.token_for("koordinaattori@example.fi").await;
+        // After the first update (2021-06-01, delayed, 100 €): a later date, the same later
+        // date entered after it (the latest), and an earlier date entered last.
+        for (date, status, percent, euros, days) in [
+            ("2021-09-01", "done", 100, 40.0, Some(2.0)),
+            ("2021-09-01", "on_track", 70, 10.5, Some(0.5)),
+            ("2021-07-01", "delayed", 50, 1.0, None),
+        ] {
+            app.api(
+                Method::POST,
+                &format!("/api/v1/actions/{}/progress", t.old),
+                Some(&token),
+                Some(
+                    json!({"report_date": date, "status": status, "percent": percent,
+                            "euros_used": euros, "days_used": days}),
+                ),
+            )
+            .await
+            .assert_status(201);
+        }
+        let quiet = post(
+            &app,
+            &token,
+            "/api/v1/actions",
+            json!({"goal_id": t.goal, "title": "Hiljainen toimenpide"}),
+        )
+        .await;
+        let today = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+        let view =
+            tuuli::plan::views::plan_view(&app.db, t.plan, false, &Default::default(), today, 120)
+                .await
+                .unwrap();
+        let actions: Vec<_> = view.promises[0].goals[0].actions.iter().collect();
+        let find = |id: i64| *actions.iter().find(|a| a.id == id).unwrap();
+        let old = find(t.old);
+        assert_eq!((old.status.as_str(), old.percent), ("on_track", 70));
+        assert_eq!(old.last_report.unwrap().to_string(), "2021-09-01");
+        assert_eq!((old.euros_used, old.days_used), (Some(151.5), Some(2.5)));
+        let fresh = find(t.fresh);
+        assert_eq!((fresh.status.as_str(), fresh.percent), ("on_track", 30));
+        assert_eq!((fresh.euros_used, fresh.days_used), (Some(250.0), None));
+        let quiet = find(quiet);
+        assert_eq!((quiet.status.as_str(), quiet.percent), ("not_started", 0));
+        assert_eq!(
+            (quiet.last_report, quiet.euros_used, quiet.days_used),
+            (None, None, None)
+        );
+        // The JSON tree and the resources page agree.
+        let json = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/plans/{}", t.plan),
+                None,
+                None,
+            )
+            .await
+            .json();
+        let tree_old = json["promises"][0]["goals"][0]["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == t.old)
+            .unwrap()
+            .clone();
+        assert_eq!(tree_old["status"], "on_track");
+        assert_eq!(tree_old["percent"], 70);
+        assert_eq!(tree_old["last_report"], "2021-09-01");
+        let sums = tuuli::plan::views::resources(&view, &app.state.themes().await.unwrap());
+        assert_eq!((sums.total.euros_used, sums.total.days_used), (401.5, 2.5));
+        app.get(&format!("/plans/{}/resources", t.plan))
+            .await
+            .assert_status(200);
+    }
+);
