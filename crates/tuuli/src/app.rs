@@ -112,7 +112,8 @@ fn routes(config: &crate::config::Config) -> Router<AppState> {
         .merge(crate::network::router())
         .merge(crate::admin::router())
         .merge(crate::jobs::router())
-        .merge(crate::assets::router());
+        .merge(crate::assets::router())
+        .merge(crate::plan::report_router());
     // Each route has one body limit (413 names it): uploads a larger one than the rest.
     limit_router(pages, body_limit)
         .merge(limit_router(crate::jobs::upload_router(), upload_limit))

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+mod report;
+
 use crate::auth::{Actor, Role, password, store};
 use crate::config::Config;
 use crate::db::Db;
@@ -63,6 +65,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write reports (see `report.rs`).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -350,6 +355,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 anyhow::bail!("no live token has the id {id}")
             }
+        }
+        Command::Report(cmd) => {
+            let (cfg, pool) = open_existing(&cli.config, cmd.db()).await?;
+            report::run(cmd, cfg, pool).await
         }
     }
 }

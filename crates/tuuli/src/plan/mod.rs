@@ -12,6 +12,7 @@
 pub mod api;
 pub mod demo;
 pub mod model;
+pub mod report;
 pub mod stale;
 pub mod store;
 
@@ -24,7 +25,12 @@ use crate::web::AppState;
 
 /// The JSON routes of the plan module (under `/api/v1`).
 pub fn api_router() -> OpenApiRouter<AppState> {
-    api::router()
+    api::router().merge(report::api::router())
+}
+
+/// The annual report's pages (`/plans/{id}/reports…`).
+pub fn report_router() -> axum::Router<AppState> {
+    report::html::router()
 }
 
 /// Who sees unpublished plans: everyone signed in.

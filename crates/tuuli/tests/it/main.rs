@@ -31,3 +31,4 @@ mod routes;
 mod schema;
 mod security;
 mod uploads;
+mod report;
