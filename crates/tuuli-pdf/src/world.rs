@@ -85,7 +85,7 @@ impl World for DocWorld {
             .iter()
             .find(|(f, _)| *f == id)
             .map(|(_, b)| b.clone())
-            .ok_or_else(|| FileError::NotFound(id.get().vpath().as_rootless_path().into()))
+            .ok_or_else(|| FileError::NotFound(id.get().vpath().get_without_slash().into()))
     }
 
     fn font(&self, index: usize) -> Option<Font> {
