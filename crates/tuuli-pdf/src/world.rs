@@ -52,7 +52,8 @@ struct DocWorld {
 }
 
 fn file_id(name: &str) -> Result<FileId, PdfError> {
-    let path = VirtualPath::new(name).map_err(|e| PdfError(format!("file name {name:?}: {e:?}")))?;
+    let path =
+        VirtualPath::new(name).map_err(|e| PdfError(format!("file name {name:?}: {e:?}")))?;
     Ok(RootedPath::new(VirtualRoot::Project, path).intern())
 }
 
@@ -141,8 +142,7 @@ pub(crate) fn render(doc: &Document, ua: bool) -> Result<Vec<u8>, PdfError> {
         Err(diags) => Err(PdfError(messages(&diags))),
         Ok(paged) => {
             let list: &[PdfStandard] = if ua { &[PdfStandard::Ua_1] } else { &[] };
-            let standards =
-                PdfStandards::new(list).map_err(|e| PdfError(format!("{e:?}")))?;
+            let standards = PdfStandards::new(list).map_err(|e| PdfError(format!("{e:?}")))?;
             let options = PdfOptions {
                 timestamp: today.map(Timestamp::new_utc),
                 standards,

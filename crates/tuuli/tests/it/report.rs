@@ -54,8 +54,15 @@ fn section<'a>(data: &'a Value, key: &str) -> &'a Value {
 }
 
 fn counts(v: &Value) -> [i64; 6] {
-    ["done", "on_track", "delayed", "not_started", "cancelled", "total"]
-        .map(|k| v[k].as_i64().expect("count"))
+    [
+        "done",
+        "on_track",
+        "delayed",
+        "not_started",
+        "cancelled",
+        "total",
+    ]
+    .map(|k| v[k].as_i64().expect("count"))
 }
 
 both!(
@@ -64,30 +71,58 @@ both!(
         let app = app.with_demo().await;
         let plan = demo_plan(&app).await;
         let whole = app
-            .api(Method::GET, &format!("/api/v1/plans/{plan}/report?from=2021&to=2025"), None, None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/plans/{plan}/report?from=2021&to=2025"),
+                None,
+                None,
+            )
             .await;
         whole.assert_status(200);
         let data = whole.json();
         assert_eq!(data["has_data"], true);
         // Done, on track, delayed, not started, cancelled: one each of the five examples.
-        assert_eq!(counts(&section(&data, "summary")["counts"]), [1, 1, 1, 1, 1, 5]);
-        let promises = section(&data, "promises")["promises"].as_array().expect("promises").clone();
-        let names: Vec<&str> = promises.iter().map(|p| p["title_fi"].as_str().unwrap_or("")).collect();
+        assert_eq!(
+            counts(&section(&data, "summary")["counts"]),
+            [1, 1, 1, 1, 1, 5]
+        );
+        let promises = section(&data, "promises")["promises"]
+            .as_array()
+            .expect("promises")
+            .clone();
+        let names: Vec<&str> = promises
+            .iter()
+            .map(|p| p["title_fi"].as_str().unwrap_or(""))
+            .collect();
         assert_eq!(names, PROMISES_FI);
         // 2022 alone: the training is on track (60 %), the leisure evenings on track, the
         // strength cards cancelled, the contact network not started; the peer group (2023–)
         // is outside the period.
         let y2022 = app
-            .api(Method::GET, &format!("/api/v1/plans/{plan}/report?from=2022&to=2022"), None, None)
+            .api(
+                Method::GET,
+                &format!("/api/v1/plans/{plan}/report?from=2022&to=2022"),
+                None,
+                None,
+            )
             .await
             .json();
-        assert_eq!(counts(&section(&y2022, "summary")["counts"]), [0, 2, 0, 1, 1, 4]);
+        assert_eq!(
+            counts(&section(&y2022, "summary")["counts"]),
+            [0, 2, 0, 1, 1, 4]
+        );
         // The page (HTML body) names every promise, in Swedish too.
         let html = app
-            .get(&format!("/api/v1/plans/{plan}/report?from=2021&to=2025&format=html&lang=sv"))
+            .get(&format!(
+                "/api/v1/plans/{plan}/report?from=2021&to=2025&format=html&lang=sv"
+            ))
             .await;
         html.assert_status(200);
-        for sv in ["Hos oss får man tala", "Vi förebygger utanförskap", "Vi stärker självtilliten"] {
+        for sv in [
+            "Hos oss får man tala",
+            "Vi förebygger utanförskap",
+            "Vi stärker självtilliten",
+        ] {
             assert!(html.body.contains(sv), "{sv} missing");
         }
         assert!(html.body.contains("<caption>"), "tables have captions");
@@ -103,11 +138,19 @@ both!(
         let token = coordinator(&app).await;
         let plan = demo_plan(&app).await;
         let rid = new_report(&app, &token, plan, 2040, 2040).await;
-        let page = app.get(&format!("/plans/{plan}/reports/{rid}?lang=fi")).await;
+        let page = app
+            .get(&format!("/plans/{plan}/reports/{rid}?lang=fi"))
+            .await;
         page.assert_status(200);
-        assert!(page.body.contains("Tältä kaudelta ei ole tietoja"), "{}", page.body);
+        assert!(
+            page.body.contains("Tältä kaudelta ei ole tietoja"),
+            "{}",
+            page.body
+        );
         assert!(page.body.contains("Tällä kaudella ei ole toimenpiteitä."));
-        let pdf = app.get(&format!("/plans/{plan}/reports/{rid}/draft.pdf")).await;
+        let pdf = app
+            .get(&format!("/plans/{plan}/reports/{rid}/draft.pdf"))
+            .await;
         pdf.assert_status(200);
         assert_eq!(pdf.headers["content-type"], "application/pdf");
     }
@@ -120,7 +163,9 @@ both!(
         let token = coordinator(&app).await;
         let plan = demo_plan(&app).await;
         let rid = new_report(&app, &token, plan, 2021, 2025).await;
-        let res = app.post_form(&format!("/plans/{plan}/reports/{rid}/publish"), &[]).await;
+        let res = app
+            .post_form(&format!("/plans/{plan}/reports/{rid}/publish"), &[])
+            .await;
         res.assert_status(303);
         let published_path = format!("/plans/{plan}/reports/{rid}/published");
         let api_path = format!("/api/v1/plans/{plan}/reports/{rid}/published");
@@ -129,31 +174,69 @@ both!(
         before_page.assert_status(200);
         let before_api = app.api(Method::GET, &api_path, None, None).await.body;
         // The plan changes: an action is renamed and another one gets done.
-        let tree = app.api(Method::GET, &format!("/api/v1/plans/{plan}"), None, None).await.json();
+        let tree = app
+            .api(Method::GET, &format!("/api/v1/plans/{plan}"), None, None)
+            .await
+            .json();
         let action = &tree["promises"][0]["goals"][0]["actions"][0];
         let id = action["id"].as_i64().expect("action");
-        let full = app.api(Method::GET, &format!("/api/v1/actions/{id}"), None, None).await.json();
+        let full = app
+            .api(Method::GET, &format!("/api/v1/actions/{id}"), None, None)
+            .await
+            .json();
         let mut body = json!({"goal_id": full["goal_id"], "title": "Uusi nimi äöå", "lead_organisation_id": full["lead_organisation_id"],
                               "start_date": full["start_date"], "end_date": full["end_date"], "planned_euros": full["planned_euros"]});
         body["version"] = full["version"].clone();
-        app.api(Method::PUT, &format!("/api/v1/actions/{id}"), Some(&token), Some(body)).await.assert_status(200);
-        let open = tree["promises"][4]["goals"][0]["actions"][0]["id"].as_i64().expect("open action");
+        app.api(
+            Method::PUT,
+            &format!("/api/v1/actions/{id}"),
+            Some(&token),
+            Some(body),
+        )
+        .await
+        .assert_status(200);
+        let open = tree["promises"][4]["goals"][0]["actions"][0]["id"]
+            .as_i64()
+            .expect("open action");
         app.api(Method::POST, &format!("/api/v1/actions/{open}/progress"), Some(&token),
             Some(json!({"report_date": "2025-06-30", "status": "done", "percent": 100, "euros_used": 250.0})))
             .await.assert_status(201);
         let after_page = app.get(&published_path).await;
-        assert_eq!(before_page.body, after_page.body, "the published page changed");
-        assert_eq!(before_api, app.api(Method::GET, &api_path, None, None).await.body);
+        assert_eq!(
+            before_page.body, after_page.body,
+            "the published page changed"
+        );
+        assert_eq!(
+            before_api,
+            app.api(Method::GET, &api_path, None, None).await.body
+        );
         assert!(!after_page.body.contains("Uusi nimi äöå"));
         // The draft has the new data, and the comparison names the changed figures.
         app.sign_in("koordinaattori@example.fi").await;
-        let draft = app.get(&format!("/plans/{plan}/reports/{rid}?lang=fi")).await;
+        let draft = app
+            .get(&format!("/plans/{plan}/reports/{rid}?lang=fi"))
+            .await;
         assert!(draft.body.contains("Uusi nimi äöå"));
-        let cmp = app.get(&format!("/plans/{plan}/reports/{rid}/compare?lang=en")).await;
+        let cmp = app
+            .get(&format!("/plans/{plan}/reports/{rid}/compare?lang=en"))
+            .await;
         cmp.assert_status(200);
-        assert!(cmp.body.contains("Summary: Done</th><td class=\"num\">1</td><td class=\"num\">2</td>"), "{}", cmp.body);
-        assert!(cmp.body.contains("Euros used</th><td class=\"num\">0</td><td class=\"num\">250</td>"), "{}", cmp.body);
-        assert!(!cmp.body.contains("Summary: Delayed"), "an unchanged figure is not listed");
+        assert!(
+            cmp.body
+                .contains("Summary: Done</th><td class=\"num\">1</td><td class=\"num\">2</td>"),
+            "{}",
+            cmp.body
+        );
+        assert!(
+            cmp.body
+                .contains("Euros used</th><td class=\"num\">0</td><td class=\"num\">250</td>"),
+            "{}",
+            cmp.body
+        );
+        assert!(
+            !cmp.body.contains("Summary: Delayed"),
+            "an unchanged figure is not listed"
+        );
     }
 );
 
@@ -164,13 +247,19 @@ both!(
         let token = coordinator(&app).await;
         let plan = demo_plan(&app).await;
         let rid = new_report(&app, &token, plan, 2021, 2025).await;
-        app.api(Method::POST, &format!("/api/v1/plans/{plan}/reports/{rid}/publish"), Some(&token), None)
-            .await
-            .assert_status(201);
+        app.api(
+            Method::POST,
+            &format!("/api/v1/plans/{plan}/reports/{rid}/publish"),
+            Some(&token),
+            None,
+        )
+        .await
+        .assert_status(201);
         app.sign_out_locally();
-        let req = axum::http::Request::get(format!("/plans/{plan}/reports/{rid}/published.pdf?lang=fi"))
-            .body(axum::body::Body::empty())
-            .expect("req");
+        let req =
+            axum::http::Request::get(format!("/plans/{plan}/reports/{rid}/published.pdf?lang=fi"))
+                .body(axum::body::Body::empty())
+                .expect("req");
         let res = app.router.clone().oneshot_bytes(req).await;
         assert!(res.starts_with(b"%PDF-"));
         let text = pdf_extract::extract_text_from_mem(&res).expect("text extracts");
@@ -192,7 +281,12 @@ impl Oneshot for axum::Router {
         use tower::ServiceExt;
         let res = self.oneshot(req).await.expect("infallible");
         assert_eq!(res.status(), 200);
-        res.into_body().collect().await.expect("body").to_bytes().to_vec()
+        res.into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec()
     }
 }
 
@@ -205,27 +299,74 @@ both!(
         let rid = new_report(&app, &token, plan, 2024, 2024).await;
         app.sign_out_locally();
         // Not published yet: nothing for the public, not even in the list.
-        assert_eq!(app.get(&format!("/plans/{plan}/reports/{rid}")).await.status, 404);
-        assert_eq!(app.get(&format!("/plans/{plan}/reports/{rid}/published")).await.status, 404);
-        let list = app.api(Method::GET, &format!("/api/v1/plans/{plan}/reports"), None, None).await.json();
+        assert_eq!(
+            app.get(&format!("/plans/{plan}/reports/{rid}"))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            app.get(&format!("/plans/{plan}/reports/{rid}/published"))
+                .await
+                .status,
+            404
+        );
+        let list = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/plans/{plan}/reports"),
+                None,
+                None,
+            )
+            .await
+            .json();
         assert_eq!(list.as_array().map(Vec::len), Some(0));
         // An editor may read the draft but neither write nor publish.
         let org = app.add_org("Järjestö ry", "ngo").await;
-        app.add_user("muokkaaja@example.fi", Role::Editor, Some(org), None).await;
+        app.add_user("muokkaaja@example.fi", Role::Editor, Some(org), None)
+            .await;
         let editor = app.token_for("muokkaaja@example.fi").await;
-        app.api(Method::PUT, &format!("/api/v1/plans/{plan}/reports/{rid}/narratives"), Some(&editor),
-            Some(json!({"narratives": {"intro": "x"}}))).await.assert_status(403);
-        app.api(Method::POST, &format!("/api/v1/plans/{plan}/reports/{rid}/publish"), Some(&editor), None)
-            .await.assert_status(403);
+        app.api(
+            Method::PUT,
+            &format!("/api/v1/plans/{plan}/reports/{rid}/narratives"),
+            Some(&editor),
+            Some(json!({"narratives": {"intro": "x"}})),
+        )
+        .await
+        .assert_status(403);
+        app.api(
+            Method::POST,
+            &format!("/api/v1/plans/{plan}/reports/{rid}/publish"),
+            Some(&editor),
+            None,
+        )
+        .await
+        .assert_status(403);
         // A report of an unpublished plan stays hidden even when published.
         let draft_plan = app.api(Method::POST, "/api/v1/plans", Some(&token),
             Some(json!({"title_fi": "Luonnos", "start_year": 2026, "end_year": 2027, "status": "draft"}))).await.json()["id"]
             .as_i64().expect("plan");
         let drid = new_report(&app, &token, draft_plan, 2026, 2026).await;
-        app.api(Method::POST, &format!("/api/v1/plans/{draft_plan}/reports/{drid}/publish"), Some(&token), None)
-            .await.assert_status(201);
-        assert_eq!(app.get(&format!("/plans/{draft_plan}/reports/{drid}/published")).await.status, 404);
-        assert_eq!(app.get(&format!("/plans/{draft_plan}/reports/{drid}/published.pdf")).await.status, 404);
+        app.api(
+            Method::POST,
+            &format!("/api/v1/plans/{draft_plan}/reports/{drid}/publish"),
+            Some(&token),
+            None,
+        )
+        .await
+        .assert_status(201);
+        assert_eq!(
+            app.get(&format!("/plans/{draft_plan}/reports/{drid}/published"))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            app.get(&format!("/plans/{draft_plan}/reports/{drid}/published.pdf"))
+                .await
+                .status,
+            404
+        );
         assert_eq!(app.audit_count("plan_report_snapshot", "create").await, 1);
     }
 );
@@ -237,22 +378,43 @@ both!(
         let token = coordinator(&app).await;
         let plan = demo_plan(&app).await;
         let rid = new_report(&app, &token, plan, 2023, 2023).await;
-        let tree = app.api(Method::GET, &format!("/api/v1/plans/{plan}"), None, None).await.json();
+        let tree = app
+            .api(Method::GET, &format!("/api/v1/plans/{plan}"), None, None)
+            .await
+            .json();
         let promise = tree["promises"][1]["id"].as_i64().expect("promise");
         let key = format!("promise-{promise}");
-        let res = app.post_form(&format!("/plans/{plan}/reports/{rid}/edit"), &[
-            ("version", "1"), ("intro", "**Vuosi** oli hyvä <script>alert(1)</script>"), (key.as_str(), "Lupauksen kommentti."),
-        ]).await;
+        let res = app
+            .post_form(
+                &format!("/plans/{plan}/reports/{rid}/edit"),
+                &[
+                    ("version", "1"),
+                    ("intro", "**Vuosi** oli hyvä <script>alert(1)</script>"),
+                    (key.as_str(), "Lupauksen kommentti."),
+                ],
+            )
+            .await;
         res.assert_status(303);
         let page = app.get(&format!("/plans/{plan}/reports/{rid}")).await;
         assert!(page.body.contains("<strong>Vuosi</strong>"));
         assert!(!page.body.contains("<script>alert"));
         assert!(page.body.contains("Lupauksen kommentti."));
-        let stale = app.post_form(&format!("/plans/{plan}/reports/{rid}/edit"), &[("version", "1"), ("intro", "Toinen")]).await;
+        let stale = app
+            .post_form(
+                &format!("/plans/{plan}/reports/{rid}/edit"),
+                &[("version", "1"), ("intro", "Toinen")],
+            )
+            .await;
         stale.assert_status(409);
         assert!(stale.body.contains("Toinen"), "what was typed is kept");
-        let unknown = app.api(Method::PUT, &format!("/api/v1/plans/{plan}/reports/{rid}/narratives"), Some(&token),
-            Some(json!({"narratives": {"promise-999999": "x"}}))).await;
+        let unknown = app
+            .api(
+                Method::PUT,
+                &format!("/api/v1/plans/{plan}/reports/{rid}/narratives"),
+                Some(&token),
+                Some(json!({"narratives": {"promise-999999": "x"}})),
+            )
+            .await;
         unknown.assert_status(422);
         assert_eq!(app.audit_count("plan_report", "update").await, 1);
     }
@@ -269,7 +431,15 @@ both!(
             Some(json!({"title_fi": "Toimintasuunnitelma 2026–2030", "start_year": 2026, "end_year": 2030}))).await;
         res.assert_status(201);
         let new = res.json()["id"].as_i64().expect("new plan");
-        let tree = app.api(Method::GET, &format!("/api/v1/plans/{new}"), Some(&token), None).await.json();
+        let tree = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/plans/{new}"),
+                Some(&token),
+                None,
+            )
+            .await
+            .json();
         assert_eq!(tree["plan"]["status"], "draft");
         assert_eq!(tree["promises"].as_array().map(Vec::len), Some(5));
         // On track, delayed and not started are carried; done and cancelled are not.
@@ -278,11 +448,14 @@ both!(
              JOIN plan_promises pr ON pr.id = g.promise_id WHERE pr.plan_id = $1 ORDER BY a.title").bind(new).fetch_all(p).await)
             .expect("actions");
         let titles: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-        assert_eq!(titles, [
-            "Esimerkki: läheisten vertaisryhmä rahapelihaitoista",
-            "Esimerkki: maksuttomat harrastusillat nuorille",
-            "Esimerkki: yhdyshenkilöverkoston tapaamiset",
-        ]);
+        assert_eq!(
+            titles,
+            [
+                "Esimerkki: läheisten vertaisryhmä rahapelihaitoista",
+                "Esimerkki: maksuttomat harrastusillat nuorille",
+                "Esimerkki: yhdyshenkilöverkoston tapaamiset",
+            ]
+        );
         for (title, prev) in &rows {
             let prev = prev.expect("origin recorded");
             let old: (String, i64) = tuuli::with_db!(&app.db, p => sqlx::query_as(
@@ -311,14 +484,50 @@ fn the_cli_writes_the_annual_report_as_a_pdf_and_as_html() {
             .env("TUULI_LOG", "warn")
             .output()
             .expect("run tuuli");
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     run(&["demo", "--database", &url]);
     let pdf = dir.join("kertomus.pdf");
     let html = dir.join("kertomus.html");
     let (pdf_s, html_s) = (pdf.display().to_string(), html.display().to_string());
-    run(&["report", "annual", "--plan", "1", "--from", "2021", "--to", "2025", "--format", "pdf", "--out", &pdf_s, "--database", &url]);
-    run(&["report", "annual", "--plan", "1", "--from", "2021", "--to", "2025", "--format", "html", "--lang", "sv", "--out", &html_s, "--database", &url]);
+    run(&[
+        "report",
+        "annual",
+        "--plan",
+        "1",
+        "--from",
+        "2021",
+        "--to",
+        "2025",
+        "--format",
+        "pdf",
+        "--out",
+        &pdf_s,
+        "--database",
+        &url,
+    ]);
+    run(&[
+        "report",
+        "annual",
+        "--plan",
+        "1",
+        "--from",
+        "2021",
+        "--to",
+        "2025",
+        "--format",
+        "html",
+        "--lang",
+        "sv",
+        "--out",
+        &html_s,
+        "--database",
+        &url,
+    ]);
     let bytes = std::fs::read(&pdf).expect("pdf written");
     assert!(bytes.starts_with(b"%PDF-"));
     let text = pdf_extract::extract_text_from_mem(&bytes).expect("text");

@@ -43,7 +43,7 @@ pub struct PeriodQuery {
     /// Last year (default: `from`).
     pub to: Option<i32>,
     /// `json` (default), `html` (the report's body) or `pdf`.
-    #[param(value_type = Option<ReportFormat>)]
+    #[param(value_type = Option<ReportFormat>, inline)]
     pub format: Option<String>,
 }
 
@@ -59,8 +59,13 @@ fn rcx(ctx: &PageCtx) -> RenderCtx<'_> {
 #[utoipa::path(get, path = "/plans/{id}/report", tag = "reports", params(("id" = i64, Path), PeriodQuery),
     responses((status = 200, body = ReportData, description = "JSON; `text/html` or `application/pdf` with `format`"),
               (status = 404), (status = 422)))]
-async fn period_report(ctx: PageCtx, Path(id): Path<i64>, Query(q): Query<PeriodQuery>) -> AppResult<Response> {
-    let plan = crate::plan::store::get_plan(&ctx.state.db, id, sees_unpublished(&ctx.viewer)).await?;
+async fn period_report(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> AppResult<Response> {
+    let plan =
+        crate::plan::store::get_plan(&ctx.state.db, id, sees_unpublished(&ctx.viewer)).await?;
     let from = q.from.unwrap_or(plan.start_year);
     let input = ReportInput {
         from_year: from,
@@ -68,13 +73,29 @@ async fn period_report(ctx: PageCtx, Path(id): Path<i64>, Query(q): Query<Period
     };
     let mut c = crate::web::forms::Check::new();
     let input = input.check(&mut c);
-    let format = c.one_of("format", q.format.as_deref().unwrap_or("json"), &["json", "html", "pdf"]);
+    let format = c.one_of(
+        "format",
+        q.format.as_deref().unwrap_or("json"),
+        &["json", "html", "pdf"],
+    );
     c.finish(())?;
-    let data = super::build(&ctx.state.db, &plan, input.from_year, input.to_year, &Default::default()).await?;
+    let data = super::build(
+        &ctx.state.db,
+        &plan,
+        input.from_year,
+        input.to_year,
+        &Default::default(),
+    )
+    .await?;
     respond(&ctx, &data, &format, &ctx.t("report-draft-note")).await
 }
 
-async fn respond(ctx: &PageCtx, data: &ReportData, format: &str, note: &str) -> AppResult<Response> {
+async fn respond(
+    ctx: &PageCtx,
+    data: &ReportData,
+    format: &str,
+    note: &str,
+) -> AppResult<Response> {
     Ok(match format {
         "html" => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -118,7 +139,11 @@ async fn create_report(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
-async fn coordinator_report(ctx: &PageCtx, id: i64, rid: i64) -> AppResult<(crate::plan::model::Plan, Report)> {
+async fn coordinator_report(
+    ctx: &PageCtx,
+    id: i64,
+    rid: i64,
+) -> AppResult<(crate::plan::model::Plan, Report)> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let plan = crate::plan::store::get_plan(&ctx.state.db, id, true).await?;
     Ok((plan, store::get(&ctx.state.db, id, rid).await?))
@@ -143,7 +168,14 @@ async fn save_narratives(
         .map(|p| p.promise.id)
         .collect();
     Ok(Json(
-        store::save_narratives(&ctx.state.db, &report, &input, &promise_ids, &ctx.viewer.actor()).await?,
+        store::save_narratives(
+            &ctx.state.db,
+            &report,
+            &input,
+            &promise_ids,
+            &ctx.viewer.actor(),
+        )
+        .await?,
     ))
 }
 
@@ -159,9 +191,9 @@ fn published_view(snap: &Snapshot) -> AppResult<Published> {
     Ok(Published {
         report_id: snap.report_id,
         published_at: snap.published_at,
-        data: snap
-            .report_data()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("snapshot {} unreadable", snap.id)))?,
+        data: snap.report_data().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("snapshot {} unreadable", snap.id))
+        })?,
     })
 }
 
@@ -169,7 +201,10 @@ fn published_view(snap: &Snapshot) -> AppResult<Published> {
 #[utoipa::path(post, path = "/plans/{id}/reports/{rid}/publish", tag = "reports",
     params(("id" = i64, Path), ("rid" = i64, Path)), security(("bearer" = [])),
     responses((status = 201, body = Published), (status = 401), (status = 403), (status = 404)))]
-async fn publish_report(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult<(StatusCode, Json<Published>)> {
+async fn publish_report(
+    ctx: PageCtx,
+    Path((id, rid)): Path<(i64, i64)>,
+) -> AppResult<(StatusCode, Json<Published>)> {
     let (plan, report) = coordinator_report(&ctx, id, rid).await?;
     let snap = super::html::publish_report(&ctx.state, &plan, &report, &ctx.viewer.actor()).await?;
     Ok((StatusCode::CREATED, Json(published_view(&snap)?)))
@@ -179,7 +214,7 @@ async fn publish_report(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppR
 #[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// `json` (default), `html` or `pdf`.
-    #[param(value_type = Option<ReportFormat>)]
+    #[param(value_type = Option<ReportFormat>, inline)]
     pub format: Option<String>,
 }
 
@@ -195,9 +230,15 @@ async fn published_report(
     crate::plan::store::get_plan(&ctx.state.db, id, sees_unpublished(&ctx.viewer)).await?;
     store::get(&ctx.state.db, id, rid).await?;
     let mut c = crate::web::forms::Check::new();
-    let format = c.one_of("format", q.format.as_deref().unwrap_or("json"), &["json", "html", "pdf"]);
+    let format = c.one_of(
+        "format",
+        q.format.as_deref().unwrap_or("json"),
+        &["json", "html", "pdf"],
+    );
     c.finish(())?;
-    let snap = store::latest_snapshot(&ctx.state.db, rid).await?.ok_or(AppError::NotFound)?;
+    let snap = store::latest_snapshot(&ctx.state.db, rid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match format.as_str() {
         "html" => Ok((
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -206,7 +247,11 @@ async fn published_report(
             .into_response()),
         "pdf" => {
             let view = published_view(&snap)?;
-            let note = format!("{} {}", ctx.t("report-published-on"), snap.published_at.date_naive());
+            let note = format!(
+                "{} {}",
+                ctx.t("report-published-on"),
+                snap.published_at.date_naive()
+            );
             respond(&ctx, &view.data, "pdf", &note).await
         }
         _ => Ok(Json(published_view(&snap)?).into_response()),

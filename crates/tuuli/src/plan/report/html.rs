@@ -14,9 +14,9 @@ use axum::routing::{get, post};
 
 use super::model::*;
 use super::{RenderCtx, ReportData, store};
+use crate::error::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::plan::{can_edit_plans, require, sees_unpublished};
-use crate::error::FieldErrors;
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
 
@@ -29,7 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/reports/{rid}/published", get(published))
         .route("/plans/{id}/reports/{rid}/compare", get(compare))
         .route("/plans/{id}/reports/{rid}/draft.pdf", get(draft_pdf))
-        .route("/plans/{id}/reports/{rid}/published.pdf", get(published_pdf))
+        .route(
+            "/plans/{id}/reports/{rid}/published.pdf",
+            get(published_pdf),
+        )
         .route("/plans/{id}/reports/{rid}/next-plan", post(next_plan))
 }
 
@@ -41,7 +44,11 @@ fn rcx(ctx: &PageCtx) -> RenderCtx<'_> {
 }
 
 /// A report the viewer may see as a draft: its plan visible and the viewer signed in.
-async fn draft_report(ctx: &PageCtx, id: i64, rid: i64) -> AppResult<(crate::plan::model::Plan, Report)> {
+async fn draft_report(
+    ctx: &PageCtx,
+    id: i64,
+    rid: i64,
+) -> AppResult<(crate::plan::model::Plan, Report)> {
     if !sees_unpublished(&ctx.viewer) {
         return Err(AppError::NotFound);
     }
@@ -51,7 +58,11 @@ async fn draft_report(ctx: &PageCtx, id: i64, rid: i64) -> AppResult<(crate::pla
 }
 
 /// The report's current (draft) data.
-pub async fn live_data(db: &crate::db::Db, plan: &crate::plan::model::Plan, r: &Report) -> AppResult<ReportData> {
+pub async fn live_data(
+    db: &crate::db::Db,
+    plan: &crate::plan::model::Plan,
+    r: &Report,
+) -> AppResult<ReportData> {
     super::build(db, plan, r.from_year, r.to_year, &r.narratives).await
 }
 
@@ -59,8 +70,14 @@ async fn list(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     list_page(&ctx, id, FieldErrors::new(), &ReportInput::default()).await
 }
 
-async fn list_page(ctx: &PageCtx, id: i64, errors: FieldErrors, typed: &ReportInput) -> AppResult<Html<String>> {
-    let plan = crate::plan::store::get_plan(&ctx.state.db, id, sees_unpublished(&ctx.viewer)).await?;
+async fn list_page(
+    ctx: &PageCtx,
+    id: i64,
+    errors: FieldErrors,
+    typed: &ReportInput,
+) -> AppResult<Html<String>> {
+    let plan =
+        crate::plan::store::get_plan(&ctx.state.db, id, sees_unpublished(&ctx.viewer)).await?;
     let mut reports = store::list(&ctx.state.db, id).await?;
     if !sees_unpublished(&ctx.viewer) {
         reports.retain(|r| r.published_at.is_some());
@@ -125,9 +142,10 @@ async fn draft(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult<Htm
 
 fn next_defaults(plan: &crate::plan::model::Plan) -> NextPlanInput {
     let span = plan.end_year - plan.start_year;
-    let title = plan
-        .title_fi
-        .replace(&format!("{}–{}", plan.start_year, plan.end_year), &format!("{}–{}", plan.end_year + 1, plan.end_year + 1 + span));
+    let title = plan.title_fi.replace(
+        &format!("{}–{}", plan.start_year, plan.end_year),
+        &format!("{}–{}", plan.end_year + 1, plan.end_year + 1 + span),
+    );
     NextPlanInput {
         title_fi: title,
         title_sv: String::new(),
@@ -139,7 +157,16 @@ fn next_defaults(plan: &crate::plan::model::Plan) -> NextPlanInput {
 async fn edit_form(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let (plan, report) = draft_report(&ctx, id, rid).await?;
-    edit_page(&ctx, &plan, &report, &report.narratives, report.version, FieldErrors::new(), None).await
+    edit_page(
+        &ctx,
+        &plan,
+        &report,
+        &report.narratives,
+        report.version,
+        FieldErrors::new(),
+        None,
+    )
+    .await
 }
 
 async fn edit_page(
@@ -151,12 +178,20 @@ async fn edit_page(
     errors: FieldErrors,
     conflict: Option<&'static str>,
 ) -> AppResult<Html<String>> {
-    let promises = crate::plan::store::tree(&ctx.state.db, plan.id, true).await?.promises;
+    let promises = crate::plan::store::tree(&ctx.state.db, plan.id, true)
+        .await?
+        .promises;
     let fields: Vec<_> = std::iter::once(("intro".to_owned(), ctx.t("report-intro")))
         .chain(promises.iter().map(|p| {
             (
                 format!("promise-{}", p.promise.id),
-                ctx.lang.pick(&p.promise.title_fi, &p.promise.title_sv, &p.promise.title_en).to_owned(),
+                ctx.lang
+                    .pick(
+                        &p.promise.title_fi,
+                        &p.promise.title_sv,
+                        &p.promise.title_en,
+                    )
+                    .to_owned(),
             )
         }))
         .collect();
@@ -175,7 +210,11 @@ async fn edit_page(
     )
 }
 
-async fn save(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>, form: RawForm) -> AppResult<Response> {
+async fn save(
+    ctx: PageCtx,
+    Path((id, rid)): Path<(i64, i64)>,
+    form: RawForm,
+) -> AppResult<Response> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let (plan, report) = draft_report(&ctx, id, rid).await?;
     let promise_ids: Vec<i64> = crate::plan::store::tree(&ctx.state.db, id, true)
@@ -185,23 +224,54 @@ async fn save(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>, form: RawForm) ->
         .map(|p| p.promise.id)
         .collect();
     let mut narratives = std::collections::BTreeMap::new();
-    for key in std::iter::once("intro".to_owned()).chain(promise_ids.iter().map(|p| format!("promise-{p}"))) {
+    for key in std::iter::once("intro".to_owned())
+        .chain(promise_ids.iter().map(|p| format!("promise-{p}")))
+    {
         narratives.insert(key.clone(), form.get(&key));
     }
     let version = form.get("version").trim().parse().ok();
-    let input = NarrativesInput { narratives, version };
-    match store::save_narratives(&ctx.state.db, &report, &input, &promise_ids, &ctx.viewer.actor()).await {
+    let input = NarrativesInput {
+        narratives,
+        version,
+    };
+    match store::save_narratives(
+        &ctx.state.db,
+        &report,
+        &input,
+        &promise_ids,
+        &ctx.viewer.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{id}/reports/{rid}")).into_response()),
         Err(AppError::Validation(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            edit_page(&ctx, &plan, &report, &input.narratives, version.unwrap_or(report.version), errors, None).await?,
+            edit_page(
+                &ctx,
+                &plan,
+                &report,
+                &input.narratives,
+                version.unwrap_or(report.version),
+                errors,
+                None,
+            )
+            .await?,
         )
             .into_response()),
         Err(AppError::Conflict(key)) => {
             let current = store::get(&ctx.state.db, id, rid).await?;
             Ok((
                 StatusCode::CONFLICT,
-                edit_page(&ctx, &plan, &current, &input.narratives, current.version, FieldErrors::new(), Some(key)).await?,
+                edit_page(
+                    &ctx,
+                    &plan,
+                    &current,
+                    &input.narratives,
+                    current.version,
+                    FieldErrors::new(),
+                    Some(key),
+                )
+                .await?,
             )
                 .into_response())
         }
@@ -222,7 +292,14 @@ pub async fn publish_report(
         html.push(super::render_html(&data, &RenderCtx { lang, state })?);
     }
     let json = serde_json::to_string(&data).map_err(|e| AppError::Internal(e.into()))?;
-    store::publish(&state.db, report, &json, [&html[0], &html[1], &html[2]], actor).await
+    store::publish(
+        &state.db,
+        report,
+        &json,
+        [&html[0], &html[1], &html[2]],
+        actor,
+    )
+    .await
 }
 
 async fn publish(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult<Response> {
@@ -233,10 +310,17 @@ async fn publish(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult<R
 }
 
 /// The published snapshot of a report of a plan the viewer sees.
-async fn snapshot(ctx: &PageCtx, id: i64, rid: i64) -> AppResult<(crate::plan::model::Plan, Report, Snapshot)> {
-    let plan = crate::plan::store::get_plan(&ctx.state.db, id, sees_unpublished(&ctx.viewer)).await?;
+async fn snapshot(
+    ctx: &PageCtx,
+    id: i64,
+    rid: i64,
+) -> AppResult<(crate::plan::model::Plan, Report, Snapshot)> {
+    let plan =
+        crate::plan::store::get_plan(&ctx.state.db, id, sees_unpublished(&ctx.viewer)).await?;
     let report = store::get(&ctx.state.db, id, rid).await?;
-    let snap = store::latest_snapshot(&ctx.state.db, rid).await?.ok_or(AppError::NotFound)?;
+    let snap = store::latest_snapshot(&ctx.state.db, rid)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok((plan, report, snap))
 }
 
@@ -262,8 +346,14 @@ async fn compare(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult<H
     let cx = rcx(&ctx);
     let draft = live_data(&ctx.state.db, &plan, &report).await?;
     let new = super::figures(&draft, &cx);
-    let old = snap.as_ref().and_then(Snapshot::report_data).map(|d| super::figures(&d, &cx));
-    let fmt = |v: Option<f64>| v.map(|x| cx.num(x, if x.fract() == 0.0 { 0 } else { 2 })).unwrap_or_else(|| "–".into());
+    let old = snap
+        .as_ref()
+        .and_then(Snapshot::report_data)
+        .map(|d| super::figures(&d, &cx));
+    let fmt = |v: Option<f64>| {
+        v.map(|x| cx.num(x, if x.fract() == 0.0 { 0 } else { 2 }))
+            .unwrap_or_else(|| "–".into())
+    };
     let diffs: Vec<_> = old
         .as_ref()
         .map(|old| super::compare(old, &new))
@@ -286,7 +376,10 @@ fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -303,13 +396,23 @@ async fn draft_pdf(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult
 
 async fn published_pdf(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>) -> AppResult<Response> {
     let (_, _, snap) = snapshot(&ctx, id, rid).await?;
-    let data = snap.report_data().ok_or_else(|| AppError::Internal(anyhow::anyhow!("snapshot {} unreadable", snap.id)))?;
-    let note = format!("{} {}", ctx.t("report-published-on"), snap.published_at.date_naive());
+    let data = snap
+        .report_data()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("snapshot {} unreadable", snap.id)))?;
+    let note = format!(
+        "{} {}",
+        ctx.t("report-published-on"),
+        snap.published_at.date_naive()
+    );
     let bytes = super::pdf::render(&data, &rcx(&ctx), &note).await?;
     Ok(pdf_response(bytes, &format!("report-{rid}.pdf")))
 }
 
-async fn next_plan(ctx: PageCtx, Path((id, rid)): Path<(i64, i64)>, form: RawForm) -> AppResult<Response> {
+async fn next_plan(
+    ctx: PageCtx,
+    Path((id, rid)): Path<(i64, i64)>,
+    form: RawForm,
+) -> AppResult<Response> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let (_, report) = draft_report(&ctx, id, rid).await?;
     let input = NextPlanInput {

@@ -123,11 +123,7 @@ pub trait ReportSection: Send + Sync {
 
 /// The sections of the annual report, in order. Later modules append theirs here.
 pub fn sections() -> Vec<&'static dyn ReportSection> {
-    vec![
-        &sections::Summary,
-        &sections::Promises,
-        &sections::Network,
-    ]
+    vec![&sections::Summary, &sections::Promises, &sections::Network]
 }
 
 fn section(key: &str) -> Option<&'static dyn ReportSection> {
@@ -252,11 +248,17 @@ pub struct Difference {
 
 /// Which figures changed between two reports (matched by label, in the draft's order).
 pub fn compare(published: &[Figure], draft: &[Figure]) -> Vec<Difference> {
-    let old: BTreeMap<&str, f64> = published.iter().map(|f| (f.label.as_str(), f.value)).collect();
+    let old: BTreeMap<&str, f64> = published
+        .iter()
+        .map(|f| (f.label.as_str(), f.value))
+        .collect();
     let new: BTreeMap<&str, f64> = draft.iter().map(|f| (f.label.as_str(), f.value)).collect();
     let mut out: Vec<Difference> = draft
         .iter()
-        .filter(|f| old.get(f.label.as_str()).is_none_or(|v| (v - f.value).abs() > 1e-9))
+        .filter(|f| {
+            old.get(f.label.as_str())
+                .is_none_or(|v| (v - f.value).abs() > 1e-9)
+        })
         .map(|f| Difference {
             label: f.label.clone(),
             published: old.get(f.label.as_str()).copied(),

@@ -11,7 +11,12 @@ use crate::error::{AppError, AppResult};
 
 /// The whole Typst document of a report in one language, and the files it refers to.
 pub fn document(data: &ReportData, cx: &RenderCtx<'_>, generated: &str) -> Document {
-    let title = format!("{} — {} {}", data.title(cx.lang), cx.t("report-title"), data.period());
+    let title = format!(
+        "{} — {} {}",
+        data.title(cx.lang),
+        cx.t("report-title"),
+        data.period()
+    );
     let mut files = Files::default();
     let mut body = String::new();
     if !data.intro.trim().is_empty() {

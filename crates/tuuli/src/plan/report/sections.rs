@@ -189,12 +189,19 @@ async fn plan_parts(cx: &BuildCtx<'_>) -> AppResult<(SummaryData, PromisesData)>
                 .iter()
                 .map(|s| {
                     let list = acts.iter().filter(|a| {
-                        a.status == *s || (*s == "not_started" && !GROUPS.contains(&a.status.as_str()) && a.status != "cancelled")
+                        a.status == *s
+                            || (*s == "not_started"
+                                && !GROUPS.contains(&a.status.as_str())
+                                && a.status != "cancelled")
                     });
                     ((*s).to_owned(), list.cloned().collect())
                 })
                 .collect();
-            let cancelled = acts.iter().filter(|a| a.status == "cancelled").cloned().collect();
+            let cancelled = acts
+                .iter()
+                .filter(|a| a.status == "cancelled")
+                .cloned()
+                .collect();
             block.counts = merge_counts(block.counts, counts);
             block.goals.push(GoalBlock {
                 id: g.id,
@@ -238,7 +245,12 @@ fn labels(cx: &RenderCtx<'_>) -> [String; 4] {
 }
 
 /// The progress chart (SVG) and its table rows, in the reader's language.
-fn chart(cx: &RenderCtx<'_>, id: &str, title: &str, counts: &Counts) -> (String, Vec<(String, i64)>) {
+fn chart(
+    cx: &RenderCtx<'_>,
+    id: &str,
+    title: &str,
+    counts: &Counts,
+) -> (String, Vec<(String, i64)>) {
     let l = labels(cx);
     let pl = tuuli_charts::ProgressLabels {
         done: &l[0],
@@ -358,17 +370,35 @@ impl ReportSection for Summary {
             tuuli_pdf::string(&title),
             escape(&title)
         ));
-        let mut table: Vec<(String, String)> = rows.into_iter().map(|(k, v)| (k, v.to_string())).collect();
-        table.push((cx.t("report-status-cancelled"), d.counts.cancelled.to_string()));
+        let mut table: Vec<(String, String)> =
+            rows.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+        table.push((
+            cx.t("report-status-cancelled"),
+            d.counts.cancelled.to_string(),
+        ));
         table.push((cx.t("report-total"), d.counts.total.to_string()));
-        s.push_str(&typst_table(&cx.t("report-counts-caption"), [&cx.t("report-status"), &cx.t("report-actions")], &table));
+        s.push_str(&typst_table(
+            &cx.t("report-counts-caption"),
+            [&cx.t("report-status"), &cx.t("report-actions")],
+            &table,
+        ));
         let res = vec![
-            (cx.t("report-planned-euros"), money(cx, d.resources.planned_euros)),
+            (
+                cx.t("report-planned-euros"),
+                money(cx, d.resources.planned_euros),
+            ),
             (cx.t("report-used-euros"), money(cx, d.resources.used_euros)),
-            (cx.t("report-planned-days"), cx.num(d.resources.planned_days, 1)),
+            (
+                cx.t("report-planned-days"),
+                cx.num(d.resources.planned_days, 1),
+            ),
             (cx.t("report-used-days"), cx.num(d.resources.used_days, 1)),
         ];
-        s.push_str(&typst_table(&cx.t("report-resources-caption"), [&cx.t("report-resource"), &cx.t("report-amount")], &res));
+        s.push_str(&typst_table(
+            &cx.t("report-resources-caption"),
+            [&cx.t("report-resource"), &cx.t("report-amount")],
+            &res,
+        ));
         s
     }
 
@@ -384,7 +414,11 @@ impl ReportSection for Summary {
         ]
         .into_iter()
         .map(|(s, v)| Figure {
-            label: format!("{}: {}", cx.t("report-summary"), cx.t(&format!("report-status-{s}"))),
+            label: format!(
+                "{}: {}",
+                cx.t("report-summary"),
+                cx.t(&format!("report-status-{s}"))
+            ),
             value: v as f64,
         })
         .collect();
@@ -453,7 +487,10 @@ impl ReportSection for Promises {
             if !p.commentary.trim().is_empty() {
                 s.push_str(&typst_paragraphs(&p.commentary));
             }
-            let title = cx.t_args("report-promise-chart-title", &[("promise", name.to_owned())]);
+            let title = cx.t_args(
+                "report-promise-chart-title",
+                &[("promise", name.to_owned())],
+            );
             if p.counts.total > 0 {
                 let (svg, _) = chart(cx, &format!("promise-{}-chart", p.id), &title, &p.counts);
                 let file = files.add("promise", "svg", svg.into_bytes());
@@ -471,16 +508,26 @@ impl ReportSection for Promises {
                 escape(&money(cx, p.resources.used_euros))
             ));
             for g in &p.goals {
-                s.push_str(&format!("=== {}\n\n", escape(lang_title(cx.lang, &g.title_fi, &g.title_sv, &g.title_en))));
+                s.push_str(&format!(
+                    "=== {}\n\n",
+                    escape(lang_title(cx.lang, &g.title_fi, &g.title_sv, &g.title_en))
+                ));
                 if g.counts.total == 0 {
                     s.push_str(&format!("{}\n\n", escape(&cx.t("report-no-actions"))));
                 }
-                let all = g.groups.iter().map(|(k, v)| (k.as_str(), v)).chain(std::iter::once(("cancelled", &g.cancelled)));
+                let all = g
+                    .groups
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v))
+                    .chain(std::iter::once(("cancelled", &g.cancelled)));
                 for (status, list) in all {
                     if list.is_empty() {
                         continue;
                     }
-                    s.push_str(&format!("*{}*\n\n", escape(&cx.t(&format!("report-status-{status}")))));
+                    s.push_str(&format!(
+                        "*{}*\n\n",
+                        escape(&cx.t(&format!("report-status-{status}")))
+                    ));
                     for a in list {
                         s.push_str(&format!("- {} ({} %)", escape(&a.title), a.percent));
                         if !a.narrative.trim().is_empty() {
@@ -598,9 +645,18 @@ impl ReportSection for Network {
     fn figures(&self, data: &serde_json::Value, cx: &RenderCtx<'_>) -> Vec<Figure> {
         let d: NetworkData = parse(data);
         vec![
-            Figure { label: cx.t("report-meetings"), value: d.meetings as f64 },
-            Figure { label: cx.t("report-decisions"), value: d.decisions as f64 },
-            Figure { label: cx.t("report-to-actions"), value: d.to_actions as f64 },
+            Figure {
+                label: cx.t("report-meetings"),
+                value: d.meetings as f64,
+            },
+            Figure {
+                label: cx.t("report-decisions"),
+                value: d.decisions as f64,
+            },
+            Figure {
+                label: cx.t("report-to-actions"),
+                value: d.to_actions as f64,
+            },
         ]
     }
 }

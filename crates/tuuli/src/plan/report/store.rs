@@ -21,7 +21,9 @@ const REPORT: &str = "SELECT r.id, r.plan_id, r.from_year, r.to_year, r.narrativ
 
 /// A plan's reports, the latest period first.
 pub async fn list(db: &Db, plan_id: i64) -> AppResult<Vec<Report>> {
-    let sql = format!("{REPORT} WHERE r.plan_id = $1 ORDER BY r.to_year DESC, r.from_year DESC, r.id DESC");
+    let sql = format!(
+        "{REPORT} WHERE r.plan_id = $1 ORDER BY r.to_year DESC, r.from_year DESC, r.id DESC"
+    );
     let rows = with_db!(db, p => sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(plan_id).fetch_all(p).await)?;
     Ok(rows.into_iter().map(Report::from).collect())
 }
@@ -35,7 +37,12 @@ pub async fn get(db: &Db, plan_id: i64, id: i64) -> AppResult<Report> {
 }
 
 /// Creates a report for a period, or returns the plan's existing one for that period.
-pub async fn create(db: &Db, plan_id: i64, input: &ReportInput, actor: &Actor) -> AppResult<Report> {
+pub async fn create(
+    db: &Db,
+    plan_id: i64,
+    input: &ReportInput,
+    actor: &Actor,
+) -> AppResult<Report> {
     let mut c = Check::new();
     let v = input.check(&mut c);
     let v = c.finish(v)?;
@@ -112,8 +119,7 @@ pub async fn publish(
     snapshot_by_id(db, id).await
 }
 
-const SNAPSHOT: &str =
-    "SELECT id, report_id, data, html_fi, html_sv, html_en, published_at FROM plan_report_snapshots";
+const SNAPSHOT: &str = "SELECT id, report_id, data, html_fi, html_sv, html_en, published_at FROM plan_report_snapshots";
 
 async fn snapshot_by_id(db: &Db, id: i64) -> AppResult<Snapshot> {
     let sql = format!("{SNAPSHOT} WHERE id = $1");
@@ -124,7 +130,9 @@ async fn snapshot_by_id(db: &Db, id: i64) -> AppResult<Snapshot> {
 /// The latest published snapshot of a report, if any.
 pub async fn latest_snapshot(db: &Db, report_id: i64) -> AppResult<Option<Snapshot>> {
     let sql = format!("{SNAPSHOT} WHERE report_id = $1 ORDER BY id DESC LIMIT 1");
-    Ok(with_db!(db, p => sqlx::query_as::<_, Snapshot>(sqlx::AssertSqlSafe(sql.as_str())).bind(report_id).fetch_optional(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, Snapshot>(sqlx::AssertSqlSafe(sql.as_str())).bind(report_id).fetch_optional(p).await)?,
+    )
 }
 
 // ---- What the sections read ----
@@ -184,7 +192,8 @@ pub async fn plan_data(
     let promises_sql = "SELECT id, plan_id, position, title_fi, title_sv, title_en, version FROM plan_promises WHERE plan_id = $1 ORDER BY position, id";
     let goals_sql = "SELECT g.id, g.promise_id, g.title_fi, g.title_sv, g.title_en FROM plan_goals g \
                      JOIN plan_promises pr ON pr.id = g.promise_id WHERE pr.plan_id = $1 ORDER BY g.position, g.id";
-    let in_period = "(a.start_date IS NULL OR a.start_date <= $3) AND (a.end_date IS NULL OR a.end_date >= $2)";
+    let in_period =
+        "(a.start_date IS NULL OR a.start_date <= $3) AND (a.end_date IS NULL OR a.end_date >= $2)";
     let actions_sql = format!(
         "SELECT a.id, a.goal_id, a.title, o.name_fi AS lead_name, a.planned_euros, a.planned_days \
          FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id JOIN plan_promises pr ON pr.id = g.promise_id \
@@ -222,9 +231,19 @@ pub struct GroupActivity {
 }
 
 /// Meetings held per group in the period, with their decisions and how many became actions.
-pub async fn network_activity(db: &Db, from_year: i32, to_year: i32) -> AppResult<Vec<GroupActivity>> {
-    let start = NaiveDate::from_ymd_opt(from_year, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
-    let end = NaiveDate::from_ymd_opt(to_year + 1, 1, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default();
+pub async fn network_activity(
+    db: &Db,
+    from_year: i32,
+    to_year: i32,
+) -> AppResult<Vec<GroupActivity>> {
+    let start = NaiveDate::from_ymd_opt(from_year, 1, 1)
+        .unwrap_or_default()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let end = NaiveDate::from_ymd_opt(to_year + 1, 1, 1)
+        .unwrap_or_default()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
     let now: NaiveDateTime = crate::core::time::local_now();
     let sql = "SELECT g.id, g.name_fi, g.name_sv, g.name_en, COUNT(DISTINCT m.id) AS meetings, COUNT(DISTINCT d.id) AS decisions, \
                COUNT(DISTINCT a.source_decision_id) AS to_actions \
@@ -232,7 +251,9 @@ pub async fn network_activity(db: &Db, from_year: i32, to_year: i32) -> AppResul
                LEFT JOIN decisions d ON d.meeting_id = m.id LEFT JOIN plan_actions a ON a.source_decision_id = d.id \
                WHERE m.starts_at >= $1 AND m.starts_at < $2 AND m.ends_at <= $3 \
                GROUP BY g.id, g.name_fi, g.name_sv, g.name_en ORDER BY g.name_fi, g.id";
-    Ok(with_db!(db, p => sqlx::query_as::<_, GroupActivity>(sql).bind(start).bind(end).bind(now).fetch_all(p).await)?)
+    Ok(
+        with_db!(db, p => sqlx::query_as::<_, GroupActivity>(sql).bind(start).bind(end).bind(now).fetch_all(p).await)?,
+    )
 }
 
 // ---- The next plan ----

@@ -25,25 +25,53 @@ pub(super) fn rows(w: &World) -> Vec<(Call, [u16; 6])> {
         (page(format!("{base}/published")), ok),
         (page(format!("/plans/{pd}/reports/{rd}/published")), hidden),
         (page(format!("{base}/published.pdf")), ok),
-        (page(format!("/plans/{pd}/reports/{rd}/published.pdf")), hidden),
+        (
+            page(format!("/plans/{pd}/reports/{rd}/published.pdf")),
+            hidden,
+        ),
         (page(format!("{base}/draft.pdf")), hidden),
         (page(format!("{base}/compare")), hidden),
         (page(format!("{base}/edit")), coord_page),
         // A report id under another plan does not exist.
         (page(format!("/plans/{pd}/reports/{r}/published")), [404; 6]),
         (
-            api(Method::GET, format!("/api/v1/plans/{p}/report?from=2021&to=2022"), None),
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{p}/report?from=2021&to=2022"),
+                None,
+            ),
             ok,
         ),
         (
-            api(Method::GET, format!("/api/v1/plans/{pd}/report?from=2021"), None),
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{pd}/report?from=2021"),
+                None,
+            ),
             hidden,
         ),
-        (api(Method::GET, format!("/api/v1/plans/{p}/reports"), None), ok),
-        (api(Method::GET, format!("/api/v1/plans/{pd}/reports"), None), hidden),
-        (api(Method::GET, format!("/api/v1/plans/{p}/reports/{r}/published"), None), ok),
         (
-            api(Method::GET, format!("/api/v1/plans/{pd}/reports/{rd}/published"), None),
+            api(Method::GET, format!("/api/v1/plans/{p}/reports"), None),
+            ok,
+        ),
+        (
+            api(Method::GET, format!("/api/v1/plans/{pd}/reports"), None),
+            hidden,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{p}/reports/{r}/published"),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{pd}/reports/{rd}/published"),
+                None,
+            ),
             hidden,
         ),
         // Changes.
@@ -87,7 +115,11 @@ pub(super) fn rows(w: &World) -> Vec<(Call, [u16; 6])> {
             [401, 403, 403, 403, 200, 200],
         ),
         (
-            api(Method::POST, format!("/api/v1/plans/{p}/reports/{r}/publish"), None),
+            api(
+                Method::POST,
+                format!("/api/v1/plans/{p}/reports/{r}/publish"),
+                None,
+            ),
             coord_api,
         ),
         (

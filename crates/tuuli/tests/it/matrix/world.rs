@@ -203,9 +203,15 @@ async fn reports(app: &TestApp, plan: i64, plan_draft: i64) -> (i64, i64) {
             from_year: 2021,
             to_year: 2025,
         };
-        let r = store::create(&app.db, p, &input, &actor).await.expect("report");
-        let plan = tuuli::plan::store::get_plan(&app.db, p, true).await.expect("plan");
-        publish_report(&app.state, &plan, &r, &actor).await.expect("publish");
+        let r = store::create(&app.db, p, &input, &actor)
+            .await
+            .expect("report");
+        let plan = tuuli::plan::store::get_plan(&app.db, p, true)
+            .await
+            .expect("plan");
+        publish_report(&app.state, &plan, &r, &actor)
+            .await
+            .expect("publish");
         ids.push(r.id);
     }
     (ids[0], ids[1])
