@@ -98,7 +98,9 @@ export async function visit(page, url, { status = 200, label = '' } = {}) {
 export async function submit(page, formLocator) {
   const [response] = await Promise.all([
     page.waitForEvent('response', (r) => r.request().method() === 'POST' && r.request().isNavigationRequest()),
-    formLocator.locator('button[type=submit]').first().click(),
+    // The form's own submit button: not a chooser's Find button (name=_find) nor the hidden
+    // default button that forms with a chooser start with (templates/chooser.html).
+    formLocator.locator('button[type=submit]:not([name=_find]):not([aria-hidden=true])').first().click(),
   ]);
   await page.waitForLoadState('load');
   return response;

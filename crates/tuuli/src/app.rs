@@ -73,8 +73,13 @@ fn api_router(body_limit: usize, upload_limit: usize) -> OpenApiRouter<AppState>
         .merge(crate::network::api_router())
         .merge(crate::admin::api_router())
         .merge(crate::jobs::api_router())
-        .merge(crate::plan::api_router());
-    let uploads = crate::jobs::upload_api_router();
+        .merge(crate::plan::api_router())
+        .merge(crate::knowledge::stats::api_router())
+        .merge(crate::knowledge::api_router())
+        .merge(crate::plan::exchange_html::api_router());
+    let uploads = crate::jobs::upload_api_router()
+        .merge(crate::plan::exchange_html::upload_api_router())
+        .merge(crate::knowledge::imports::web::upload_api_router());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
         limit_api_router(ordinary, body_limit).merge(limit_api_router(uploads, upload_limit)),
@@ -113,10 +118,25 @@ fn routes(config: &crate::config::Config) -> Router<AppState> {
         .merge(crate::admin::router())
         .merge(crate::jobs::router())
         .merge(crate::assets::router())
+        .merge(crate::knowledge::stats::router())
+        .merge(crate::knowledge::router())
+        .merge(crate::plan::router())
+        .merge(crate::plan::update_html::router())
+        .merge(crate::plan::decision::router())
+        .merge(crate::plan::exchange_html::router())
+        .merge(crate::knowledge::imports::web::router())
         .merge(crate::plan::report_router());
     // Each route has one body limit (413 names it): uploads a larger one than the rest.
     limit_router(pages, body_limit)
         .merge(limit_router(crate::jobs::upload_router(), upload_limit))
+        .merge(limit_router(
+            crate::plan::exchange_html::upload_router(),
+            upload_limit,
+        ))
+        .merge(limit_router(
+            crate::knowledge::imports::web::upload_router(),
+            upload_limit,
+        ))
         .merge(api)
 }
 

@@ -136,9 +136,14 @@ pub async fn load(db: &Db) -> anyhow::Result<DemoAdmin> {
     // The themes and areas every installation has (already loaded by the command line;
     // loaded here too so that the demo stands on its own).
     crate::core::reference::load(db).await?;
+    crate::knowledge::catalogue::seed::load(db).await?;
     let loaded = load_network(db).await?;
     // After the organisations, so the plan's actions can name their lead.
     crate::plan::demo::load(db).await?;
+    // Synthetic indicator values (labelled as such), for the statistics views.
+    crate::knowledge::demo::load(db).await?;
+    // Two of the plan's goals judged against indicator targets: one on track, one off.
+    crate::knowledge::demo::load_targets(db).await?;
     Ok(loaded)
 }
 

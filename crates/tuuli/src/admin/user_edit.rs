@@ -11,9 +11,9 @@ use axum::routing::get;
 use crate::auth::Role;
 use crate::auth::store::{self, UserChange};
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::web::chooser::{self, Chooser};
 use crate::web::forms::{Check, RawForm};
 use crate::web::{AppState, PageCtx};
-use crate::with_db;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/users/{id}/edit", get(edit_form).post(update))
@@ -38,6 +38,31 @@ pub fn check_profile(
     (name, role, organisation_id, person_id)
 }
 
+/// The organisation and person choosers of the add and edit forms (see `web::chooser`):
+/// never a select of the whole registry.
+pub async fn choosers(ctx: &PageCtx, form: &RawForm) -> AppResult<(Chooser, Chooser)> {
+    let db = &ctx.state.db;
+    let find = chooser::find(form);
+    let chosen = |name: &str| -> Vec<i64> { form.get(name).parse().ok().into_iter().collect() };
+    let text = chooser::text(form, "organisation_id");
+    let organisations = Chooser::new(
+        "organisation_id",
+        &text,
+        crate::network::organisations::store::choices_for(db, &text, &chosen("organisation_id"))
+            .await?,
+    )
+    .found_by(find.as_deref());
+    let text = chooser::text(form, "person_id");
+    let people = Chooser::new(
+        "person_id",
+        &text,
+        crate::network::people::store::choices_for(db, &ctx.viewer, &text, &chosen("person_id"))
+            .await?,
+    )
+    .found_by(find.as_deref());
+    Ok((organisations, people))
+}
+
 async fn render(
     ctx: &PageCtx,
     id: i64,
@@ -45,8 +70,7 @@ async fn render(
     errors: &FieldErrors,
 ) -> AppResult<Html<String>> {
     let user = store::get_user(&ctx.state.db, id).await?;
-    let organisations = crate::network::organisations::store::choices(&ctx.state.db).await?;
-    let people: Vec<(i64, String)> = with_db!(&ctx.state.db, p => sqlx::query_as("SELECT id, name FROM people ORDER BY name, id").fetch_all(p).await)?;
+    let (organisations, people) = choosers(ctx, values).await?;
     let values: std::collections::BTreeMap<String, String> = values
         .0
         .iter()
@@ -75,6 +99,12 @@ async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>>
 async fn update(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
     let me = ctx.viewer.require_role(Role::Admin)?.clone();
     store::get_user(&ctx.state.db, id).await?;
+    if chooser::find(&form).is_some() {
+        // "Find" in a chooser: the form again with the matches, nothing saved.
+        return Ok(render(&ctx, id, &form, &FieldErrors::new())
+            .await?
+            .into_response());
+    }
     let mut c = Check::new();
     let (name, role, organisation_id, person_id) = check_profile(&form, &mut c);
     if me.id == id && role.is_some_and(|r| r != Role::Admin) {

@@ -26,8 +26,7 @@ async fn render(
     conflict: Option<&str>,
 ) -> AppResult<Html<String>> {
     let users = store::list_users(&ctx.state.db).await?;
-    let organisations = crate::network::organisations::store::choices(&ctx.state.db).await?;
-    let people: Vec<(i64, String)> = crate::with_db!(&ctx.state.db, p => sqlx::query_as("SELECT id, name FROM people ORDER BY name, id").fetch_all(p).await)?;
+    let (organisations, people) = super::user_edit::choosers(ctx, form).await?;
     let values: std::collections::BTreeMap<String, String> = form
         .0
         .iter()
@@ -47,6 +46,12 @@ async fn list_page(ctx: PageCtx) -> AppResult<Html<String>> {
 
 async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     ctx.viewer.require_role(Role::Admin)?;
+    if crate::web::chooser::find(&form).is_some() {
+        // "Find" in a chooser: the form again with the matches, nothing saved.
+        return Ok(render(&ctx, &form, &FieldErrors::new(), None)
+            .await?
+            .into_response());
+    }
     let mut c = Check::new();
     let email = c.required("email", &form.get("email"), 254);
     if !email.is_empty() {

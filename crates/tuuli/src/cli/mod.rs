@@ -14,6 +14,8 @@ use crate::auth::{Actor, Role, password, store};
 use crate::config::Config;
 use crate::db::Db;
 
+mod import;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tuuli",
@@ -68,6 +70,11 @@ enum Command {
     /// Write reports (see `report.rs`).
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Import indicator values (all or nothing; exit status 1 when any row is rejected).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Write a national-scale synthetic dataset in Sotkanet's saved layout (for benchmarks).
+    BenchData(import::BenchDataArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,11 +204,21 @@ async fn open_db(
     crate::core::reference::load(&pool)
         .await
         .context("loading the reference data (themes and areas)")?;
+    // The indicator catalogue and its sets (never overwriting coordinators' edits).
+    crate::knowledge::catalogue::seed::load(&pool)
+        .await
+        .context("loading the indicator catalogue")?;
+    // The national area list and its history (skipped when unchanged since the last start).
+    crate::core::areas_national::load(&pool)
+        .await
+        .context("loading the national area list")?;
     Ok((cfg, pool))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Import(cmd) => import::import(&cli.config, cmd).await,
+        Command::BenchData(args) => import::bench_data_command(&args),
         Command::Serve { bind, db, demo } => {
             let (mut cfg, pool) = open(&cli.config, &db).await?;
             if let Some(b) = bind {

@@ -4,6 +4,7 @@
 //! and `web` and `auth` import only `core` (never a module), so there is no cycle.
 
 pub mod areas;
+pub mod areas_national;
 pub mod areas_write;
 pub mod cache;
 pub mod kinds;

@@ -29,6 +29,9 @@ pub struct Filter {
     fts_count: Option<(String, String)>,
     /// Whether a text search is among the conditions.
     searched: bool,
+    /// A keyset page fetched backwards (from a `Before` cursor): the page's ids are read
+    /// in descending order (the caller sorts the rows again).
+    desc: bool,
 }
 
 impl Filter {
@@ -74,6 +77,22 @@ impl Filter {
             .map(|(sql, phrase)| (sql.as_str(), phrase.as_str()))
     }
 
+    /// [`Self::fts_count`] stopping after `cap` + 1 matches.
+    pub fn fts_count_capped(&self, cap: Option<i64>) -> Option<(String, &str)> {
+        let (sql, phrase) = self.fts_count()?;
+        Some(match cap {
+            None => (sql.to_owned(), phrase),
+            Some(cap) => (
+                sql.replacen(
+                    "SELECT COUNT(*) FROM",
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM",
+                    1,
+                ) + &format!(" LIMIT {}) c", cap + 1),
+                phrase,
+            ),
+        })
+    }
+
     /// `SELECT <alias>.id … ORDER BY <alias>.name_key, <alias>.id LIMIT …`: the ids of one
     /// page, in name order, for `WHERE id IN (…)`. Without a search, the name index serves
     /// the order. With one on PostgreSQL, the matches are found first (trigram index) and
@@ -82,14 +101,68 @@ impl Filter {
     /// for a rare name late in the alphabet (`OFFSET 0` keeps the inner query apart).
     pub fn page_ids(&self, db: &Db, table: &str, alias: &str, paging: &str) -> String {
         let cond = self.sql();
+        let dir = if self.desc { " DESC" } else { "" };
         if self.searched && matches!(db, Db::Postgres(_)) {
             format!(
-                "SELECT m.id FROM (SELECT {alias}.id, {alias}.name_key FROM {table} {alias}{cond} OFFSET 0) m ORDER BY m.name_key, m.id{paging}"
+                "SELECT m.id FROM (SELECT {alias}.id, {alias}.name_key FROM {table} {alias}{cond} OFFSET 0) m ORDER BY m.name_key{dir}, m.id{dir}{paging}"
             )
         } else {
             format!(
-                "SELECT {alias}.id FROM {table} {alias}{cond} ORDER BY {alias}.name_key, {alias}.id{paging}"
+                "SELECT {alias}.id FROM {table} {alias}{cond} ORDER BY {alias}.name_key{dir}, {alias}.id{dir}{paging}"
             )
+        }
+    }
+
+    /// Starts the page at a keyset cursor: the rows after (or, `before`, before) the row
+    /// whose name key and id are given, in `(name_key, id)` order — a seek in the name
+    /// index instead of skipping OFFSET entries. A row value comparison, which both
+    /// databases serve from a `(…, name_key, id)` index.
+    pub fn keyset(&mut self, alias: &str, name_key: &str, id: i64, before: bool) {
+        let op = if before { "<" } else { ">" };
+        self.desc = before;
+        self.push(
+            &format!("({alias}.name_key, {alias}.id) {op} (?, ?)"),
+            vec![Arg::Text(name_key.to_owned()), Arg::Int(id)],
+        );
+    }
+
+    /// Applies `paging`'s cursor (if any) with [`Self::keyset`], reading the cursor row's
+    /// name key from `table`. A cursor whose row is gone is dropped: the page is then
+    /// found by its number (OFFSET).
+    pub async fn apply_cursor(
+        &mut self,
+        db: &Db,
+        table: &str,
+        alias: &str,
+        paging: &mut crate::core::paging::Paging,
+    ) -> Result<(), sqlx::Error> {
+        use crate::core::paging::Cursor;
+        let Some(cursor) = paging.cursor else {
+            return Ok(());
+        };
+        let (id, before) = match cursor {
+            Cursor::After(id) => (id, false),
+            Cursor::Before(id) => (id, true),
+        };
+        let sql = format!("SELECT name_key FROM {table} WHERE id = $1");
+        let key: Option<String> = crate::with_db!(db, p => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(p).await)?;
+        match key {
+            Some(key) => self.keyset(alias, &key, id, before),
+            None => paging.cursor = None,
+        }
+        Ok(())
+    }
+
+    /// `SELECT COUNT(*)` of the rows these conditions find, at most `cap` + 1 of them when
+    /// a cap is given (so a count stops early instead of visiting every row).
+    pub fn count_sql(&self, table: &str, alias: &str, cap: Option<i64>) -> String {
+        let cond = self.sql();
+        match cap {
+            None => format!("SELECT COUNT(*) FROM {table} {alias}{cond}"),
+            Some(cap) => format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {table} {alias}{cond} LIMIT {}) c",
+                cap + 1
+            ),
         }
     }
 
@@ -120,8 +193,14 @@ impl Filter {
                 format!("SELECT COUNT(*) FROM {table}_fts WHERE {table}_fts MATCH $1"),
                 phrase.clone(),
             ));
+            // `+` keeps SQLite from driving the query by the matches' ids (reading every
+            // matching row to sort them by name): it walks the name index instead and
+            // tests each entry against the matches, stopping when it has a page — for a
+            // search of 2,000 matches about four times faster.
             self.push(
-                &format!("{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"),
+                &format!(
+                    "+{alias}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)"
+                ),
                 vec![Arg::Text(phrase)],
             );
         } else {

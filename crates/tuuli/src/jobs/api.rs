@@ -93,3 +93,20 @@ async fn get_one(
     let lang = lang.map(|l| l.0).unwrap_or_default();
     Ok(Json(JobView::new(&job, &state, lang)))
 }
+
+/// The answer to an API request that queued job `id`: 202 with the job and its address
+/// (`Location`), where the caller follows its progress.
+pub async fn accepted(
+    state: &crate::web::AppState,
+    id: i64,
+    lang: crate::i18n::Lang,
+) -> crate::error::AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let job = super::store::get(&state.db, id).await?;
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        [(axum::http::header::LOCATION, format!("/api/v1/jobs/{id}"))],
+        axum::Json(JobView::new(&job, state, lang)),
+    )
+        .into_response())
+}

@@ -8,12 +8,12 @@
 
 use std::path::{Path, PathBuf};
 
+use axum::Router;
 use axum::extract::multipart::Multipart;
 use axum::extract::{Extension, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
@@ -216,21 +216,11 @@ async fn api_create(
 ) -> AppResult<Response> {
     require_can_start(&viewer)?;
     let form = uploads::receive(form, &state.config.upload_dir, FILE_FIELD).await?;
-    let Some(upload) = form.file else {
-        let mut errors = FieldErrors::new();
-        errors.add(FILE_FIELD, "error-upload-no-file");
-        return Err(AppError::Validation(errors));
-    };
+    let upload = form
+        .require_file(FILE_FIELD)
+        .map_err(AppError::Validation)?;
     let id = enqueue(&state, &viewer, upload).await?;
-    let job = store::get(&state.db, id).await?;
-    let lang = lang.map(|l| l.0).unwrap_or_default();
-    let location = format!("/api/v1/jobs/{id}");
-    Ok((
-        StatusCode::ACCEPTED,
-        [(header::LOCATION, location)],
-        Json(JobView::new(&job, &state, lang)),
-    )
-        .into_response())
+    crate::jobs::api::accepted(&state, id, lang.map(|l| l.0).unwrap_or_default()).await
 }
 
 #[cfg(test)]

@@ -38,7 +38,12 @@ pub use worker::{WorkerHandle, WorkerOptions};
 
 /// The job kinds this build runs. Every module that has background work adds its kind here.
 pub fn registry() -> Registry {
-    Registry::default().register(checksum::KIND, checksum::run)
+    Registry::default()
+        .register(checksum::KIND, checksum::run)
+        .register(
+            crate::knowledge::imports::job::KIND,
+            crate::knowledge::imports::job::run,
+        )
 }
 
 /// Page routes (ordinary body limit).

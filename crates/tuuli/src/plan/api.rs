@@ -17,11 +17,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_plans, create_plan))
         .routes(routes!(get_plan, update_plan))
         .routes(routes!(create_promise))
-        .routes(routes!(update_promise))
+        .routes(routes!(update_promise, delete_promise))
         .routes(routes!(create_goal))
-        .routes(routes!(update_goal))
+        .routes(routes!(update_goal, delete_goal))
         .routes(routes!(create_action))
-        .routes(routes!(get_action, update_action))
+        .routes(routes!(get_action, update_action, delete_action))
         .routes(routes!(list_progress, add_progress))
 }
 
@@ -215,4 +215,44 @@ async fn add_progress(
     require(&viewer, can_report_progress(&state.db, &viewer, id).await?)?;
     let row = store::add_progress(&state.db, id, &input, &viewer.actor()).await?;
     Ok((StatusCode::CREATED, Json(row)))
+}
+
+/// Deletes a service promise (coordinators and admins); 409 while it still has goals.
+#[utoipa::path(delete, path = "/promises/{id}", tag = "plans", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn delete_promise(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    require(&viewer, can_edit_plans(&viewer))?;
+    store::delete_promise(&state.db, id, &viewer.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a goal (coordinators and admins); 409 while it still has actions.
+#[utoipa::path(delete, path = "/goals/{id}", tag = "plans", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn delete_goal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    require(&viewer, can_edit_plans(&viewer))?;
+    store::delete_goal(&state.db, id, &viewer.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes an action with its progress history (coordinators and admins; the audit log
+/// keeps both).
+#[utoipa::path(delete, path = "/actions/{id}", tag = "plans", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn delete_action(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    require(&viewer, can_edit_plans(&viewer))?;
+    store::delete_action(&state.db, id, &viewer.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -10,11 +10,19 @@
 //!   to that action; nobody else does, except coordinators and admins.
 
 pub mod api;
+pub mod decision;
 pub mod demo;
+pub mod exchange;
+pub mod exchange_html;
+pub mod html;
+pub mod html_forms;
 pub mod model;
 pub mod report;
 pub mod stale;
 pub mod store;
+pub mod update;
+pub mod update_html;
+pub mod views;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -31,6 +39,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 /// The annual report's pages (`/plans/{id}/reports…`).
 pub fn report_router() -> axum::Router<AppState> {
     report::html::router()
+}
+
+/// The plan pages.
+pub fn router() -> axum::Router<AppState> {
+    html::router()
 }
 
 /// Who sees unpublished plans: everyone signed in.

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::web::forms::Check;
 use crate::with_db;
 
-fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> Option<serde_json::Value> {
     Some(serde_json::to_value(v).unwrap_or_default())
 }
 
@@ -229,8 +229,27 @@ async fn check_action(db: &Db, input: &ActionInput) -> AppResult<(ActionValues, 
     let mut c = Check::new();
     let v = input.check(&mut c);
     let themes = crate::core::themes::ids_for(db, &v.themes, &mut c, "themes").await?;
-    if !all_exist(db, "plan_goals", &[v.goal_id]).await? {
-        c.add("goal_id", "error-choice");
+    let period_sql = "SELECT pl.start_year, pl.end_year FROM plan_goals g JOIN plan_promises pr ON pr.id = g.promise_id \
+                      JOIN plans pl ON pl.id = pr.plan_id WHERE g.id = $1";
+    let period = with_db!(db, p => sqlx::query_as::<_, (i32, i32)>(period_sql).bind(v.goal_id).fetch_optional(p).await)?;
+    match period {
+        None => c.add("goal_id", "error-choice"),
+        Some((first, last)) => {
+            // An action's dates fall within its plan's period.
+            let outside = |d: Option<chrono::NaiveDate>| {
+                d.is_some_and(|d| !(first..=last).contains(&chrono::Datelike::year(&d)))
+            };
+            let key = crate::i18n::with_args(
+                "error-outside-plan-period",
+                &[("start", &first.to_string()), ("end", &last.to_string())],
+            );
+            if outside(v.start_date) {
+                c.add("start_date", &key);
+            }
+            if outside(v.end_date) {
+                c.add("end_date", &key);
+            }
+        }
     }
     if let Some(lead) = v.lead_organisation_id
         && !all_exist(db, "organisations", &[lead]).await?
@@ -247,20 +266,35 @@ async fn check_action(db: &Db, input: &ActionInput) -> AppResult<(ActionValues, 
 }
 
 pub async fn create_action(db: &Db, input: &ActionInput, actor: &Actor) -> AppResult<Action> {
+    create_action_from(db, input, None, actor).await
+}
+
+/// Creates an action, recording the network decision it comes from (`source_decision_id`).
+pub async fn create_action_from(
+    db: &Db,
+    input: &ActionInput,
+    source_decision_id: Option<i64>,
+    actor: &Actor,
+) -> AppResult<Action> {
     let (v, themes) = check_action(db, input).await?;
     let now = Utc::now();
     let id = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_actions (goal_id, title, description, lead_organisation_id, start_date, end_date, planned_euros, planned_days, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+            "INSERT INTO plan_actions (goal_id, title, description, lead_organisation_id, start_date, end_date, planned_euros, planned_days, created_at, updated_at, source_decision_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id")
             .bind(v.goal_id).bind(&v.title).bind(&v.description).bind(v.lead_organisation_id)
             .bind(v.start_date).bind(v.end_date).bind(v.planned_euros).bind(v.planned_days).bind(now)
+            .bind(source_decision_id)
             .fetch_one(&mut *tx).await?;
         crate::replace_links!(tx, "plan_action_organisations", "action_id", "organisation_id", id, &v.organisations)?;
         crate::replace_links!(tx, "plan_action_areas", "action_id", "area_id", id, &v.municipalities)?;
         crate::replace_links!(tx, "plan_action_themes", "action_id", "theme_id", id, &themes)?;
-        crate::audit!(&mut *tx, actor, "create", "plan_action", id, None, json(&v))?;
+        let mut after = json(&v);
+        if let (Some(serde_json::Value::Object(m)), Some(d)) = (after.as_mut(), source_decision_id) {
+            m.insert("source_decision_id".into(), d.into());
+        }
+        crate::audit!(&mut *tx, actor, "create", "plan_action", id, None, after)?;
         tx.commit().await?;
         id
     });
@@ -312,6 +346,24 @@ pub async fn list_progress(db: &Db, action_id: i64) -> AppResult<Vec<Progress>> 
     )
 }
 
+/// Writes a checked progress update and its audit row on the caller's transaction (the
+/// caller holds the action's lock); the id of the new update. Shared by `add_progress` and
+/// the fast-update screen's one-transaction save (`plan::update`).
+macro_rules! insert_progress {
+    ($tx:ident, $action_id:expr, $v:expr, $actor:expr) => {{
+        let v: &ProgressValues = $v;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plan_progress (action_id, report_date, status, percent, narrative, euros_used, days_used, evidence, author_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+            .bind($action_id).bind(v.report_date).bind(&v.status).bind(v.percent).bind(&v.narrative)
+            .bind(v.euros_used).bind(v.days_used).bind(&v.evidence).bind($actor.user_id).bind(chrono::Utc::now())
+            .fetch_one(&mut *$tx).await?;
+        crate::audit!(&mut *$tx, $actor, "create", "plan_progress", id, None, json(v))?;
+        id
+    }};
+}
+pub(crate) use insert_progress;
+
 /// Adds a progress update to an action (earlier ones are kept).
 pub async fn add_progress(
     db: &Db,
@@ -326,13 +378,7 @@ pub async fn add_progress(
     with_db!(db, p => {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "plan_actions", action_id)?.ok_or(AppError::NotFound)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_progress (action_id, report_date, status, percent, narrative, euros_used, days_used, evidence, author_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
-            .bind(action_id).bind(v.report_date).bind(&v.status).bind(v.percent).bind(&v.narrative)
-            .bind(v.euros_used).bind(v.days_used).bind(&v.evidence).bind(actor.user_id).bind(Utc::now())
-            .fetch_one(&mut *tx).await?;
-        crate::audit!(&mut *tx, actor, "create", "plan_progress", id, None, json(&v))?;
+        let id = insert_progress!(tx, action_id, &v, actor);
         let row: Progress = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok::<_, AppError>(row)
@@ -408,5 +454,52 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
         plan,
         rollup,
         promises,
+    })
+}
+
+/// Deletes a service promise; refused (409) while it still has goals — the foreign key
+/// answers, so no count can go stale.
+pub async fn delete_promise(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
+    let sql = format!("{PROMISE} WHERE id = $1");
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "plan_promises", id)?.ok_or(AppError::NotFound)?;
+        let before: Promise = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
+        sqlx::query("DELETE FROM plan_promises WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-promise-has-goals"))?;
+        crate::audit!(&mut *tx, actor, "delete", "plan_promise", id, json(&before), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Deletes a goal (its theme links go with it); refused (409) while it still has actions.
+pub async fn delete_goal(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
+    let sql = format!("{GOAL} WHERE id = $1");
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "plan_goals", id)?.ok_or(AppError::NotFound)?;
+        let before: Goal = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
+        sqlx::query("DELETE FROM plan_goals WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-goal-has-actions"))?;
+        crate::audit!(&mut *tx, actor, "delete", "plan_goal", id, json(&before), None)?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Deletes an action with its links and progress history (which the audit row keeps).
+pub async fn delete_action(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
+    let before = get_action(db, id).await?;
+    let progress = list_progress(db, id).await?;
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        crate::lock_version!(tx, "plan_actions", id)?.ok_or(AppError::NotFound)?;
+        sqlx::query("DELETE FROM plan_actions WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "error-action-in-use"))?;
+        crate::audit!(&mut *tx, actor, "delete", "plan_action", id,
+            Some(serde_json::json!({"action": before, "progress": progress})), None)?;
+        tx.commit().await?;
+        Ok(())
     })
 }

@@ -2,6 +2,7 @@
 //! template rendering, cookies, forms and the JSON extractor for the API.
 
 pub mod api_json;
+pub mod chooser;
 pub mod conflict;
 pub mod forms;
 pub mod middleware;

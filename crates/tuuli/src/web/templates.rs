@@ -69,6 +69,21 @@ impl Templates {
         env.add_filter("fmt_datetime", |v: Value| -> Result<String, Error> {
             Ok(format_datetime(&v.to_string()))
         });
+        // `x|fmt_number(decimals)`: a number the reader's way (comma decimals and grouping
+        // spaces in Finnish and Swedish); none or undefined shows as empty.
+        env.add_filter(
+            "fmt_number",
+            |state: &State, v: Value, decimals: Option<usize>| -> String {
+                match f64::try_from(v) {
+                    Ok(x) => tuuli_charts::NumberFormat::for_locale(
+                        lang_of(state).code(),
+                        decimals.unwrap_or(0),
+                    )
+                    .format(x),
+                    Err(_) => String::new(),
+                }
+            },
+        );
         env.add_filter("urlencode_q", |s: &str| -> String {
             serde_urlencoded::to_string([("", s)])
                 .unwrap_or_default()

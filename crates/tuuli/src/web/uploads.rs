@@ -206,6 +206,17 @@ pub struct UploadForm {
     pub file: Option<Upload>,
 }
 
+impl UploadForm {
+    /// The file, or the field error "choose a file" under `field` (422).
+    pub fn require_file(self, field: &str) -> Result<Upload, crate::error::FieldErrors> {
+        self.file.ok_or_else(|| {
+            let mut errors = crate::error::FieldErrors::new();
+            errors.add(field, "error-upload-no-file");
+            errors
+        })
+    }
+}
+
 /// Largest text field kept in memory, and most text fields accepted.
 const MAX_TEXT_FIELD: usize = 64 * 1024;
 const MAX_TEXT_FIELDS: usize = 100;

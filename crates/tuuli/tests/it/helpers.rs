@@ -181,6 +181,9 @@ impl TestApp {
         tuuli::core::reference::load(&db)
             .await
             .expect("reference data");
+        tuuli::knowledge::catalogue::seed::load(&db)
+            .await
+            .expect("indicator catalogue");
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let upload_dir = std::env::temp_dir().join(format!(
             "tuuli-test-uploads-{}-{n}-{}",

@@ -168,8 +168,16 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         goal: 30,
         action: 31,
         action_draft: 32,
-        report: 33,
-        report_draft: 34,
+        report: 38,
+        report_draft: 39,
+        sysma: 33,
+        indicator: 34,
+        goal_draft: 35,
+        target: 36,
+        target2: 37,
+        seeded_indicator: 1,
+        indicator_set: 1,
+        decision_action: 33,
     };
     let rows: Vec<(String, String)> = cases(&w)
         .into_iter()

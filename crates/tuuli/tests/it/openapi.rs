@@ -160,6 +160,8 @@ struct Ids {
     goal: i64,
     action: i64,
     report: i64,
+    indicator: i64,
+    indicator_set: i64,
 }
 
 impl Ids {
@@ -176,6 +178,8 @@ impl Ids {
             "goal_id" => self.goal,
             "lead_organisation_id" => self.org,
             "municipalities" => self.lahti,
+            "indicator_id" => self.indicator,
+            "indicators" => self.indicator,
             _ => return None,
         })
     }
@@ -191,6 +195,8 @@ impl Ids {
             "promises" => self.promise,
             "goals" => self.goal,
             "actions" => self.action,
+            "indicators" => self.indicator,
+            "sets" => self.indicator_set,
             other => panic!("no id for the resource {other} ({path})"),
         };
         path.replace("{id}", &id.to_string())
@@ -353,6 +359,9 @@ async fn seed(app: &TestApp) -> Ids {
         newcomer,
         meeting,
         membership,
+        indicator: q("SELECT id FROM indicators WHERE source = 'sotkanet' AND source_id = '289'")
+            .await,
+        indicator_set: q("SELECT id FROM indicator_sets WHERE key = 'region'").await,
     }
 }
 

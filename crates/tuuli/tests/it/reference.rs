@@ -168,8 +168,14 @@ async fn tuuli_migrate_loads_the_themes_and_areas_into_an_empty_database() {
         }
     };
     assert_eq!(n("SELECT COUNT(*) FROM themes").await, 4);
+    // The national list (320 municipalities of Sotkanet's 2015 list), the region's ten
+    // among them.
     assert_eq!(
         n("SELECT COUNT(*) FROM areas WHERE kind = 'municipality'").await,
+        320
+    );
+    assert_eq!(
+        n("SELECT COUNT(*) FROM areas a JOIN areas r ON r.id = a.parent_id WHERE a.kind = 'municipality' AND r.kind = 'region' AND r.official_code = '07' AND a.valid_to IS NULL").await,
         10
     );
     assert_eq!(n("SELECT COUNT(*) FROM users").await, 0, "no demo content");

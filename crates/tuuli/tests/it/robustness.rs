@@ -55,6 +55,14 @@ const PATHS: &[&str] = &[
     "/jobs/checksum",
     "/api/v1/jobs/-1",
     "/api/v1/jobs/99999999999999999999",
+    "/indicators",
+    "/indicators/abc",
+    "/indicators/1",
+    "/indicators/1/export",
+    "/indicator-sets/%00",
+    "/api/v1/indicators",
+    "/api/v1/sets/%00",
+    "/api/v1/values",
 ];
 
 fn bodies() -> Vec<(&'static str, Vec<u8>)> {

@@ -60,6 +60,25 @@ impl Sex {
         }
     }
 
+    /// The code stored in `indicator_values.sex` (0 total, 1 male, 2 female).
+    pub fn code(self) -> i32 {
+        match self {
+            Self::Total => 0,
+            Self::Male => 1,
+            Self::Female => 2,
+        }
+    }
+
+    /// The sex stored under `code`.
+    pub fn from_code(code: i64) -> Option<Self> {
+        match code {
+            0 => Some(Self::Total),
+            1 => Some(Self::Male),
+            2 => Some(Self::Female),
+            _ => None,
+        }
+    }
+
     /// Sotkanet's word for it.
     pub fn as_str(self) -> &'static str {
         match self {

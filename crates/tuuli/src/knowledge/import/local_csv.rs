@@ -101,6 +101,11 @@ pub fn read<R: Read>(reader: R) -> LocalCsv<R> {
 }
 
 impl<R: Read> LocalCsv<R> {
+    /// The line (from 1) of the row last returned, for the store's own checks.
+    pub fn line(&self) -> u64 {
+        line_of(&self.record)
+    }
+
     fn next_record(&mut self) -> Result<bool, ImportError> {
         match &mut self.reader {
             Some(r) => r.read_record(&mut self.record).map_err(|e| csv_error(&e)),

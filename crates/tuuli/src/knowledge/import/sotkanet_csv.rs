@@ -67,6 +67,11 @@ pub(super) fn line_of(record: &StringRecord) -> u64 {
 }
 
 impl<R: Read> SotkanetCsv<R> {
+    /// The line (from 1) of the row last returned, for the store's own checks.
+    pub fn line(&self) -> u64 {
+        line_of(&self.record)
+    }
+
     /// Reads the next record into `self.record`; `Ok(false)` at the end.
     fn next_record(&mut self) -> Result<bool, ImportError> {
         self.reader

@@ -17,6 +17,7 @@ use crate::core::paging::Paging;
 use crate::core::rights::{self, sees_lived_experience};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::{organisations, people};
+use crate::web::chooser::{self, Chooser};
 use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
@@ -70,6 +71,8 @@ pub struct AddForm {
     pub input: MembershipInput,
     pub errors: FieldErrors,
     pub conflict: Option<&'static str>,
+    /// The submitted form (empty on a plain GET): keeps the person chooser's search.
+    pub raw: RawForm,
 }
 
 /// The roles this viewer may give (the lived-experience role only by coordinators).
@@ -96,9 +99,18 @@ pub async fn group_page(ctx: &PageCtx, group: &Group, add: AddForm) -> AppResult
         (vec![], vec![])
     };
     let people = if can_edit {
-        people::store::choices(db, &ctx.viewer).await?
+        let text = chooser::text(&add.raw, "person_id");
+        let chosen: Vec<i64> = add.input.person_id.into_iter().collect();
+        Some(
+            Chooser::new(
+                "person_id",
+                &text,
+                people::store::choices_for(db, &ctx.viewer, &text, &chosen).await?,
+            )
+            .found_by(chooser::find(&add.raw).as_deref()),
+        )
     } else {
-        vec![]
+        None
     };
     // The group's coming meetings that this viewer may see, in one query.
     let scope = crate::network::meetings::store::Scope::of(db, &ctx.viewer).await?;
@@ -138,7 +150,8 @@ async fn detail(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     group_page(&ctx, &group, AddForm::default()).await
 }
 
-/// Renders the form with what the user typed and what to fix.
+/// Renders the form with what the user typed and what to fix; `raw` (the submitted form,
+/// if any) keeps the convener chooser's search text (see `web::chooser`).
 async fn form_page(
     ctx: &PageCtx,
     id: Option<i64>,
@@ -146,7 +159,18 @@ async fn form_page(
     errors: &FieldErrors,
     conflict: Option<&str>,
     changes: &[Change],
+    raw: Option<&RawForm>,
 ) -> AppResult<Html<String>> {
+    let text = raw
+        .map(|f| chooser::text(f, "convener_id"))
+        .unwrap_or_default();
+    let chosen: Vec<i64> = input.convener_id.into_iter().collect();
+    let convener = Chooser::new(
+        "convener_id",
+        &text,
+        organisations::store::choices_for(&ctx.state.db, &text, &chosen).await?,
+    )
+    .found_by(raw.and_then(chooser::find).as_deref());
     let convener_name = match input.convener_id {
         Some(org) => organisations::store::get(&ctx.state.db, org)
             .await
@@ -162,7 +186,7 @@ async fn form_page(
             may_change_convener => ctx.viewer.is_coordinator(),
             group_types => kinds::options("group-type", kinds::GROUP_TYPES),
             statuses => kinds::options("group-status", kinds::GROUP_STATUSES),
-            organisations => organisations::store::choices(&ctx.state.db).await?,
+            convener,
             themes => ctx.state.themes().await?,
         },
     )
@@ -175,7 +199,7 @@ async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
         status: "planned".into(),
         ..Default::default()
     };
-    form_page(&ctx, None, &input, &FieldErrors::new(), None, &[]).await
+    form_page(&ctx, None, &input, &FieldErrors::new(), None, &[], None).await
 }
 
 async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
@@ -188,6 +212,7 @@ async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>>
         &FieldErrors::new(),
         None,
         &[],
+        None,
     )
     .await
 }
@@ -197,6 +222,7 @@ async fn redisplay(
     ctx: &PageCtx,
     id: Option<i64>,
     input: &GroupInput,
+    raw: &RawForm,
     err: AppError,
 ) -> AppResult<Response> {
     if let (Some(id), AppError::Conflict(EDIT_CONFLICT)) = (id, &err) {
@@ -219,12 +245,13 @@ async fn redisplay(
             &FieldErrors::new(),
             Some(EDIT_CONFLICT),
             &changes,
+            Some(raw),
         )
         .await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
     crate::web::forms::redisplay(err, |errors, conflict| async move {
-        form_page(ctx, id, input, &errors, conflict, &[]).await
+        form_page(ctx, id, input, &errors, conflict, &[], Some(raw)).await
     })
     .await
 }
@@ -232,9 +259,15 @@ async fn redisplay(
 async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     require(&ctx.viewer, can_create(&ctx.viewer))?;
     let input = GroupInput::from_form(&form);
+    if chooser::find(&form).is_some() {
+        // "Find" in the convener chooser: the form again with the organisations found.
+        let none = FieldErrors::new();
+        let page = form_page(&ctx, None, &input, &none, None, &[], Some(&form)).await?;
+        return Ok(page.into_response());
+    }
     match store::create(&ctx.state.db, &ctx.viewer, &input).await {
         Ok(g) => Ok(Redirect::to(&format!("/groups/{}?saved=1", g.id)).into_response()),
-        Err(e) => redisplay(&ctx, None, &input, e).await,
+        Err(e) => redisplay(&ctx, None, &input, &form, e).await,
     }
 }
 
@@ -245,9 +278,14 @@ async fn update(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
         // Shown again as stored, since the store keeps it (see store::update).
         input.convener_id = store::get(&ctx.state.db, id).await?.convener_id;
     }
+    if chooser::find(&form).is_some() {
+        let none = FieldErrors::new();
+        let page = form_page(&ctx, Some(id), &input, &none, None, &[], Some(&form)).await?;
+        return Ok(page.into_response());
+    }
     match store::update(&ctx.state.db, &ctx.viewer, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/groups/{id}?saved=1")).into_response()),
-        Err(e) => redisplay(&ctx, Some(id), &input, e).await,
+        Err(e) => redisplay(&ctx, Some(id), &input, &form, e).await,
     }
 }
 

@@ -34,6 +34,16 @@ async fn create(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
     let db = &ctx.state.db;
     require_edit(db, &ctx.viewer, id).await?;
     let input = MembershipInput::from_form(&form);
+    if crate::web::chooser::find(&form).is_some() {
+        // "Find" in the person chooser: the group page again with the people found.
+        let group = store::get(db, id).await?;
+        let add = AddForm {
+            input,
+            raw: form,
+            ..Default::default()
+        };
+        return Ok(group_page(&ctx, &group, add).await?.into_response());
+    }
     let (status, add) = match memberships::create(db, &ctx.viewer, id, &input).await {
         Ok(_) => return Ok(Redirect::to(&members_url(id)).into_response()),
         Err(AppError::Validation(errors)) => (
@@ -42,6 +52,7 @@ async fn create(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
                 input,
                 errors,
                 conflict: None,
+                raw: form,
             },
         ),
         Err(AppError::Conflict(key)) => (
@@ -50,6 +61,7 @@ async fn create(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<R
                 input,
                 errors: FieldErrors::new(),
                 conflict: Some(key),
+                raw: form,
             },
         ),
         Err(e) => return Err(e),

@@ -17,6 +17,7 @@ use crate::core::paging::Paging;
 use crate::core::rights;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::organisations;
+use crate::web::chooser::{self, Chooser};
 use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::{RawForm, markdown_to_html};
 use crate::web::templates::format_datetime;
@@ -103,24 +104,34 @@ fn minutes_html(src: &str) -> String {
 }
 
 /// Renders the meeting page; the decision and attendance forms keep typed values
-/// (`typed_present`: the ticked people of a refused attendance form) and show field errors.
+/// (`typed_present`: the ticked people of a refused attendance form; `raw`: the submitted
+/// decision form, whose responsible organisation chooser keeps its search, see
+/// `web::chooser`) and show field errors.
 async fn detail_page(
     ctx: &PageCtx,
     id: i64,
     decision: &DecisionInput,
     typed_present: Option<&[i64]>,
     errors: &FieldErrors,
+    raw: Option<&RawForm>,
 ) -> AppResult<Html<String>> {
     let db = &ctx.state.db;
     let (m, internals) = visible(db, &ctx.viewer, id).await?;
     let can_edit = rights::can_edit_group(db, &ctx.viewer, m.group_id).await?;
     let (orgs, mut choices) = if can_edit {
-        (
-            organisations::store::choices(db).await?,
-            ms::attendance_choices(db, &m).await?,
+        let text = raw
+            .map(|f| chooser::text(f, "responsible_id"))
+            .unwrap_or_default();
+        let chosen: Vec<i64> = decision.responsible_id.into_iter().collect();
+        let orgs = Chooser::new(
+            "responsible_id",
+            &text,
+            organisations::store::choices_for(db, &text, &chosen).await?,
         )
+        .found_by(raw.and_then(chooser::find).as_deref());
+        (Some(orgs), ms::attendance_choices(db, &m).await?)
     } else {
-        (vec![], vec![])
+        (None, vec![])
     };
     if let Some(typed) = typed_present {
         for c in choices.iter_mut() {
@@ -159,6 +170,7 @@ async fn detail(ctx: PageCtx, Path(id): Path<String>) -> AppResult<Response> {
         &DecisionInput::default(),
         None,
         &FieldErrors::new(),
+        None,
     )
     .await?
     .into_response())
@@ -291,11 +303,18 @@ async fn delete(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
 async fn add_decision(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
     editable(&ctx.state.db, &ctx.viewer, id).await?;
     let input = DecisionInput::from_form(&form);
+    if chooser::find(&form).is_some() {
+        // "Find" in the responsible organisation chooser: the page again with the
+        // organisations found, the decision as typed.
+        let none = FieldErrors::new();
+        let page = detail_page(&ctx, id, &input, None, &none, Some(&form)).await?;
+        return Ok(page.into_response());
+    }
     match ms::add_decision(&ctx.state.db, id, &input, &ctx.viewer.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?saved=1#decisions")).into_response()),
         Err(AppError::Validation(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            detail_page(&ctx, id, &input, None, &errors).await?,
+            detail_page(&ctx, id, &input, None, &errors, Some(&form)).await?,
         )
             .into_response()),
         Err(e) => Err(e),
@@ -327,7 +346,15 @@ async fn set_attendance(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> App
         Ok(()) => Ok(Redirect::to(&format!("/meetings/{id}?saved=1#attendance")).into_response()),
         Err(AppError::Validation(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            detail_page(&ctx, id, &DecisionInput::default(), Some(&present), &errors).await?,
+            detail_page(
+                &ctx,
+                id,
+                &DecisionInput::default(),
+                Some(&present),
+                &errors,
+                None,
+            )
+            .await?,
         )
             .into_response()),
         Err(e) => Err(e),

@@ -8,7 +8,8 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::web::forms::Check;
 use crate::with_db;
 
-pub(super) const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, d.text, d.responsible_id, o.name_fi AS responsible_name, d.due_date \
+pub(super) const SELECT_DECISION: &str = "SELECT d.id, d.meeting_id, d.text, d.responsible_id, o.name_fi AS responsible_name, d.due_date, \
+                               (SELECT MIN(a.id) FROM plan_actions a WHERE a.source_decision_id = d.id) AS action_id \
                                FROM decisions d LEFT JOIN organisations o ON o.id = d.responsible_id";
 
 /// A meeting's decisions in the order they were made.
@@ -69,7 +70,8 @@ pub async fn delete_decision(db: &Db, meeting_id: i64, id: i64, actor: &Actor) -
         crate::lock_version!(tx, "meetings", meeting_id)?.ok_or(AppError::NotFound)?;
         let before: Decision = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(meeting_id)
             .fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
-        sqlx::query("DELETE FROM decisions WHERE id = $1 AND meeting_id = $2").bind(id).bind(meeting_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM decisions WHERE id = $1 AND meeting_id = $2").bind(id).bind(meeting_id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "plan-update-decision-in-use"))?;
         let before = serde_json::json!({ "meeting_id": meeting_id, "decision": &before });
         crate::audit!(&mut *tx, actor, "delete", "decision", id, Some(before), None)?;
         tx.commit().await?;

@@ -67,6 +67,9 @@ pub struct Decision {
     pub responsible_id: Option<i64>,
     pub responsible_name: Option<String>,
     pub due_date: Option<NaiveDate>,
+    /// The plan action made from this decision, if any.
+    #[sqlx(default)]
+    pub action_id: Option<i64>,
 }
 
 /// One person on a meeting's attendance list.

@@ -343,7 +343,8 @@ pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "meetings", id)?.ok_or(AppError::NotFound)?;
         let before = load_detail!(tx, id).ok_or(AppError::NotFound)?;
-        sqlx::query("DELETE FROM meetings WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM meetings WHERE id = $1").bind(id).execute(&mut *tx).await
+            .map_err(|e| AppError::in_use(e, "plan-update-decision-in-use"))?;
         crate::audit!(&mut *tx, actor, "delete", "meeting", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;
         tx.commit().await?;
         Ok::<_, AppError>(())

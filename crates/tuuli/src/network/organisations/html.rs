@@ -39,6 +39,11 @@ pub struct ListQuery {
     q: Option<String>,
     #[serde(default)]
     page: Option<String>,
+    /// Keyset cursors of the pager's links (see `core::paging::Cursor`).
+    #[serde(default)]
+    after: Option<String>,
+    #[serde(default)]
+    before: Option<String>,
 }
 
 async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
@@ -48,13 +53,19 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
         theme: q.theme.clone().filter(|s| !s.is_empty()),
         q: q.q.clone(),
     };
-    let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25);
+    let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25)
+        .with_cursor(
+            q.after.as_deref().and_then(|p| p.parse().ok()),
+            q.before.as_deref().and_then(|p| p.parse().ok()),
+        )
+        .capped();
     let page = store::list(&ctx.state.db, &filter, paging).await?;
     let pages = page.pages();
+    let window = page.window;
     ctx.render(
         "network/organisations.html",
         minijinja::context! {
-            page, pages,
+            page, pages, window,
             filter => minijinja::context! { type => q.org_type, area => q.area, theme => q.theme, q => q.q },
             org_types => kinds::options("org-type", kinds::ORG_TYPES),
             municipalities => ctx.state.municipalities().await?,

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::model::{Organisation, OrganisationInput};
 use crate::auth::Actor;
-use crate::core::paging::{Page, Paging};
+use crate::core::paging::{Page, Paging, Window};
 use crate::db::filter::{Arg, Filter};
 use crate::db::{Db, keys};
 use crate::error::{AppError, AppResult};
@@ -57,72 +57,103 @@ fn filter(db: &Db, f: &OrgFilter) -> Filter {
 }
 
 /// One page of organisations by name, with the total. The page's ids come first from the
-/// name index (`organisations_name_idx`: the sort is the index order, and a deep page
-/// skips index entries, not whole rows); only those rows are read and joined. The total is
-/// its own query with only the filters given: unfiltered, SQLite answers
-/// `SELECT COUNT(*) FROM organisations` from its smallest index without visiting rows.
+/// name index (`organisations_name_idx`: the sort is the index order; a deep page skips
+/// index entries, not whole rows, or — from a keyset cursor, `Paging::cursor` — seeks
+/// straight to its first entry); only those rows are read and joined. One row more than
+/// the page is read to know whether a next page exists (`Page::window`). The total is its
+/// own query with only the filters given, capped when `Paging::count_cap` says so:
+/// unfiltered and exact, SQLite answers `SELECT COUNT(*) FROM organisations` from its
+/// smallest index without visiting rows.
 pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
-    let w = filter(db, f);
-    let cond = w.sql();
+    let mut paging = paging;
+    let counted = filter(db, f);
+    let mut w = counted.clone();
+    w.apply_cursor(db, "organisations", "o", &mut paging)
+        .await?;
     let sql = format!(
         "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
-        w.page_ids(db, "organisations", "o", &paging.sql())
+        w.page_ids(db, "organisations", "o", &paging.probe_sql())
     );
-    let count_sql = format!("SELECT COUNT(*) FROM organisations o{cond}");
+    let cap = paging.count_cap;
+    let count_sql = counted.count_sql("organisations", "o", cap);
     // A search alone is counted in the FTS5 index, without reading the rows it found.
-    let fts_count = w.fts_count().filter(|_| w.len() == 1);
+    let fts_count = counted.fts_count_capped(cap).filter(|_| counted.len() == 1);
     let (mut items, total) = with_db!(db, p => {
         let items: Vec<Organisation> = crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await?;
-        let total: i64 = match fts_count {
-            Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(phrase).fetch_one(p).await?,
-            None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), w).fetch_one(p).await?,
+        let total: i64 = match &fts_count {
+            Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await?,
+            None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted).fetch_one(p).await?,
         };
         Ok::<_, sqlx::Error>((items, total))
     })?;
+    let window = Window::trim(&mut items, &paging, |o| o.id);
     attach_themes(db, &mut items).await?;
-    Ok(Page::new(items, total, paging))
+    Ok(Page::new(items, total, paging).windowed(window, cap))
 }
 
 /// How many organisations a chooser lists at most.
-pub const CHOICES_SHOWN: usize = 30;
+pub const CHOICES_SHOWN: usize = crate::web::chooser::SHOWN;
 
-/// Organisations for a chooser that scales: the one already chosen (if any) and, when
-/// `text` is given, up to [`CHOICES_SHOWN`] whose names contain it, by name. Without text
-/// only the chosen one: a form never lists the whole registry. The flag says whether
-/// more organisations matched than are listed.
+/// Organisations for the people list's filter: see [`choices_for`].
 pub async fn choices_matching(
     db: &Db,
     text: Option<&str>,
     chosen: Option<i64>,
 ) -> AppResult<(Vec<(i64, String)>, bool)> {
-    let mut out: Vec<(i64, String)> = Vec::new();
-    if let Some(id) = chosen {
-        out.extend(
-            with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations WHERE id = $1").bind(id).fetch_optional(p).await)?,
-        );
-    }
-    let mut more = false;
-    if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
-        let mut w = Filter::new();
-        w.search(db, "organisations", "o", text);
-        let sql = format!(
-            "SELECT o.id, o.name_fi FROM organisations o{} ORDER BY o.name_key, o.id LIMIT {}",
-            w.sql(),
-            CHOICES_SHOWN + 1
-        );
-        let mut found: Vec<(i64, String)> = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
-        more = found.len() > CHOICES_SHOWN;
-        found.truncate(CHOICES_SHOWN);
-        out.extend(found.into_iter().filter(|(id, _)| Some(*id) != chosen));
-    }
-    Ok((out, more))
+    let chosen: Vec<i64> = chosen.into_iter().collect();
+    let text = text.unwrap_or("");
+    let (choices, more) = choices_for(db, text, &chosen).await?;
+    Ok((choices, more && !text.trim().is_empty()))
 }
 
-/// All organisations' ids and names, for select boxes.
-pub async fn choices(db: &Db) -> AppResult<Vec<(i64, String)>> {
-    Ok(
-        with_db!(db, p => sqlx::query_as::<_, (i64, String)>("SELECT id, name_fi FROM organisations ORDER BY name_fi").fetch_all(p).await)?,
-    )
+/// Organisations for a chooser that scales (`web::chooser`): the ones already chosen and,
+/// when `text` is given, up to [`CHOICES_SHOWN`] whose names contain it, by name (found
+/// through the trigram index). Without text, a registry of at most [`CHOICES_SHOWN`]
+/// organisations is listed whole (read from the name index, never more than that many
+/// rows); a larger one only the chosen: a form never lists the whole registry. The flag
+/// says whether more organisations matched (or, without text, exist) than are listed.
+pub async fn choices_for(
+    db: &Db,
+    text: &str,
+    chosen: &[i64],
+) -> AppResult<(Vec<(i64, String)>, bool)> {
+    let chosen: Vec<i64> = chosen.iter().copied().filter(|id| *id > 0).collect();
+    let mut out: Vec<(i64, String)> = Vec::new();
+    if !chosen.is_empty() {
+        let sql = format!(
+            "SELECT id, name_fi FROM organisations WHERE id IN ({}) ORDER BY name_key, id",
+            crate::db::id_list(chosen.iter().copied())
+        );
+        out = with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    }
+    let mut w = Filter::new();
+    w.search(db, "organisations", "o", text);
+    let searched = !w.is_empty();
+    let sql = format!(
+        "SELECT o.id, o.name_fi FROM organisations o WHERE o.id IN ({})",
+        w.page_ids(
+            db,
+            "organisations",
+            "o",
+            &format!(" LIMIT {}", CHOICES_SHOWN + 1)
+        )
+    ) + " ORDER BY o.name_key, o.id";
+    let mut found: Vec<(i64, String)> = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
+    let more = found.len() > CHOICES_SHOWN;
+    found.truncate(CHOICES_SHOWN);
+    if !searched {
+        if more {
+            // A large registry and nothing typed: only the chosen, and the flag says that
+            // there is more to find.
+            return Ok((out, true));
+        }
+        // A small registry: all of it, in name order (the chosen among them).
+        out.retain(|(id, _)| !found.iter().any(|(f, _)| f == id));
+        out.extend(found);
+        return Ok((out, false));
+    }
+    out.extend(found.into_iter().filter(|(id, _)| !chosen.contains(id)));
+    Ok((out, more))
 }
 
 /// One organisation with its themes, read on `$conn` (a pool connection or the change's

@@ -16,6 +16,7 @@ use crate::core::rights::sees_lived_experience;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::network::groups::memberships;
 use crate::network::organisations;
+use crate::web::chooser::{self, Chooser};
 use crate::web::conflict::{self, Change, EDIT_CONFLICT};
 use crate::web::forms::RawForm;
 use crate::web::{AppState, PageCtx};
@@ -42,6 +43,11 @@ pub struct ListQuery {
     org_q: Option<String>,
     #[serde(default)]
     page: Option<String>,
+    /// Keyset cursors of the pager's links (see `core::paging::Cursor`).
+    #[serde(default)]
+    after: Option<String>,
+    #[serde(default)]
+    before: Option<String>,
 }
 
 async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
@@ -50,9 +56,15 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
         organisation: q.organisation.as_deref().and_then(|s| s.parse().ok()),
         q: q.q.clone(),
     };
-    let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25);
+    let paging = Paging::new(q.page.as_deref().and_then(|p| p.parse().ok()), None, 25)
+        .with_cursor(
+            q.after.as_deref().and_then(|p| p.parse().ok()),
+            q.before.as_deref().and_then(|p| p.parse().ok()),
+        )
+        .capped();
     let page = store::list(&ctx.state.db, &ctx.viewer, &filter, paging).await?;
     let pages = page.pages();
+    let window = page.window;
     let (organisations, more_organisations) = organisations::store::choices_matching(
         &ctx.state.db,
         q.org_q.as_deref(),
@@ -62,7 +74,7 @@ async fn list_page(ctx: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<S
     ctx.render(
         "network/people.html",
         minijinja::context! {
-            page, pages,
+            page, pages, window,
             filter => minijinja::context! { organisation => q.organisation, q => q.q, org_q => q.org_q },
             organisations, more_organisations,
             choices_shown => organisations::store::CHOICES_SHOWN,
@@ -95,7 +107,8 @@ async fn detail(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
     detail_page(&ctx, &person, None).await
 }
 
-/// Renders the form with what the user typed and what to fix.
+/// Renders the form with what the user typed and what to fix; `raw` (the submitted form,
+/// if any) keeps the organisation chooser's search text (see `web::chooser`).
 async fn form_page(
     ctx: &PageCtx,
     id: Option<i64>,
@@ -103,7 +116,17 @@ async fn form_page(
     errors: &FieldErrors,
     conflict: Option<&str>,
     changes: &[Change],
+    raw: Option<&RawForm>,
 ) -> AppResult<Html<String>> {
+    let text = raw
+        .map(|f| chooser::text(f, "organisations"))
+        .unwrap_or_default();
+    let organisations = Chooser::new(
+        "organisations",
+        &text,
+        organisations::store::choices_for(&ctx.state.db, &text, &input.organisations).await?,
+    )
+    .found_by(raw.and_then(chooser::find).as_deref());
     let own_org = ctx
         .viewer
         .user()
@@ -113,7 +136,7 @@ async fn form_page(
         "network/people_form.html",
         minijinja::context! {
             id, input, errors => errors.0, conflict, own_org, changes,
-            organisations => organisations::store::choices(&ctx.state.db).await?,
+            organisations,
             sees_lived => sees_lived_experience(&ctx.viewer),
         },
     )
@@ -132,7 +155,7 @@ async fn new_form(ctx: PageCtx) -> AppResult<Html<String>> {
         lived_experience: sees_lived_experience(&ctx.viewer).then_some(false),
         ..Default::default()
     };
-    form_page(&ctx, None, &input, &FieldErrors::new(), None, &[]).await
+    form_page(&ctx, None, &input, &FieldErrors::new(), None, &[], None).await
 }
 
 /// The person if the viewer may edit it (see `people::editable`).
@@ -149,6 +172,7 @@ async fn edit_form(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>>
         &FieldErrors::new(),
         None,
         &[],
+        None,
     )
     .await
 }
@@ -158,6 +182,7 @@ async fn redisplay(
     ctx: &PageCtx,
     id: Option<i64>,
     input: &PersonInput,
+    raw: &RawForm,
     err: AppError,
 ) -> AppResult<Response> {
     if let (Some(id), AppError::Conflict(EDIT_CONFLICT)) = (id, &err) {
@@ -185,12 +210,13 @@ async fn redisplay(
             &FieldErrors::new(),
             Some(EDIT_CONFLICT),
             &changes,
+            Some(raw),
         )
         .await?;
         return Ok((StatusCode::CONFLICT, page).into_response());
     }
     crate::web::forms::redisplay(err, |errors, conflict| async move {
-        form_page(ctx, id, input, &errors, conflict, &[]).await
+        form_page(ctx, id, input, &errors, conflict, &[], Some(raw)).await
     })
     .await
 }
@@ -198,18 +224,29 @@ async fn redisplay(
 async fn create(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     require(&ctx.viewer, can_create(&ctx.viewer))?;
     let input = PersonInput::from_form(&form, sees_lived_experience(&ctx.viewer));
+    if chooser::find(&form).is_some() {
+        // "Find" in the organisation chooser: the form again with the organisations found.
+        let none = FieldErrors::new();
+        let page = form_page(&ctx, None, &input, &none, None, &[], Some(&form)).await?;
+        return Ok(page.into_response());
+    }
     match store::create(&ctx.state.db, &ctx.viewer, &input).await {
         Ok(p) => Ok(Redirect::to(&format!("/people/{}?saved=1", p.id)).into_response()),
-        Err(e) => redisplay(&ctx, None, &input, e).await,
+        Err(e) => redisplay(&ctx, None, &input, &form, e).await,
     }
 }
 
 async fn update(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
     editable(&ctx, id).await?;
     let input = PersonInput::from_form(&form, sees_lived_experience(&ctx.viewer));
+    if chooser::find(&form).is_some() {
+        let none = FieldErrors::new();
+        let page = form_page(&ctx, Some(id), &input, &none, None, &[], Some(&form)).await?;
+        return Ok(page.into_response());
+    }
     match store::update(&ctx.state.db, &ctx.viewer, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}?saved=1")).into_response()),
-        Err(e) => redisplay(&ctx, Some(id), &input, e).await,
+        Err(e) => redisplay(&ctx, Some(id), &input, &form, e).await,
     }
 }
 

@@ -2,11 +2,11 @@
 //! lived-experience status; every change is audited in the same transaction.
 
 use chrono::{NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::model::{OrgRef, Person, PersonInput};
 use crate::auth::{Role, Viewer};
-use crate::core::paging::{Page, Paging};
+use crate::core::paging::{Page, Paging, Window};
 use crate::core::rights;
 use crate::db::filter::{Arg, Filter};
 use crate::db::{Db, keys};
@@ -24,13 +24,6 @@ pub struct PersonFilter {
     /// Text in the name, title or email address.
     #[serde(default)]
     pub q: Option<String>,
-}
-
-/// A person for a select box.
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct PersonChoice {
-    pub id: i64,
-    pub name: String,
 }
 
 /// Who is looking, reduced to what the visibility rule needs: coordinators see everyone;
@@ -143,38 +136,45 @@ pub async fn list(
     f: &PersonFilter,
     paging: Paging,
 ) -> AppResult<Page<Person>> {
+    let mut paging = paging;
     let s = Scope::of(viewer);
-    let w = list_filter(db, &s, f);
-    let cond = w.sql();
+    let counted = list_filter(db, &s, f);
+    let mut w = counted.clone();
+    w.apply_cursor(db, "people", "p", &mut paging).await?;
     let sql = format!(
         "{SELECT} WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
-        w.page_ids(db, "people", "p", &paging.sql())
+        w.page_ids(db, "people", "p", &paging.probe_sql())
     );
-    let count_sql = format!("SELECT COUNT(*) FROM people p{cond}");
-    // Everyone not erased (a coordinator's unfiltered list): all rows minus the tombstones,
-    // two counts SQLite answers from indexes without testing every row.
-    let everyone = s.all && w.args.is_empty();
+    let cap = paging.count_cap;
+    let count_sql = counted.count_sql("people", "p", cap);
+    // Everyone not erased (a coordinator's unfiltered list), counted exactly: all rows
+    // minus the tombstones, two counts SQLite answers from indexes without testing every
+    // row. Capped, the count of the filter stops at the cap instead.
+    let everyone = s.all && counted.args.is_empty() && cap.is_none();
     // A coordinator's search alone: counted in the FTS5 index (tombstones have empty
     // search keys, so the index never finds them).
-    let fts_count = w.fts_count().filter(|_| s.all && w.len() == 2);
+    let fts_count = counted
+        .fts_count_capped(cap)
+        .filter(|_| s.all && counted.len() == 2);
     let (mut items, total) = with_db!(db, p => {
         let items = crate::bind_filter!(sqlx::query_as::<_, Person>(sqlx::AssertSqlSafe(sql.as_str())), w)
             .fetch_all(p).await?;
-        let total: i64 = if let Some((sql, phrase)) = fts_count {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(phrase).fetch_one(p).await?
+        let total: i64 = if let Some((sql, phrase)) = &fts_count {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await?
         } else if everyone {
             let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await?;
             let erased: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE erased = TRUE").fetch_one(p).await?;
             all - erased
         } else {
-            crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), w)
+            crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted)
                 .fetch_one(p).await?
         };
         Ok::<_, sqlx::Error>((items, total))
     })?;
+    let window = Window::trim(&mut items, &paging, |p| p.id);
     attach_organisations(db, &mut items).await?;
     mask(&s, &mut items);
-    Ok(Page::new(items, total, paging))
+    Ok(Page::new(items, total, paging).windowed(window, cap))
 }
 
 /// One person the viewer may see; 404 otherwise, so that existence does not leak.
@@ -211,15 +211,62 @@ pub async fn in_own_organisation(db: &Db, viewer: &Viewer, id: i64) -> AppResult
     Ok(n > 0)
 }
 
-/// The people the viewer may see, for select boxes.
-pub async fn choices(db: &Db, viewer: &Viewer) -> AppResult<Vec<PersonChoice>> {
+/// People for a chooser that scales (`web::chooser`), among those the viewer may see: the
+/// ones already chosen and, when `text` is given, up to `chooser::SHOWN` whose name,
+/// title or email address contains it, by name. Without text, at most `chooser::SHOWN`
+/// visible people are listed whole; more, and only the chosen. The flag says whether more
+/// people matched (or, without text, are visible) than are listed.
+pub async fn choices_for(
+    db: &Db,
+    viewer: &Viewer,
+    text: &str,
+    chosen: &[i64],
+) -> AppResult<(Vec<(i64, String)>, bool)> {
+    let shown = crate::web::chooser::SHOWN;
     let s = Scope::of(viewer);
-    let sql = format!("SELECT p.id, p.name FROM people p{VISIBLE} ORDER BY p.name, p.id");
-    Ok(
-        with_db!(db, p => sqlx::query_as::<_, PersonChoice>(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(s.all).bind(s.editor_org).bind(s.person).bind(s.today)
-        .fetch_all(p).await)?,
-    )
+    let chosen: Vec<i64> = chosen.iter().copied().filter(|id| *id > 0).collect();
+    let mut out: Vec<(i64, String)> = Vec::new();
+    if !chosen.is_empty() {
+        let mut w = list_filter(db, &s, &PersonFilter::default());
+        w.push(
+            &format!("p.id IN ({})", crate::db::id_list(chosen.iter().copied())),
+            vec![],
+        );
+        let sql = format!(
+            "SELECT p.id, p.name FROM people p{} ORDER BY p.name_key, p.id",
+            w.sql()
+        );
+        out = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
+    }
+    let f = PersonFilter {
+        organisation: None,
+        q: Some(text.to_owned()),
+    };
+    let w = list_filter(db, &s, &f);
+    let searched = !fold_is_empty(text);
+    let sql = format!(
+        "SELECT p.id, p.name FROM people p WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
+        w.page_ids(db, "people", "p", &format!(" LIMIT {}", shown + 1))
+    );
+    let mut found: Vec<(i64, String)> = with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w).fetch_all(p).await)?;
+    let more = found.len() > shown;
+    found.truncate(shown);
+    if !searched {
+        if more {
+            // A large registry and nothing typed: only the chosen, and the flag says that
+            // there is more to find.
+            return Ok((out, true));
+        }
+        out.retain(|(id, _)| !found.iter().any(|(f, _)| f == id));
+        out.extend(found);
+        return Ok((out, false));
+    }
+    out.extend(found.into_iter().filter(|(id, _)| !chosen.contains(id)));
+    Ok((out, more))
+}
+
+fn fold_is_empty(text: &str) -> bool {
+    keys::fold(text.trim()).is_empty()
 }
 
 fn mask(s: &Scope, items: &mut [Person]) {

@@ -42,6 +42,7 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
     let admin_page = [401, 403, 403, 403, 403, 200];
     let conv_page = [401, 403, 200, 403, 200, 200];
     let conv_form = [401, 403, 303, 403, 303, 303];
+    let draft = [404, 200, 200, 200, 200, 200];
     let org_fields = |n: &str| vec![("name_fi", n.to_owned()), ("org_type", "ngo".to_owned())];
     vec![
         // Public pages.
@@ -395,5 +396,315 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             form(format!("/groups/{}/delete", w.group_del), vec![]),
             coord_form,
         ),
+        // Statistics views (knowledge/stats): public reads; a draft plan's goal targets
+        // only for those signed in.
+        (page(format!("/areas/{}/profile", w.sysma)), ok),
+        (page(format!("/indicators/{}/stats", w.indicator)), ok),
+        (page("/knowledge/themes/substances".into()), ok),
+        (page("/flags".into()), ok),
+        (page(format!("/goals/{}/targets", w.goal)), ok),
+        (
+            page(format!("/goals/{}/targets", w.goal_draft)),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        (page(format!("/areas/{}/welfare-report", w.sysma)), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/areas/{}/profile", w.sysma),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/indicators/{}/funnel", w.indicator),
+                None,
+            ),
+            ok,
+        ),
+        (api(Method::GET, "/api/v1/flags".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!(
+                    "/api/v1/values/stats?area={}&indicator={}",
+                    w.sysma, w.indicator
+                ),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/goals/{}/targets", w.goal),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/goals/{}/targets", w.goal_draft),
+                None,
+            ),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        // The indicator catalogue: public reads, coordinators' forms.
+        (page("/indicators".into()), ok),
+        (page(format!("/indicators/{}", w.seeded_indicator)), ok),
+        (
+            page(format!(
+                "/indicators/{}/export?format=csv",
+                w.seeded_indicator
+            )),
+            ok,
+        ),
+        (page("/indicator-sets".into()), ok),
+        (page(format!("/indicator-sets/{}", w.indicator_set)), ok),
+        (
+            page(format!("/indicators/{}/edit", w.seeded_indicator)),
+            coord_page,
+        ),
+        (
+            page(format!("/indicator-sets/{}/edit", w.indicator_set)),
+            coord_page,
+        ),
+        (
+            form(
+                format!("/indicators/{}/edit", w.seeded_indicator),
+                vec![("catalogue_polarity", "none".into())],
+            ),
+            coord_form,
+        ),
+        (
+            form(format!("/indicator-sets/{}/edit", w.indicator_set), vec![]),
+            coord_form,
+        ),
+        (api(Method::GET, "/api/v1/indicators".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/indicators/{}", w.seeded_indicator),
+                None,
+            ),
+            ok,
+        ),
+        (api(Method::GET, "/api/v1/sets".into(), None), ok),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/sets/{}", w.indicator_set),
+                None,
+            ),
+            ok,
+        ),
+        (api(Method::GET, "/api/v1/values?set=kuva".into(), None), ok),
+        // Plan pages: drafts are 404 for the public; coordinators edit; A's editors report.
+        (page("/plans".into()), ok),
+        (page("/plans/new".into()), coord_page),
+        (page(format!("/plans/{}", w.plan)), ok),
+        (page(format!("/plans/{}", w.plan_draft)), draft),
+        (page(format!("/plans/{}/public", w.plan)), ok),
+        (page(format!("/plans/{}/public", w.plan_draft)), draft),
+        (page(format!("/plans/{}/timeline", w.plan)), ok),
+        (page(format!("/plans/{}/timeline", w.plan_draft)), draft),
+        (page(format!("/plans/{}/resources", w.plan)), ok),
+        (page(format!("/plans/{}/resources", w.plan_draft)), draft),
+        (page(format!("/plans/{}/edit", w.plan)), coord_page),
+        (page(format!("/plans/{}/promises/new", w.plan)), coord_page),
+        (page(format!("/promises/{}/edit", w.promise)), coord_page),
+        (
+            page(format!("/promises/{}/goals/new", w.promise)),
+            coord_page,
+        ),
+        (page(format!("/goals/{}", w.goal)), ok),
+        (page(format!("/goals/{}/edit", w.goal)), coord_page),
+        (page(format!("/goals/{}/actions/new", w.goal)), coord_page),
+        (page(format!("/actions/{}", w.action)), ok),
+        (page(format!("/actions/{}", w.action_draft)), draft),
+        (page(format!("/actions/{}/edit", w.action)), coord_page),
+        (
+            form(
+                "/plans".into(),
+                vec![
+                    ("title_fi", "Lomakkeen suunnitelma".into()),
+                    ("start_year", "2026".into()),
+                    ("end_year", "2029".into()),
+                    ("status", "draft".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/plans/{}/edit", w.plan),
+                vec![
+                    ("title_fi", "Suunnitelma".into()),
+                    ("start_year", "2021".into()),
+                    ("end_year", "2025".into()),
+                    ("status", "approved".into()),
+                    ("published", "on".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/plans/{}/promises", w.plan),
+                vec![("title_fi", "Lomakkeen lupaus".into())],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/promises/{}/edit", w.promise),
+                vec![("title_fi", "Lupaus".into())],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/promises/{}/goals", w.promise),
+                vec![
+                    ("promise_id", w.promise.to_string()),
+                    ("title_fi", "Lomakkeen tavoite".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/goals/{}/edit", w.goal),
+                vec![
+                    ("promise_id", w.promise.to_string()),
+                    ("title_fi", "Tavoite".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/goals/{}/actions", w.goal),
+                vec![
+                    ("goal_id", w.goal.to_string()),
+                    ("title", "Lomakkeen toimenpide".into()),
+                ],
+            ),
+            coord_form,
+        ),
+        (
+            form(
+                format!("/actions/{}/edit", w.action),
+                vec![
+                    ("goal_id", w.goal.to_string()),
+                    ("title", "Toimenpide".into()),
+                    ("lead_organisation_id", w.org_a.to_string()),
+                ],
+            ),
+            coord_form,
+        ),
+        // The plan's fast-update screen: editors their own organisation's, coordinators any.
+        // (Before the progress form's rows: a row's marker is the action's latest update.)
+        (
+            page("/plans/updates".into()),
+            [401, 403, 200, 200, 200, 200],
+        ),
+        (
+            form("/plans/updates".into(), update_row(w)),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/actions/{}/progress", w.action),
+                vec![
+                    ("report_date", "2024-05-01".into()),
+                    ("status", "on_track".into()),
+                    ("percent", "50".into()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/actions/{}/progress", w.action_draft),
+                vec![
+                    ("report_date", "2024-05-01".into()),
+                    ("status", "delayed".into()),
+                    ("percent", "5".into()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        // Deletes: a promise with goals and a goal with actions are refused (409).
+        (
+            form(format!("/promises/{}/delete", w.promise), vec![]),
+            [401, 403, 403, 403, 409, 409],
+        ),
+        (
+            form(format!("/goals/{}/delete", w.goal), vec![]),
+            [401, 403, 403, 403, 409, 409],
+        ),
+        // Decision → action: those who edit the meeting (the convener's editors, coordinators).
+        (
+            page(format!("/decisions/{}/action", w.decision_action)),
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            form(
+                format!("/decisions/{}/action", w.decision_action),
+                vec![
+                    ("goal_id", w.goal.to_string()),
+                    ("title", "Päätöksestä".into()),
+                ],
+            ),
+            [401, 403, 303, 403, 303, 303],
+        ),
+        // The plan's actions as CSV/XLSX: downloads for whoever sees the plan, imports
+        // (here a file without the required columns: 422) for coordinators.
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{}/actions.csv", w.plan),
+                None,
+            ),
+            ok,
+        ),
+        (
+            api(
+                Method::GET,
+                format!("/api/v1/plans/{}/actions.xlsx", w.plan_draft),
+                None,
+            ),
+            [404, 200, 200, 200, 200, 200],
+        ),
+        (
+            upload(&format!("/api/v1/plans/{}/actions.csv", w.plan), true),
+            [401, 403, 403, 403, 422, 422],
+        ),
+        (
+            upload(&format!("/api/v1/plans/{}/actions.xlsx", w.plan), true),
+            [401, 403, 403, 403, 422, 422],
+        ),
+        (page(format!("/plans/{}/exchange", w.plan)), coord_page),
+        (
+            upload(&format!("/plans/{}/exchange", w.plan), false),
+            [401, 403, 403, 403, 422, 422],
+        ),
+    ]
+}
+
+/// One changed row of A's action on the fast-update screen (field names carry the id).
+fn update_row(w: &World) -> Vec<(&'static str, String)> {
+    let name =
+        |f: &str| -> &'static str { Box::leak(format!("{f}-{}", w.action).into_boxed_str()) };
+    vec![
+        ("organisation", w.org_a.to_string()),
+        ("action", w.action.to_string()),
+        (name("latest"), "0".into()),
+        (name("status"), "on_track".into()),
+        (name("percent"), "10".into()),
     ]
 }

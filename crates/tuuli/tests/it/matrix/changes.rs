@@ -156,6 +156,17 @@ pub(super) fn changes(w: &World) -> Vec<(Call, [u16; 6])> {
             upload("/api/v1/jobs/checksum", true),
             [401, 403, 403, 403, 202, 202],
         ),
+        // Indicator data imports (coordinators and admins).
+        (page("/imports".into()), coord_page),
+        (upload("/imports", false), coord_form),
+        (
+            upload("/api/v1/imports", true),
+            [401, 403, 403, 403, 202, 202],
+        ),
+        (
+            api(Method::GET, "/api/v1/imports".into(), None),
+            [401, 403, 403, 403, 200, 200],
+        ),
         (
             api(Method::GET, "/api/v1/users-that-do-not-exist".into(), None),
             [404; 6],
@@ -330,6 +341,111 @@ pub(super) fn changes(w: &World) -> Vec<(Call, [u16; 6])> {
                 ),
             ),
             [401, 403, 403, 403, 200, 200],
+        ),
+        // Statistics views: goal targets, omissions and narratives are the coordinators'.
+        (
+            form(
+                format!("/goals/{}/targets", w.goal),
+                vec![
+                    ("indicator_id", w.indicator.to_string()),
+                    ("area_id", w.sysma.to_string()),
+                    ("baseline_value", "10,5".into()),
+                    ("baseline_year", "2020".into()),
+                    ("target_value", "6".into()),
+                    ("target_year", "2028".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/goals/{}/targets/{}/delete", w.goal, w.target),
+                vec![],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/areas/{}/welfare-report/narrative", w.sysma),
+                vec![
+                    ("from", "2021".into()),
+                    ("to", "2024".into()),
+                    ("body", "Kuvaus".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            form(
+                format!("/areas/{}/welfare-report/omissions", w.sysma),
+                vec![
+                    ("set", "matrix_set".into()),
+                    ("indicator_id", w.indicator.to_string()),
+                    ("reason", "Ei tietoja".into()),
+                ],
+            ),
+            [401, 403, 403, 403, 303, 303],
+        ),
+        (
+            api(
+                Method::POST,
+                format!("/api/v1/goals/{}/targets", w.goal),
+                Some(
+                    json!({"indicator_id": w.indicator, "area_id": w.area, "baseline_value": 10.0,
+                    "baseline_year": 2020, "target_value": 5.0, "target_year": 2028}),
+                ),
+            ),
+            [401, 403, 403, 403, 201, 201],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/goal-targets/{}", w.target2),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
+        // The indicator catalogue: coordinators and admins edit.
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/indicators/{}", w.seeded_indicator),
+                Some(json!({"polarity": "lower_better"})),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(
+                Method::PUT,
+                format!("/api/v1/sets/{}", w.indicator_set),
+                Some(json!({"indicators": [w.seeded_indicator]})),
+            ),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        // Plan deletes through the API: refused while children exist; the action last.
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/promises/{}", w.promise),
+                None,
+            ),
+            [401, 403, 403, 403, 409, 409],
+        ),
+        (
+            api(Method::DELETE, format!("/api/v1/goals/{}", w.goal), None),
+            [401, 403, 403, 403, 409, 409],
+        ),
+        (
+            api(
+                Method::DELETE,
+                format!("/api/v1/actions/{}", w.action),
+                None,
+            ),
+            [401, 403, 403, 403, 204, 204],
+        ),
+        (
+            form(format!("/actions/{}/delete", w.action_draft), vec![]),
+            coord_form,
         ),
         // Last: signing out ends this role's session.
         (form("/logout".into(), vec![]), [303; 6]),

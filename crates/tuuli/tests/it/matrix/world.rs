@@ -48,6 +48,18 @@ pub(super) struct World {
     /// A report of each plan (2021–2025), each published once.
     pub(super) report: i64,
     pub(super) report_draft: i64,
+    /// The statistics views: a reference municipality (Sysmä), an indicator in the set
+    /// `matrix_set`, the draft plan's goal, and two goal targets to remove (form, API).
+    pub(super) sysma: i64,
+    pub(super) indicator: i64,
+    pub(super) goal_draft: i64,
+    pub(super) target: i64,
+    pub(super) target2: i64,
+    /// A seeded indicator (Sotkanet 289) and set (the region's own).
+    pub(super) seeded_indicator: i64,
+    pub(super) indicator_set: i64,
+    /// A decision of the public meeting that no row deletes: made an action by one row.
+    pub(super) decision_action: i64,
 }
 
 async fn exec(app: &TestApp, sql: &'static str, binds: &[i64]) -> i64 {
@@ -141,9 +153,55 @@ pub(super) async fn world(app: &TestApp) -> World {
     let (promise, goal, action) = tree[0];
     let action_draft = tree[1].2;
     let (report, report_draft) = reports(app, plan, plan_draft).await;
+    let goal_draft = tree[1].1;
+    let sysma = q(
+        "SELECT id FROM areas WHERE kind = 'municipality' AND official_code = '781' AND $1 = 1",
+        vec![1],
+    )
+    .await;
+    let indicator = q("INSERT INTO indicators (source, source_id, title_fi, value_type, polarity, created_at, updated_at) VALUES ('local', 'matrix', 'Indikaattori', 'percent', 'lower_better', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![]).await;
+    let set = q("INSERT INTO indicator_sets (key, name_fi, created_at, updated_at) VALUES ('matrix_set', 'Joukko', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id", vec![]).await;
+    q(
+        "INSERT INTO indicator_set_members (set_id, indicator_id) VALUES ($1, $2) RETURNING set_id",
+        vec![set, indicator],
+    )
+    .await;
+    let target_sql = "INSERT INTO goal_targets (goal_id, indicator_id, area_id, baseline_value, baseline_year, target_value, target_year, created_at, updated_at) VALUES ($1, $2, $3, 10, 2020, 5, 2028, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00') RETURNING id";
+    let target = q(target_sql, vec![goal, indicator, area]).await;
+    let region = q(
+        "SELECT id FROM areas WHERE kind = 'region' AND official_code = '07' AND $1 = 1",
+        vec![1],
+    )
+    .await;
+    let target2 = q(target_sql, vec![goal, indicator, region]).await;
+    let seeded_indicator = exec(
+        app,
+        "SELECT id FROM indicators WHERE source = 'sotkanet' AND source_id = '289'",
+        &[],
+    )
+    .await;
+    let indicator_set = exec(
+        app,
+        "SELECT id FROM indicator_sets WHERE key = 'region'",
+        &[],
+    )
+    .await;
+    let decision_action = q(
+        "INSERT INTO decisions (meeting_id, text) VALUES ($1, 'Päätös toimenpiteeksi') RETURNING id",
+        vec![public],
+    )
+    .await;
     World {
         report,
         report_draft,
+        sysma,
+        indicator,
+        goal_draft,
+        target,
+        target2,
+        seeded_indicator,
+        indicator_set,
+        decision_action,
         plan,
         plan_draft,
         promise,

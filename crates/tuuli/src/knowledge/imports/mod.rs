@@ -1,0 +1,434 @@
+//! Imports from files: each format's parser feeding the value store's
+//! [`Importer`](crate::knowledge::values::Importer), for the command line
+//! (`tuuli import …`), the web upload's job and the benchmark.
+//!
+//! - [`sotkanet_dir`]: a folder in Sotkanet's saved layout (`indicator-<id>.json`
+//!   metadata, `data-<id>.csv` or `data-<id>.json` values; `regions.json` and
+//!   `indicators.json` may be there too; `vintage.txt` says when it was fetched);
+//! - [`local_csv`]: coordinators' own CSV;
+//! - [`jsonstat`]: a PxWeb JSON-stat dataset mapped onto one catalogue indicator.
+//!
+//! Progress is sent as (bytes read, bytes in all) on a `watch` channel, so the command
+//! line can draw a bar and a job can store it, without the import waiting for either.
+
+pub mod job;
+pub mod web;
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::db::Db;
+use crate::knowledge::import::{
+    self, ImportError, Location, Sex, SotkanetValue, Year, jsonstat as js, local_csv as lc,
+    sotkanet_csv, sotkanet_json, sotkanet_meta,
+};
+use crate::knowledge::values::{AreaRef, ImportMeta, Importer, InRow, IndicatorRef, Summary};
+
+/// Where progress goes: (done, total) in bytes.
+pub type ProgressTx = watch::Sender<(u64, u64)>;
+
+/// A reader that counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Shared byte count of the files read so far.
+#[derive(Clone, Default)]
+struct Meter {
+    read: Arc<AtomicU64>,
+    base: u64,
+    total: u64,
+}
+
+impl Meter {
+    fn open(&self, path: &Path) -> anyhow::Result<Counting<BufReader<File>>> {
+        let f = File::open(path).with_context(|| format!("could not open {}", path.display()))?;
+        Ok(Counting {
+            inner: BufReader::with_capacity(256 * 1024, f),
+            read: self.read.clone(),
+        })
+    }
+
+    fn report(&self, progress: Option<&ProgressTx>) {
+        if let Some(p) = progress {
+            let done = self.base + self.read.load(Ordering::Relaxed);
+            p.send_replace((done.min(self.total), self.total));
+        }
+    }
+}
+
+/// Rows between progress reports.
+const REPORT_EVERY: u64 = 16_384;
+
+fn sotkanet_row(v: SotkanetValue, location: Location) -> InRow {
+    InRow {
+        location,
+        indicator: IndicatorRef::Sotkanet(v.indicator),
+        area: AreaRef::Sotkanet(v.region),
+        year: v.year,
+        sex: v.sex,
+        value: v.value,
+        count: v.count,
+        denominator: None,
+    }
+}
+
+/// Finishes an import, or aborts it (recorded as failed) when `outcome` is an I/O or
+/// database error, which is then returned.
+async fn conclude(imp: Importer, outcome: anyhow::Result<()>) -> anyhow::Result<Summary> {
+    match outcome {
+        Ok(()) => imp.finish().await,
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "import aborted");
+            imp.abort(&format!("{e:#}")).await?;
+            Err(e)
+        }
+    }
+}
+
+/// The files of a Sotkanet folder, in the order they are read.
+#[derive(Debug, Default)]
+pub struct DirFiles {
+    pub metadata: Vec<PathBuf>,
+    pub data: Vec<PathBuf>,
+    pub vintage: Option<DateTime<Utc>>,
+}
+
+/// Lists a Sotkanet folder (see the module doc). Data files sorted by indicator id.
+pub fn dir_files(dir: &Path) -> anyhow::Result<DirFiles> {
+    let mut out = DirFiles::default();
+    let mut data: Vec<(u64, PathBuf)> = Vec::new();
+    let mut meta: Vec<(u64, PathBuf)> = Vec::new();
+    for e in std::fs::read_dir(dir)
+        .with_context(|| format!("could not read the folder {}", dir.display()))?
+    {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let id_of = |prefix: &str, ext: &str| {
+            name.strip_prefix(prefix)
+                .and_then(|r| r.strip_suffix(ext))
+                .and_then(|id| id.parse::<u64>().ok())
+        };
+        if let Some(id) = id_of("indicator-", ".json") {
+            meta.push((id, e.path()));
+        } else if let Some(id) = id_of("data-", ".csv").or_else(|| id_of("data-", ".json")) {
+            data.push((id, e.path()));
+        } else if name == "vintage.txt" {
+            let text = std::fs::read_to_string(e.path())?;
+            out.vintage = DateTime::parse_from_rfc3339(text.trim())
+                .ok()
+                .map(|d| d.with_timezone(&Utc));
+        }
+    }
+    meta.sort();
+    data.sort();
+    out.metadata = meta.into_iter().map(|(_, p)| p).collect();
+    out.data = data.into_iter().map(|(_, p)| p).collect();
+    Ok(out)
+}
+
+/// Imports a folder in Sotkanet's saved layout: metadata first (creating or refreshing
+/// the catalogue entries), then every data file, all in one transaction.
+pub async fn sotkanet_dir(
+    db: &Db,
+    dir: &Path,
+    mut meta: ImportMeta,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<Summary> {
+    let files = dir_files(dir)?;
+    if meta.vintage.is_none() {
+        meta.vintage = files.vintage;
+    }
+    let total: u64 = files
+        .data
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let mut imp = Importer::start(db, meta).await?;
+    let outcome = dir_rows(&mut imp, dir, &files, total, progress).await;
+    conclude(imp, outcome).await
+}
+
+async fn dir_rows(
+    imp: &mut Importer,
+    dir: &Path,
+    files: &DirFiles,
+    total: u64,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<()> {
+    for path in &files.metadata {
+        let name = file_name(path);
+        match sotkanet_meta::read_indicator(File::open(path)?) {
+            Ok(m) => imp.upsert_indicator(&m).await?,
+            Err(rejected) => {
+                for e in rejected.errors {
+                    imp.push(Err(in_file(&name, e))).await?;
+                }
+            }
+        }
+    }
+    if files.data.is_empty() {
+        imp.push(Err(ImportError::file(
+            "import-error-no-data",
+            &[("folder", &dir.display().to_string())],
+        )))
+        .await?;
+    }
+    let mut meter = Meter {
+        total,
+        ..Meter::default()
+    };
+    for path in &files.data {
+        let name = file_name(path);
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if name.ends_with(".csv") {
+            let mut rows = sotkanet_csv::read(meter.open(path)?);
+            while let Some(row) = rows.next() {
+                let line = rows.line();
+                let row = row
+                    .map(|v| sotkanet_row(v, Location::Line(line)))
+                    .map_err(|e| in_file(&name, e));
+                let row = row.map(|mut r| {
+                    r.location = Location::Path(format!("{name}:{line}"));
+                    r
+                });
+                imp.push(row).await?;
+                if imp.rows_read().is_multiple_of(REPORT_EVERY) {
+                    meter.report(progress);
+                }
+            }
+        } else {
+            match sotkanet_json::read(meter.open(path)?) {
+                Ok(rows) => {
+                    for (i, v) in rows.into_iter().enumerate() {
+                        imp.push(Ok(sotkanet_row(
+                            v,
+                            Location::Path(format!("{name}:$[{i}]")),
+                        )))
+                        .await?;
+                    }
+                }
+                Err(rejected) => {
+                    for e in rejected.errors {
+                        imp.push(Err(in_file(&name, e))).await?;
+                    }
+                }
+            }
+        }
+        meter.base += size;
+        meter.read.store(0, Ordering::Relaxed);
+        meter.report(progress);
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// An error of one file of a folder: its location prefixed with the file's name.
+fn in_file(name: &str, e: ImportError) -> ImportError {
+    let location = match e.location {
+        Location::File => Location::Path(name.to_owned()),
+        Location::Line(l) => Location::Path(format!("{name}:{l}")),
+        Location::Path(p) => Location::Path(format!("{name}:{p}")),
+    };
+    ImportError { location, ..e }
+}
+
+/// Imports a coordinator's CSV file.
+pub async fn local_csv(
+    db: &Db,
+    path: &Path,
+    meta: ImportMeta,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<Summary> {
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let meter = Meter {
+        total,
+        ..Meter::default()
+    };
+    let reader = meter.open(path)?;
+    let mut imp = Importer::start(db, meta).await?;
+    let outcome = local_rows(&mut imp, reader, &meter, progress).await;
+    conclude(imp, outcome).await
+}
+
+async fn local_rows(
+    imp: &mut Importer,
+    reader: Counting<BufReader<File>>,
+    meter: &Meter,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<()> {
+    let mut rows = lc::read(reader);
+    while let Some(row) = rows.next() {
+        let line = rows.line();
+        let row = row.map(|v| InRow {
+            location: Location::Line(line),
+            indicator: IndicatorRef::Text(v.indicator),
+            area: AreaRef::Code(v.area),
+            year: v.year,
+            sex: v.sex,
+            value: Some(v.value),
+            count: v.count,
+            denominator: v.denominator,
+        });
+        imp.push(row).await?;
+        if imp.rows_read().is_multiple_of(REPORT_EVERY) {
+            meter.report(progress);
+        }
+    }
+    meter.report(progress);
+    Ok(())
+}
+
+/// The sex of a JSON-stat category code (`SSS`/`0` total, `1` men, `2` women) or label.
+fn jsonstat_sex(code: &str) -> Option<Sex> {
+    match code.trim().to_uppercase().as_str() {
+        "SSS" | "0" | "T" | "TOTAL" => Some(Sex::Total),
+        "1" | "M" => Some(Sex::Male),
+        "2" | "F" | "N" => Some(Sex::Female),
+        other => Sex::parse(other),
+    }
+}
+
+/// Imports a PxWeb JSON-stat dataset as the values of one catalogue indicator
+/// (`sotkanet:289`, `statfin:…`, `local:…`). The area dimension is the one with the role
+/// `geo` (or named `Alue`/`Area`), the year `time` (or `Vuosi`/`Year`), the sex `Sukupuoli`
+/// or `Sex` if present; any other dimension must have one category.
+pub async fn jsonstat(
+    db: &Db,
+    path: &Path,
+    indicator: &str,
+    meta: ImportMeta,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<Summary> {
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let parsed = js::read(BufReader::new(
+        File::open(path).with_context(|| format!("could not open {}", path.display()))?,
+    ));
+    let mut imp = Importer::start(db, meta).await?;
+    let outcome = jsonstat_rows(&mut imp, parsed, indicator, total, progress).await;
+    conclude(imp, outcome).await
+}
+
+async fn jsonstat_rows(
+    imp: &mut Importer,
+    parsed: Result<js::Dataset, import::Rejected>,
+    indicator: &str,
+    total: u64,
+    progress: Option<&ProgressTx>,
+) -> anyhow::Result<()> {
+    let ds = match parsed {
+        Ok(ds) => ds,
+        Err(rejected) => {
+            for e in rejected.errors {
+                imp.push(Err(e)).await?;
+            }
+            return Ok(());
+        }
+    };
+    let role = |role: &str, names: &[&str]| {
+        ds.roles
+            .get(role)
+            .and_then(|ids| ids.first())
+            .and_then(|id| ds.dimension_index(id))
+            .or_else(|| {
+                ds.dimensions
+                    .iter()
+                    .position(|d| names.iter().any(|n| d.id.eq_ignore_ascii_case(n)))
+            })
+    };
+    let area = role("geo", &["Alue", "Area", "Region", "Kunta", "Område"]);
+    let year = role("time", &["Vuosi", "Year", "År"]);
+    let sex = ds.dimensions.iter().position(|d| {
+        ["Sukupuoli", "Sex", "Kön", "Gender"]
+            .iter()
+            .any(|n| d.id.eq_ignore_ascii_case(n))
+    });
+    let (Some(area), Some(year)) = (area, year) else {
+        imp.push(Err(ImportError::file(
+            "import-error-jsonstat-dimensions",
+            &[],
+        )))
+        .await?;
+        return Ok(());
+    };
+    for (i, d) in ds.dimensions.iter().enumerate() {
+        if i != area && i != year && Some(i) != sex && d.categories.len() > 1 {
+            imp.push(Err(ImportError::new(
+                Location::Path(format!("dimension.{}", d.id)),
+                "import-error-jsonstat-extra-dimension",
+                &[("dimension", &d.id)],
+            )))
+            .await?;
+            return Ok(());
+        }
+    }
+    for (pos, row) in ds.rows().enumerate() {
+        let loc = Location::Path(format!("value[{pos}]"));
+        let y = row.categories[year].code.as_str();
+        let parsed = Year::parse(y)
+            .ok_or_else(|| {
+                ImportError::new(
+                    loc.clone(),
+                    "import-error-year",
+                    &[("value", y), ("min", "1900"), ("max", "2100")],
+                )
+            })
+            .and_then(|year| {
+                let s = match sex {
+                    Some(i) => {
+                        let code = row.categories[i].code.as_str();
+                        jsonstat_sex(code).ok_or_else(|| {
+                            ImportError::new(loc.clone(), "import-error-sex", &[("value", code)])
+                        })?
+                    }
+                    None => Sex::Total,
+                };
+                Ok(InRow {
+                    location: loc.clone(),
+                    indicator: IndicatorRef::Text(indicator.to_owned()),
+                    area: AreaRef::Code(row.categories[area].code.clone()),
+                    year,
+                    sex: s,
+                    value: row.value,
+                    count: None,
+                    denominator: None,
+                })
+            });
+        // A cell without a value (".." in PxWeb) is not stored.
+        if matches!(&parsed, Ok(r) if r.value.is_none()) {
+            continue;
+        }
+        imp.push(parsed).await?;
+    }
+    if let Some(p) = progress {
+        p.send_replace((total, total));
+    }
+    Ok(())
+}
+
+/// Parses without a database, for the fuzz test: the rows a Sotkanet CSV would give.
+pub fn count_sotkanet_csv(bytes: &[u8]) -> Result<u64, import::Rejected> {
+    import::drain(sotkanet_csv::read(bytes), |_| {})
+}

@@ -1,0 +1,532 @@
+//! The statistics pages: a municipality's profile, an indicator's statistics (bars with
+//! intervals, series with bands, the funnel plot, sexes), theme dashboards, the flag list,
+//! a goal's indicator targets and the welfare-report section.
+
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::flags;
+use super::goals::{self, TargetInput};
+use super::indicator;
+use super::model;
+use super::profile::{self, BenchmarkKind, Params};
+use super::views::{self, fmt};
+use super::welfare;
+use super::{can_edit, sees_drafts, store};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::web::forms::RawForm;
+use crate::web::{AppState, PageCtx};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/areas/{id}/profile", get(profile_page))
+        .route("/indicators/{id}/stats", get(indicator_page))
+        .route("/knowledge/themes/{theme}", get(theme_page))
+        .route("/flags", get(flags_page))
+        .route("/goals/{id}/targets", get(targets_page).post(add_target))
+        .route("/goals/{id}/targets/{target}/delete", post(delete_target))
+        .route("/areas/{id}/welfare-report", get(welfare_page))
+        .route("/areas/{id}/welfare-report/narrative", post(save_narrative))
+        .route("/areas/{id}/welfare-report/omissions", post(save_omission))
+}
+
+/// The common query of the views.
+#[derive(Debug, Default, Deserialize)]
+pub struct ViewQuery {
+    pub set: Option<String>,
+    pub theme: Option<String>,
+    pub benchmark: Option<String>,
+    pub level: Option<String>,
+    pub area: Option<String>,
+    pub year: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl ViewQuery {
+    fn params(&self) -> Params<'_> {
+        Params {
+            set: self.set.as_deref(),
+            theme: self.theme.as_deref(),
+            benchmark: BenchmarkKind::parse(self.benchmark.as_deref()),
+            level: model::level(self.level.as_deref()),
+        }
+    }
+
+    /// Area ids from `area=1,2` (anything unreadable is left out).
+    fn areas(&self) -> Vec<i64> {
+        self.area
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .take(6)
+            .collect()
+    }
+}
+
+async fn profile_page(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ViewQuery>,
+) -> AppResult<Html<String>> {
+    let p = profile::profile(&ctx.state.db, id, q.params()).await?;
+    let t = |k: &str| ctx.t(k);
+    let rows = views::profile_rows(&p, ctx.lang, &t);
+    let sets = store::sets(&ctx.state.db).await?;
+    let themes = ctx.state.themes().await?;
+    ctx.render(
+        "knowledge/stats/profile.html",
+        minijinja::context! {
+            area => &p.area, area_name => p.area.name(ctx.lang), region => p.region.as_ref().map(|r| r.name(ctx.lang).to_owned()),
+            country => p.country.as_ref().map(|c| c.name(ctx.lang).to_owned()),
+            set => &p.set, sets, themes, theme => &p.theme, benchmark => p.benchmark.as_str(), level => p.level,
+            level_word => flags::level_word(p.level, ctx.lang), synthetic => p.synthetic, rows,
+        },
+    )
+}
+
+async fn indicator_page(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ViewQuery>,
+) -> AppResult<Html<String>> {
+    let year = q.year.as_deref().and_then(|y| y.parse().ok());
+    let b = BenchmarkKind::parse(q.benchmark.as_deref());
+    let level = model::level(q.level.as_deref());
+    let s = indicator::stats(&ctx.state.db, id, year, b, level, &q.areas()).await?;
+    let t = |k: &str| ctx.t(k);
+    let charts = views::indicator_charts(&s, ctx.lang, &t);
+    let f = fmt(ctx.lang, s.indicator.decimals);
+    let municipalities: Vec<_> = s
+        .municipalities
+        .iter()
+        .map(|a| views::area_view(a, ctx.lang, f, s.level))
+        .collect();
+    let aggregates: Vec<_> = s
+        .region
+        .iter()
+        .chain(s.country.iter())
+        .map(|a| views::area_view(a, ctx.lang, f, s.level))
+        .collect();
+    let flagged: Vec<_> = s
+        .funnel
+        .points
+        .iter()
+        .filter(|p| p.flag != "within")
+        .map(|p| (p.area.name(ctx.lang).to_owned(), p.flag))
+        .collect();
+    ctx.render(
+        "knowledge/stats/indicator.html",
+        minijinja::context! {
+            indicator => &s.indicator, title => s.indicator.title(ctx.lang), years => &s.years, year => s.year,
+            level => s.level, level_word => flags::level_word(s.level, ctx.lang), benchmark => b.as_str(),
+            municipalities, aggregates, charts, flagged, funnel_unavailable => s.funnel.unavailable,
+            synthetic => s.synthetic, chosen => q.area.clone().unwrap_or_default(),
+        },
+    )
+}
+
+async fn theme_page(
+    ctx: PageCtx,
+    Path(theme): Path<String>,
+    Query(q): Query<ViewQuery>,
+) -> AppResult<Html<String>> {
+    let themes = ctx.state.themes().await?;
+    let th = themes
+        .iter()
+        .find(|t| t.slug == theme)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let area_id = q.areas().first().copied();
+    let region = flags::home_region(&ctx.state.db).await?;
+    let Some(focus) = area_id.or(region.as_ref().map(|r| r.id)) else {
+        return Err(AppError::NotFound);
+    };
+    let params = Params {
+        theme: Some(&theme),
+        ..q.params()
+    };
+    let p = profile::profile(&ctx.state.db, focus, params).await?;
+    let t = |k: &str| ctx.t(k);
+    let rows = views::profile_rows(&p, ctx.lang, &t);
+    let list = flags::flags(
+        &ctx.state.db,
+        area_id,
+        Some(&theme),
+        q.set.as_deref(),
+        params.level,
+    )
+    .await?;
+    let flags = super::explained(&ctx.state, ctx.lang, list);
+    let municipalities = match &region {
+        Some(r) => {
+            store::members(
+                &ctx.state.db,
+                r.id,
+                chrono::Datelike::year(&chrono::Utc::now()),
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let choices: Vec<(i64, String)> = municipalities
+        .iter()
+        .map(|m| (m.id, m.name(ctx.lang).to_owned()))
+        .collect();
+    ctx.render(
+        "knowledge/stats/theme.html",
+        minijinja::context! {
+            theme => th, area_name => p.area.name(ctx.lang), area_id, choices, rows, flags,
+            level => p.level, level_word => flags::level_word(p.level, ctx.lang), benchmark => p.benchmark.as_str(),
+            synthetic => p.synthetic,
+        },
+    )
+}
+
+async fn flags_page(ctx: PageCtx, Query(q): Query<ViewQuery>) -> AppResult<Html<String>> {
+    let area = q.areas().first().copied();
+    let level = model::level(q.level.as_deref());
+    let theme = q.theme.as_deref().filter(|t| !t.is_empty());
+    let list = flags::flags(&ctx.state.db, area, theme, q.set.as_deref(), level).await?;
+    let synthetic = list.iter().any(|f| f.synthetic);
+    let flags = super::explained(&ctx.state, ctx.lang, list);
+    let themes = ctx.state.themes().await?;
+    let region = flags::home_region(&ctx.state.db).await?;
+    let municipalities = match &region {
+        Some(r) => {
+            store::members(
+                &ctx.state.db,
+                r.id,
+                chrono::Datelike::year(&chrono::Utc::now()),
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let choices: Vec<(i64, String)> = municipalities
+        .iter()
+        .map(|m| (m.id, m.name(ctx.lang).to_owned()))
+        .collect();
+    ctx.render(
+        "knowledge/stats/flags.html",
+        minijinja::context! {
+            flags, themes, choices, area, theme, level => model::level_str(level), synthetic,
+        },
+    )
+}
+
+async fn targets_form(
+    ctx: &PageCtx,
+    id: i64,
+    input: Option<&RawForm>,
+    errors: &FieldErrors,
+) -> AppResult<Html<String>> {
+    let goal = goals::goal(&ctx.state.db, id, sees_drafts(&ctx.viewer)).await?;
+    let mut judged = goals::judge_goal_targets(&ctx.state.db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    judged.sort_by_key(|j| j.target_id);
+    let inds = store::indicators(&ctx.state.db, None, None).await?;
+    let names: std::collections::HashMap<i64, String> = inds
+        .iter()
+        .map(|i| (i.id, i.title(ctx.lang).to_owned()))
+        .collect();
+    let region = flags::home_region(&ctx.state.db).await?;
+    let mut areas = match &region {
+        Some(r) => {
+            store::members(
+                &ctx.state.db,
+                r.id,
+                chrono::Datelike::year(&chrono::Utc::now()),
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
+    areas.extend(region);
+    let area_names: std::collections::HashMap<i64, String> = areas
+        .iter()
+        .map(|a| (a.id, a.name(ctx.lang).to_owned()))
+        .collect();
+    let f = |v: f64| fmt(ctx.lang, 2).format(v);
+    let rows: Vec<_> = judged
+        .iter()
+        .map(|j| minijinja::context! {
+            id => j.target_id, indicator => names.get(&j.indicator_id).cloned().unwrap_or_default(),
+            area => area_names.get(&j.area_id).cloned().unwrap_or_else(|| j.area_id.to_string()),
+            baseline => f(j.baseline_value), baseline_year => j.baseline_year, target => f(j.target_value), target_year => j.target_year,
+            latest => j.latest_value.map(f), latest_year => j.latest_year, path => j.path_value.map(f), status => j.status, synthetic => j.synthetic,
+        })
+        .collect();
+    let ind_options: Vec<(i64, String)> = inds
+        .iter()
+        .map(|i| (i.id, i.title(ctx.lang).to_owned()))
+        .collect();
+    let area_options: Vec<(i64, String)> = areas
+        .iter()
+        .map(|a| (a.id, a.name(ctx.lang).to_owned()))
+        .collect();
+    let value = |k: &str| input.map(|f| f.get(k)).unwrap_or_default();
+    ctx.render(
+        "knowledge/stats/targets.html",
+        minijinja::context! {
+            goal_id => goal.id, goal_title => ctx.lang.pick(&goal.title_fi, &goal.title_sv, &goal.title_en).to_owned(),
+            goal_title_fi => &goal.title_fi,
+            rows, ind_options, area_options, errors => &errors.0, can_edit => can_edit(&ctx.viewer),
+            form => minijinja::context! {
+                indicator_id => value("indicator_id"), area_id => value("area_id"), baseline_value => value("baseline_value"),
+                baseline_year => value("baseline_year"), target_value => value("target_value"), target_year => value("target_year"),
+            },
+        },
+    )
+}
+
+async fn targets_page(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
+    targets_form(&ctx, id, None, &FieldErrors::new()).await
+}
+
+/// Reads the target form; unreadable numbers are field errors.
+fn target_input(form: &RawForm) -> Result<TargetInput, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let num = |e: &mut FieldErrors, k: &str| -> f64 {
+        let s = form
+            .get(k)
+            .trim()
+            .replace(',', ".")
+            .replace('\u{2212}', "-");
+        s.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .unwrap_or_else(|| {
+                e.add(
+                    k,
+                    if s.is_empty() {
+                        "error-required"
+                    } else {
+                        "stats-error-number"
+                    },
+                );
+                0.0
+            })
+    };
+    let int = |e: &mut FieldErrors, k: &str, key: &str| -> i64 {
+        let s = form.get(k);
+        s.trim().parse::<i64>().unwrap_or_else(|_| {
+            e.add(
+                k,
+                if s.trim().is_empty() {
+                    "error-required"
+                } else {
+                    key
+                },
+            );
+            0
+        })
+    };
+    let input = TargetInput {
+        indicator_id: int(&mut e, "indicator_id", "error-choice"),
+        area_id: int(&mut e, "area_id", "error-choice"),
+        baseline_value: num(&mut e, "baseline_value"),
+        baseline_year: int(&mut e, "baseline_year", "stats-error-year").clamp(0, 9999) as i32,
+        target_value: num(&mut e, "target_value"),
+        target_year: int(&mut e, "target_year", "stats-error-year").clamp(0, 9999) as i32,
+    };
+    e.into_result(input)
+}
+
+async fn add_target(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
+    crate::plan::require(&ctx.viewer, can_edit(&ctx.viewer))?;
+    goals::goal(&ctx.state.db, id, true).await?;
+    let result = match target_input(&form) {
+        Ok(input) => goals::create(&ctx.state.db, id, &input, &ctx.viewer.actor())
+            .await
+            .map(|_| ()),
+        Err(e) => Err(AppError::Validation(e)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/goals/{id}/targets?saved=1")).into_response()),
+        Err(err) => {
+            crate::web::forms::redisplay(err, |errors, _| async move {
+                targets_form(&ctx, id, Some(&form), &errors).await
+            })
+            .await
+        }
+    }
+}
+
+async fn delete_target(ctx: PageCtx, Path((id, target)): Path<(i64, i64)>) -> AppResult<Response> {
+    crate::plan::require(&ctx.viewer, can_edit(&ctx.viewer))?;
+    let t = goals::get(&ctx.state.db, target).await?;
+    if t.goal_id != id {
+        return Err(AppError::NotFound);
+    }
+    goals::delete(&ctx.state.db, target, &ctx.viewer.actor()).await?;
+    Ok(Redirect::to(&format!("/goals/{id}/targets?deleted=1")).into_response())
+}
+
+fn period(q: &ViewQuery) -> (i32, i32) {
+    let now = chrono::Datelike::year(&chrono::Utc::now());
+    let read = |s: &Option<String>, d: i32| {
+        s.as_deref()
+            .and_then(|s| s.trim().parse::<i32>().ok())
+            .filter(|y| (1900..=2200).contains(y))
+            .unwrap_or(d)
+    };
+    let to = read(&q.to, now - 1);
+    let from = read(&q.from, to - 3).min(to);
+    (from, to)
+}
+
+async fn welfare_view(
+    ctx: &PageCtx,
+    id: i64,
+    q: &ViewQuery,
+    errors: &FieldErrors,
+    typed: Option<&str>,
+) -> AppResult<Html<String>> {
+    let (from, to) = period(q);
+    let r = welfare::report(&ctx.state.db, id, from, to, q.set.as_deref()).await?;
+    let t = |k: &str| ctx.t(k);
+    let as_profile = profile::Profile {
+        area: r.area.clone(),
+        region: None,
+        country: None,
+        set: r.set.clone(),
+        theme: None,
+        benchmark: BenchmarkKind::Country,
+        level: "95",
+        synthetic: r.synthetic,
+        rows: r.wellbeing.clone(),
+    };
+    let rows = views::profile_rows(&as_profile, ctx.lang, &t);
+    let themed: Vec<_> = ctx
+        .state
+        .themes()
+        .await?
+        .into_iter()
+        .map(|th| {
+            let rs: Vec<_> = r
+                .wellbeing
+                .iter()
+                .zip(&rows)
+                .filter(|(w, _)| w.themes.contains(&th.slug))
+                .map(|(_, v)| v.clone())
+                .collect();
+            (th, rs)
+        })
+        .collect();
+    let by_sex: Vec<_> = r
+        .by_sex
+        .iter()
+        .map(|s| {
+            let f = fmt(ctx.lang, s.decimals);
+            minijinja::context! {
+                title => ctx.lang.pick(&s.title_fi, &s.title_sv, &s.title_en).to_owned(),
+                men => views::show(s.men.as_ref(), f, "95"), women => views::show(s.women.as_ref(), f, "95"),
+                cmp => views::cmp(s.women_vs_men),
+            }
+        })
+        .collect();
+    let flags = super::explained(&ctx.state, ctx.lang, r.flags.clone());
+    let omissions: Vec<_> = r
+        .omissions
+        .iter()
+        .map(|o| {
+            (
+                ctx.lang
+                    .pick(&o.title_fi, &o.title_sv, &o.title_en)
+                    .to_owned(),
+                o.reason.clone(),
+            )
+        })
+        .collect();
+    let set_members: Vec<(i64, String)> = match &r.set {
+        Some(s) => store::indicators(&ctx.state.db, Some(s.id), None)
+            .await?
+            .iter()
+            .map(|i| (i.id, i.title(ctx.lang).to_owned()))
+            .collect(),
+        None => Vec::new(),
+    };
+    ctx.render(
+        "knowledge/stats/welfare.html",
+        minijinja::context! {
+            area_id => id, area_name => r.area.name(ctx.lang), from, to, set => &r.set, themed, by_sex, work => &r.work,
+            flags, omissions, narrative => typed.map(str::to_owned).unwrap_or(r.narrative.clone()), synthetic => r.synthetic,
+            can_edit => can_edit(&ctx.viewer), errors => &errors.0, set_members,
+        },
+    )
+}
+
+async fn welfare_page(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ViewQuery>,
+) -> AppResult<Html<String>> {
+    welfare_view(&ctx, id, &q, &FieldErrors::new(), None).await
+}
+
+async fn save_narrative(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
+    crate::plan::require(&ctx.viewer, can_edit(&ctx.viewer))?;
+    let q = ViewQuery {
+        from: Some(form.get("from")),
+        to: Some(form.get("to")),
+        set: Some(form.get("set")),
+        ..ViewQuery::default()
+    };
+    let (from, to) = period(&q);
+    let body = form.get("body");
+    match welfare::save_narrative(&ctx.state.db, id, from, to, &body, &ctx.viewer.actor()).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/areas/{id}/welfare-report?from={from}&to={to}&saved=1"
+        ))
+        .into_response()),
+        Err(err) => {
+            crate::web::forms::redisplay(err, |errors, _| async move {
+                welfare_view(&ctx, id, &q, &errors, Some(&body)).await
+            })
+            .await
+        }
+    }
+}
+
+async fn save_omission(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {
+    crate::plan::require(&ctx.viewer, can_edit(&ctx.viewer))?;
+    let q = ViewQuery {
+        from: Some(form.get("from")),
+        to: Some(form.get("to")),
+        set: Some(form.get("set")),
+        ..ViewQuery::default()
+    };
+    let set = store::choose_set(&ctx.state.db, q.set.as_deref())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let indicator = form.get("indicator_id").trim().parse::<i64>().unwrap_or(0);
+    let (from, to) = period(&q);
+    match welfare::save_omission(
+        &ctx.state.db,
+        id,
+        set.id,
+        indicator,
+        &form.get("reason"),
+        &ctx.viewer.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/areas/{id}/welfare-report?from={from}&to={to}&saved=1"
+        ))
+        .into_response()),
+        Err(err) => {
+            crate::web::forms::redisplay(err, |errors, _| async move {
+                welfare_view(&ctx, id, &q, &errors, None).await
+            })
+            .await
+        }
+    }
+}

@@ -1,0 +1,798 @@
+//! The import engine: [`Importer::start`] records the `imports` row and opens the
+//! transaction, [`Importer::push`] takes parsed rows one at a time, [`Importer::finish`]
+//! commits (or rolls back and records the failure). Memory holds one chunk of rows, the
+//! areas and the catalogue's ids, never the file.
+//!
+//! Per chunk ([`CHUNK`] rows): SQLite stages them with multi-row `INSERT`s (one prepared
+//! statement reused), PostgreSQL with one `COPY … FROM STDIN`, into a temporary table;
+//! then, set-based and the same SQL on both: duplicates within the chunk (agreeing ones
+//! are dropped, disagreeing ones are errors), the earlier versions of changed values into
+//! `indicator_value_revisions`, and `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
+//! A row that repeats one of an earlier chunk of the same import with another value shows
+//! up as a revision of this import's own value, and is reported as a duplicate.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, Sqlite, Transaction};
+
+use crate::auth::Actor;
+use crate::db::Db;
+use crate::knowledge::import::sotkanet_meta::IndicatorMeta;
+use crate::knowledge::import::{ImportError, Location, Rejected, Sex, Year};
+use crate::with_db;
+
+use super::catalogue::{Entry, UPSERT};
+
+/// Rows staged and merged at a time.
+pub const CHUNK: usize = 20_000;
+/// Rows per multi-row `INSERT` into SQLite's staging table (8 parameters each).
+const SQLITE_BATCH: usize = 200;
+
+/// What an import is, for its `imports` row.
+#[derive(Debug, Clone)]
+pub struct ImportMeta {
+    /// `sotkanet_api`, `sotkanet_dir`, `csv`, `xlsx`, `jsonstat`, `demo` or `bench`.
+    pub kind: &'static str,
+    /// The file name or URL.
+    pub source_name: String,
+    /// When the data was fetched from its source, if known.
+    pub vintage: Option<DateTime<Utc>>,
+    /// Demo or benchmark data.
+    pub is_synthetic: bool,
+    /// Who imports (a user, or the command line).
+    pub actor: Actor,
+    /// The job that runs it, if any.
+    pub job_id: Option<i64>,
+}
+
+/// An area as a row names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AreaRef {
+    /// Sotkanet's region id.
+    Sotkanet(u32),
+    /// A code as a coordinator or Statistics Finland writes it: `KU398`, `398`, `MK07`,
+    /// `SSS`, `sotkanet:177`.
+    Code(String),
+}
+
+/// An indicator as a row names it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IndicatorRef {
+    /// Sotkanet's indicator id.
+    Sotkanet(u32),
+    /// As written: `sotkanet:289`, `289` (Sotkanet), `local:xyz`, `statfin:…`.
+    Text(String),
+}
+
+/// One parsed row, before it is placed on an area and an indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InRow {
+    pub location: Location,
+    pub indicator: IndicatorRef,
+    pub area: AreaRef,
+    pub year: Year,
+    pub sex: Sex,
+    pub value: Option<f64>,
+    pub count: Option<f64>,
+    pub denominator: Option<f64>,
+}
+
+/// The outcome of one import.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Summary {
+    pub import_id: i64,
+    /// `done` or `failed`.
+    pub status: &'static str,
+    pub rows_read: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Bad rows (all of them, also those beyond the listed ones).
+    pub rejected: u64,
+    /// Catalogue entries created or refreshed from metadata.
+    pub indicators_upserted: u64,
+    /// The listed errors, as message keys with their arguments (location first).
+    #[serde(skip)]
+    pub errors: Rejected,
+}
+
+impl Summary {
+    /// Each listed error as "location: reason" message keys, and the "… more" line.
+    pub fn error_keys(&self) -> Vec<(Option<String>, String)> {
+        let mut out: Vec<(Option<String>, String)> = self
+            .errors
+            .errors
+            .iter()
+            .map(|e| (e.location_key(), e.message_key()))
+            .collect();
+        if let Some(more) = self.errors.more_key() {
+            out.push((None, more));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+struct AreaInfo {
+    id: i64,
+    code: String,
+    valid_from: Option<i64>,
+    valid_to: Option<i64>,
+    successor: Option<i64>,
+    name: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct IndicatorInfo {
+    id: i64,
+    percent: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Staged {
+    area_id: i64,
+    indicator_id: i64,
+    year: i32,
+    sex: i32,
+    value: Option<f64>,
+    count: Option<f64>,
+    denominator: Option<f64>,
+    /// The row's ordinal in the import (1-based), its key in the staging table.
+    ordinal: i64,
+}
+
+/// A staged row read back: (line, area, indicator, year, sex, value, count, denominator).
+type StageRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+macro_rules! with_tx {
+    ($tx:expr, mut $t:ident => $body:expr) => {
+        match $tx {
+            Tx::Sqlite(mut $t) => $body,
+            Tx::Postgres(mut $t) => $body,
+        }
+    };
+    ($tx:expr, $t:ident => $body:expr) => {
+        match $tx {
+            Tx::Sqlite($t) => $body,
+            Tx::Postgres($t) => $body,
+        }
+    };
+}
+
+const STAGE_COLUMNS: &str = "area_id, indicator_id, year, sex, value, count, denominator, line";
+const KEY_JOIN: &str = "v.area_id = s.area_id AND v.indicator_id = s.indicator_id AND v.year = s.year AND v.sex = s.sex";
+const DIFFERS: &str = "(v.value IS DISTINCT FROM s.value OR v.count IS DISTINCT FROM s.count OR v.denominator IS DISTINCT FROM s.denominator)";
+
+/// One import in progress; see the module doc.
+pub struct Importer {
+    db: Db,
+    tx: Option<Tx>,
+    meta: ImportMeta,
+    /// The `imports` row.
+    pub import_id: i64,
+    areas: Vec<AreaInfo>,
+    by_sotkanet: HashMap<i64, usize>,
+    by_code: HashMap<String, usize>,
+    indicators: HashMap<(String, String), IndicatorInfo>,
+    buf: Vec<Staged>,
+    locations: Vec<Location>,
+    rejected: Rejected,
+    summary: Summary,
+    sqlite_insert: String,
+}
+
+impl Importer {
+    /// Records the import (status `running`, committed at once so a failure can be
+    /// recorded), reads the areas and the catalogue's ids, and opens the transaction.
+    pub async fn start(db: &Db, meta: ImportMeta) -> anyhow::Result<Self> {
+        let now = Utc::now();
+        type AreaRow = (
+            i64,
+            String,
+            String,
+            String,
+            Option<i64>,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let (import_id, areas, indicators) = with_db!(db, p => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO imports (kind, source_name, vintage, status, is_synthetic, user_id, job_id, started_at) \
+                 VALUES ($1, $2, $3, 'running', $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(meta.kind).bind(&meta.source_name).bind(meta.vintage).bind(meta.is_synthetic)
+            .bind(meta.actor.user_id).bind(meta.job_id).bind(now)
+            .fetch_one(p).await?;
+            let areas: Vec<AreaRow> = sqlx::query_as(
+                "SELECT id, kind, official_code, statfin_code, sotkanet_id, name_fi, CAST(valid_from AS BIGINT), CAST(valid_to AS BIGINT), successor_id FROM areas",
+            ).fetch_all(p).await?;
+            let inds: Vec<(i64, String, String, String)> = sqlx::query_as(
+                "SELECT id, source, source_id, value_type FROM indicators",
+            ).fetch_all(p).await?;
+            (id, areas, inds)
+        });
+        let mut me = Self {
+            db: db.clone(),
+            tx: None,
+            meta,
+            import_id,
+            areas: Vec::with_capacity(areas.len()),
+            by_sotkanet: HashMap::new(),
+            by_code: HashMap::new(),
+            indicators: HashMap::new(),
+            buf: Vec::with_capacity(CHUNK),
+            locations: Vec::with_capacity(CHUNK),
+            rejected: Rejected::default(),
+            summary: Summary {
+                import_id,
+                ..Summary::default()
+            },
+            sqlite_insert: sqlite_insert(SQLITE_BATCH),
+        };
+        for (id, kind, official, statfin, sotkanet, name, from, to, successor) in areas {
+            let i = me.areas.len();
+            if let Some(s) = sotkanet {
+                me.by_sotkanet.insert(s, i);
+            }
+            if !statfin.is_empty() {
+                me.by_code.entry(statfin.to_uppercase()).or_insert(i);
+            }
+            let prefix = match kind.as_str() {
+                "municipality" => "KU",
+                "region" => "MK",
+                "wellbeing_county" => "HVA",
+                "subregion" => "SK",
+                "hospital_district" => "SHP",
+                _ => "",
+            };
+            if kind == "country" {
+                me.by_code.insert("SSS".into(), i);
+            }
+            me.by_code
+                .entry(format!("{prefix}{official}").to_uppercase())
+                .or_insert(i);
+            me.areas.push(AreaInfo {
+                id,
+                code: if statfin.is_empty() {
+                    format!("{prefix}{official}")
+                } else {
+                    statfin
+                },
+                valid_from: from,
+                valid_to: to,
+                successor,
+                name,
+            });
+        }
+        for (id, source, source_id, value_type) in indicators {
+            me.indicators.insert(
+                (source, source_id),
+                IndicatorInfo {
+                    id,
+                    percent: value_type == "percent",
+                },
+            );
+        }
+        let tx = match db {
+            Db::Sqlite(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query("DROP TABLE IF EXISTS temp.import_stage")
+                    .execute(&mut *t)
+                    .await?;
+                sqlx::query(
+                    "CREATE TEMP TABLE import_stage (area_id INTEGER, indicator_id INTEGER, year INTEGER, sex INTEGER, \
+                     value REAL, count REAL, denominator REAL, line INTEGER)",
+                )
+                .execute(&mut *t)
+                .await?;
+                Tx::Sqlite(t)
+            }
+            Db::Postgres(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query(
+                    "CREATE TEMP TABLE import_stage (area_id BIGINT, indicator_id BIGINT, year INTEGER, sex INTEGER, \
+                     value DOUBLE PRECISION, count DOUBLE PRECISION, denominator DOUBLE PRECISION, line BIGINT) ON COMMIT DROP",
+                )
+                .execute(&mut *t)
+                .await?;
+                Tx::Postgres(t)
+            }
+        };
+        me.tx = Some(tx);
+        Ok(me)
+    }
+
+    /// Whether a Sotkanet indicator is in the catalogue (or was added by this import).
+    pub fn knows_sotkanet(&self, id: u32) -> bool {
+        self.indicators
+            .contains_key(&("sotkanet".to_owned(), id.to_string()))
+    }
+
+    /// Creates or refreshes the catalogue entry of a Sotkanet indicator from its metadata,
+    /// in the import's transaction.
+    pub async fn upsert_indicator(&mut self, m: &IndicatorMeta) -> anyhow::Result<()> {
+        let e = Entry::from_sotkanet(m);
+        let now = Utc::now();
+        let tx = self
+            .tx
+            .as_mut()
+            .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
+        let (changed, id, vt) = with_tx!(tx, t => {
+            let mut q = sqlx::query(UPSERT).bind("sotkanet").bind(&e.source_id);
+            for text in &e.texts {
+                q = q.bind(text);
+            }
+            let changed = q
+                .bind(e.value_type).bind(e.decimals).bind(&e.producer).bind(&e.attribution)
+                .bind(&e.source_updated).bind(now)
+                .execute(&mut **t).await?.rows_affected();
+            let (id, vt): (i64, String) = sqlx::query_as(
+                "SELECT id, value_type FROM indicators WHERE source = 'sotkanet' AND source_id = $1",
+            ).bind(&e.source_id).fetch_one(&mut **t).await?;
+            (changed, id, vt)
+        });
+        self.summary.indicators_upserted += changed;
+        self.indicators.insert(
+            ("sotkanet".to_owned(), e.source_id),
+            IndicatorInfo {
+                id,
+                percent: vt == "percent",
+            },
+        );
+        Ok(())
+    }
+
+    /// Takes one parsed row (or the parser's error for it).
+    pub async fn push(&mut self, row: Result<InRow, ImportError>) -> anyhow::Result<()> {
+        self.summary.rows_read += 1;
+        let ordinal = i64::try_from(self.summary.rows_read).unwrap_or(i64::MAX);
+        match row.and_then(|r| self.place(r, ordinal)) {
+            Ok((staged, location)) => {
+                if self.rejected.is_empty() {
+                    self.buf.push(staged);
+                    self.locations.push(location);
+                    if self.buf.len() >= CHUNK {
+                        self.flush().await?;
+                    }
+                }
+            }
+            Err(e) => {
+                self.rejected.push(e);
+                self.buf.clear();
+                self.locations.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows read so far.
+    pub fn rows_read(&self) -> u64 {
+        self.summary.rows_read
+    }
+
+    /// Errors so far.
+    pub fn has_errors(&self) -> bool {
+        !self.rejected.is_empty()
+    }
+
+    fn indicator(&self, r: &IndicatorRef) -> Option<IndicatorInfo> {
+        let key = match r {
+            IndicatorRef::Sotkanet(id) => ("sotkanet".to_owned(), id.to_string()),
+            IndicatorRef::Text(t) => {
+                let t = t.trim();
+                match t.split_once(':') {
+                    Some((source, id)) => (source.trim().to_lowercase(), id.trim().to_owned()),
+                    None => ("sotkanet".to_owned(), t.to_owned()),
+                }
+            }
+        };
+        self.indicators.get(&key).copied()
+    }
+
+    fn area(&self, r: &AreaRef) -> Option<&AreaInfo> {
+        let i = match r {
+            AreaRef::Sotkanet(id) => self.by_sotkanet.get(&i64::from(*id)),
+            AreaRef::Code(code) => {
+                let c = code.trim().to_uppercase();
+                if let Some(id) = c.strip_prefix("SOTKANET:") {
+                    id.trim()
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|id| self.by_sotkanet.get(&id))
+                } else if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) && c.len() <= 3 {
+                    // A bare municipality number: `398`, `98`, `098`.
+                    self.by_code.get(&format!("KU{c:0>3}"))
+                } else {
+                    self.by_code.get(&c)
+                }
+            }
+        };
+        i.map(|i| &self.areas[*i])
+    }
+
+    fn place(&self, r: InRow, ordinal: i64) -> Result<(Staged, Location), ImportError> {
+        let loc = r.location;
+        let err = |key: &'static str, args: &[(&'static str, &str)]| {
+            ImportError::new(loc.clone(), key, args)
+        };
+        let ind = self.indicator(&r.indicator).ok_or_else(|| {
+            let name = match &r.indicator {
+                IndicatorRef::Sotkanet(id) => format!("sotkanet:{id}"),
+                IndicatorRef::Text(t) => t.clone(),
+            };
+            err("import-error-unknown-indicator", &[("indicator", &name)])
+        })?;
+        let area = self.area(&r.area).ok_or_else(|| {
+            let name = match &r.area {
+                AreaRef::Sotkanet(id) => format!("sotkanet:{id}"),
+                AreaRef::Code(c) => c.clone(),
+            };
+            err("import-error-unknown-area", &[("area", &name)])
+        })?;
+        let year = i64::from(r.year.get());
+        if area.valid_from.is_some_and(|f| year < f) || area.valid_to.is_some_and(|t| year > t) {
+            let successor = area
+                .successor
+                .and_then(|s| self.areas.iter().find(|a| a.id == s))
+                .map_or_else(|| "-".to_owned(), |a| a.name.clone());
+            return Err(err(
+                "import-error-area-not-valid",
+                &[
+                    ("area", &format!("{} {}", area.code, area.name)),
+                    ("year", &year.to_string()),
+                    ("successor", &successor),
+                ],
+            ));
+        }
+        if ind.percent
+            && let Some(v) = r.value
+            && !(0.0..=100.0).contains(&v)
+        {
+            return Err(err(
+                "import-error-percent-range",
+                &[("value", &v.to_string())],
+            ));
+        }
+        if let Some(c) = r.count
+            && c < 0.0
+        {
+            return Err(err(
+                "import-error-negative",
+                &[("value", &c.to_string()), ("column", "count")],
+            ));
+        }
+        if let (Some(c), Some(d)) = (r.count, r.denominator)
+            && c > d
+        {
+            return Err(err(
+                "import-error-count-over-denominator",
+                &[("count", &c.to_string()), ("denominator", &d.to_string())],
+            ));
+        }
+        Ok((
+            Staged {
+                area_id: area.id,
+                indicator_id: ind.id,
+                year: i32::from(r.year.get()),
+                sex: r.sex.code(),
+                value: r.value,
+                count: r.count,
+                denominator: r.denominator,
+                ordinal,
+            },
+            loc,
+        ))
+    }
+
+    /// Stages and merges the rows held (nothing once an error was found).
+    async fn flush(&mut self) -> anyhow::Result<()> {
+        if self.buf.is_empty() || !self.rejected.is_empty() {
+            self.buf.clear();
+            self.locations.clear();
+            return Ok(());
+        }
+        let first = self.buf[0].ordinal;
+        let import_id = self.import_id;
+        let tx = self
+            .tx
+            .as_mut()
+            .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
+        match tx {
+            Tx::Sqlite(t) => {
+                let mut chunks = self.buf.chunks_exact(SQLITE_BATCH);
+                for chunk in chunks.by_ref() {
+                    bind_rows(
+                        sqlx::query(sqlx::AssertSqlSafe(self.sqlite_insert.as_str())),
+                        chunk,
+                    )
+                    .execute(&mut **t)
+                    .await?;
+                }
+                let rest = chunks.remainder();
+                if !rest.is_empty() {
+                    let sql = sqlite_insert(rest.len());
+                    bind_rows(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), rest)
+                        .execute(&mut **t)
+                        .await?;
+                }
+            }
+            Tx::Postgres(t) => {
+                let mut text = String::with_capacity(self.buf.len() * 56);
+                for r in &self.buf {
+                    let _ = write!(
+                        text,
+                        "{}\t{}\t{}\t{}\t",
+                        r.area_id, r.indicator_id, r.year, r.sex
+                    );
+                    for v in [r.value, r.count, r.denominator] {
+                        match v {
+                            Some(v) => {
+                                let _ = write!(text, "{v}\t");
+                            }
+                            None => text.push_str("\\N\t"),
+                        }
+                    }
+                    let _ = writeln!(text, "{}", r.ordinal);
+                }
+                let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
+                copy.send(text.into_bytes()).await?;
+                copy.finish().await?;
+            }
+        }
+        let mut errors: Vec<ImportError> = Vec::new();
+        let n = self.buf.len() as u64;
+        let (updated, affected) = with_tx!(tx, t => {
+            // Duplicates within the chunk (rare: checked with one aggregate first).
+            let dup: Option<i64> = sqlx::query_scalar(
+                "SELECT MIN(line) FROM import_stage GROUP BY area_id, indicator_id, year, sex HAVING COUNT(*) > 1 LIMIT 1",
+            ).fetch_optional(&mut **t).await?;
+            if dup.is_some() {
+                let rows: Vec<StageRow> = sqlx::query_as(
+                    "SELECT s.line, s.area_id, s.indicator_id, CAST(s.year AS BIGINT), CAST(s.sex AS BIGINT), s.value, s.count, s.denominator FROM import_stage s \
+                     JOIN (SELECT area_id, indicator_id, year, sex FROM import_stage GROUP BY area_id, indicator_id, year, sex HAVING COUNT(*) > 1) d \
+                     ON d.area_id = s.area_id AND d.indicator_id = s.indicator_id AND d.year = s.year AND d.sex = s.sex \
+                     ORDER BY s.area_id, s.indicator_id, s.year, s.sex, s.line",
+                ).fetch_all(&mut **t).await?;
+                let mut first_of: Option<&StageRow> = None;
+                for r in &rows {
+                    match first_of {
+                        Some(f) if (f.1, f.2, f.3, f.4) == (r.1, r.2, r.3, r.4) => {
+                            if (f.5, f.6, f.7) != (r.5, r.6, r.7) {
+                                let earlier = location_text(&self.locations, first, f.0);
+                                let loc = location_of(&self.locations, first, r.0);
+                                errors.push(ImportError::new(loc, "import-error-duplicate", &[("first", &earlier)]));
+                            }
+                        }
+                        _ => first_of = Some(r),
+                    }
+                }
+                sqlx::query(
+                    "DELETE FROM import_stage WHERE line NOT IN \
+                     (SELECT MIN(line) FROM import_stage GROUP BY area_id, indicator_id, year, sex)",
+                ).execute(&mut **t).await?;
+            }
+            let revisions = format!(
+                "INSERT INTO indicator_value_revisions (area_id, indicator_id, year, sex, value, count, denominator, import_id, replaced_by, replaced_at) \
+                 SELECT v.area_id, v.indicator_id, v.year, v.sex, v.value, v.count, v.denominator, v.import_id, $1, $2 \
+                 FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} WHERE {DIFFERS}"
+            );
+            let updated = sqlx::query(sqlx::AssertSqlSafe(revisions))
+                .bind(import_id).bind(Utc::now())
+                .execute(&mut **t).await?.rows_affected();
+            if updated > 0 {
+                // A value this import wrote in an earlier chunk, now different: a duplicate.
+                let own: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM indicator_value_revisions WHERE import_id = $1 LIMIT 1",
+                ).bind(import_id).fetch_optional(&mut **t).await?;
+                if own.is_some() {
+                    let lines: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT s.line FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} \
+                         WHERE v.import_id = $1 AND {DIFFERS} ORDER BY s.line LIMIT 200"
+                    ))).bind(import_id).fetch_all(&mut **t).await?;
+                    for l in lines {
+                        let loc = location_of(&self.locations, first, l);
+                        errors.push(ImportError::new(loc, "import-error-duplicate", &[("first", "-")]));
+                    }
+                }
+            }
+            let affected = if errors.is_empty() {
+                sqlx::query(
+                    "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
+                     SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage WHERE true \
+                     ON CONFLICT (area_id, indicator_id, year, sex) DO UPDATE SET value = excluded.value, \
+                     count = excluded.count, denominator = excluded.denominator, import_id = excluded.import_id \
+                     WHERE indicator_values.value IS DISTINCT FROM excluded.value \
+                     OR indicator_values.count IS DISTINCT FROM excluded.count \
+                     OR indicator_values.denominator IS DISTINCT FROM excluded.denominator",
+                ).bind(import_id).execute(&mut **t).await?.rows_affected()
+            } else {
+                0
+            };
+            sqlx::query("DELETE FROM import_stage").execute(&mut **t).await?;
+            (updated, affected)
+        });
+        self.buf.clear();
+        self.locations.clear();
+        if errors.is_empty() {
+            self.summary.updated += updated;
+            self.summary.inserted += affected.saturating_sub(updated);
+            self.summary.unchanged += n.saturating_sub(affected);
+        } else {
+            errors.sort_by_key(|e| match &e.location {
+                Location::Line(l) => *l,
+                _ => 0,
+            });
+            for e in errors {
+                self.rejected.push(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits the import, or rolls it back when any row was bad; records the outcome in
+    /// the `imports` row with one audit entry either way.
+    pub async fn finish(mut self) -> anyhow::Result<Summary> {
+        self.flush().await?;
+        let now = Utc::now();
+        let mut s = std::mem::take(&mut self.summary);
+        let tx = self
+            .tx
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
+        if self.rejected.is_empty() {
+            s.status = "done";
+            let after = serde_json::to_value(&s)?;
+            with_tx!(tx, mut t => {
+                if matches!(self.db, Db::Sqlite(_)) {
+                    sqlx::query("DROP TABLE IF EXISTS temp.import_stage").execute(&mut *t).await?;
+                }
+                sqlx::query(
+                    "UPDATE imports SET status = 'done', rows_read = $1, inserted = $2, updated = $3, unchanged = $4, \
+                     rejected = 0, finished_at = $5 WHERE id = $6",
+                )
+                .bind(to_i64(s.rows_read)).bind(to_i64(s.inserted)).bind(to_i64(s.updated)).bind(to_i64(s.unchanged))
+                .bind(now).bind(s.import_id)
+                .execute(&mut *t).await?;
+                crate::audit!(&mut *t, &self.meta.actor, "create", "import", s.import_id, None, Some(after))?;
+                t.commit().await?;
+            });
+        } else {
+            with_tx!(tx, t => t.rollback().await?);
+            s.status = "failed";
+            s.rejected = self.rejected.errors.len() as u64 + self.rejected.more;
+            s.inserted = 0;
+            s.updated = 0;
+            s.unchanged = 0;
+            s.errors = std::mem::take(&mut self.rejected);
+            fail(&self.db, &self.meta.actor, &s, now).await?;
+        }
+        Ok(s)
+    }
+
+    /// Gives up (an I/O or database error, not a bad row): rolls back and records the
+    /// import as failed with `reason` (a message key).
+    pub async fn abort(mut self, reason: &str) -> anyhow::Result<Summary> {
+        if let Some(tx) = self.tx.take() {
+            with_tx!(tx, t => t.rollback().await?);
+        }
+        let mut s = std::mem::take(&mut self.summary);
+        s.status = "failed";
+        s.inserted = 0;
+        s.updated = 0;
+        s.unchanged = 0;
+        let mut r = std::mem::take(&mut self.rejected);
+        r.push(ImportError::file(
+            "import-error-aborted",
+            &[("reason", reason)],
+        ));
+        s.rejected = r.errors.len() as u64 + r.more;
+        s.errors = r;
+        fail(&self.db, &self.meta.actor, &s, Utc::now()).await?;
+        Ok(s)
+    }
+}
+
+/// The `imports.message` text: one localisable line per error ("location key<TAB>reason key").
+pub fn message_text(s: &Summary) -> String {
+    s.error_keys()
+        .into_iter()
+        .map(|(loc, reason)| format!("{}\t{reason}", loc.unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn fail(db: &Db, actor: &Actor, s: &Summary, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let message = message_text(s);
+    let after = serde_json::to_value(s)?;
+    with_db!(db, p => {
+        let mut t = p.begin().await?;
+        sqlx::query(
+            "UPDATE imports SET status = $1, rows_read = $2, inserted = 0, updated = 0, unchanged = 0, rejected = $3, \
+             message = $4, finished_at = $5 WHERE id = $6",
+        )
+        .bind(s.status).bind(to_i64(s.rows_read)).bind(to_i64(s.rejected)).bind(&message).bind(now).bind(s.import_id)
+        .execute(&mut *t).await?;
+        crate::audit!(&mut *t, actor, "create", "import", s.import_id, None, Some(after))?;
+        t.commit().await?;
+    });
+    Ok(())
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn sqlite_insert(rows: usize) -> String {
+    let mut sql = format!("INSERT INTO import_stage ({STAGE_COLUMNS}) VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        let b = r * 8;
+        let _ = write!(
+            sql,
+            "(${},${},${},${},${},${},${},${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7,
+            b + 8
+        );
+    }
+    sql
+}
+
+fn bind_rows<'q>(
+    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments>,
+    rows: &[Staged],
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments> {
+    for r in rows {
+        q = q
+            .bind(r.area_id)
+            .bind(r.indicator_id)
+            .bind(r.year)
+            .bind(r.sex)
+            .bind(r.value)
+            .bind(r.count)
+            .bind(r.denominator)
+            .bind(r.ordinal);
+    }
+    q
+}
+
+fn location_of(locations: &[Location], first: i64, ordinal: i64) -> Location {
+    usize::try_from(ordinal - first)
+        .ok()
+        .and_then(|i| locations.get(i))
+        .cloned()
+        .unwrap_or(Location::File)
+}
+
+fn location_text(locations: &[Location], first: i64, ordinal: i64) -> String {
+    match location_of(locations, first, ordinal) {
+        Location::Line(l) => l.to_string(),
+        Location::Path(p) => p,
+        Location::File => "-".to_owned(),
+    }
+}

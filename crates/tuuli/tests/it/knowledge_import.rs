@@ -1,0 +1,657 @@
+//! The value store's write path end to end on both databases: the national area list and
+//! its history, imports of the real Sotkanet sample and of coordinators' files, all or
+//! nothing, idempotent, revisions kept, every bad row named.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tuuli::auth::Actor;
+use tuuli::core::areas_national;
+use tuuli::knowledge::imports;
+use tuuli::knowledge::values::{ImportMeta, Summary};
+
+use crate::both;
+use crate::helpers::TestApp;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let sql = sql.to_owned();
+    tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql)).fetch_one(p).await).unwrap()
+}
+
+fn meta(kind: &'static str) -> ImportMeta {
+    ImportMeta {
+        kind,
+        source_name: "test".into(),
+        vintage: None,
+        is_synthetic: false,
+        actor: Actor::system("test"),
+        job_id: None,
+    }
+}
+
+// A fresh folder under the temporary directory.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "tuuli-ki-{}-{name}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::File::create(path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
+}
+
+// A catalogue entry for the coordinators' files (`local:<key>`), percent or count.
+async fn local_indicator(app: &TestApp, key: &str, value_type: &str) -> i64 {
+    let now = chrono::Utc::now();
+    tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
+        "INSERT INTO indicators (source, source_id, title_fi, value_type, created_at, updated_at) VALUES ('local', $1, $1, $2, $3, $3) RETURNING id",
+    ).bind(key).bind(value_type).bind(now).fetch_one(p).await).unwrap()
+}
+
+async fn area_id(app: &TestApp, kind: &str, code: &str) -> i64 {
+    tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM areas WHERE kind = $1 AND official_code = $2",
+    ).bind(kind).bind(code).fetch_one(p).await)
+    .unwrap()
+}
+
+async fn csv(app: &TestApp, name: &str, text: &[u8]) -> Summary {
+    let dir = temp_dir(name);
+    let path = dir.join("file.csv");
+    write(&path, text);
+    let s = imports::local_csv(&app.db, &path, meta("csv"), None)
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+    s
+}
+
+fn reasons(s: &Summary) -> Vec<String> {
+    s.errors.errors.iter().map(|e| e.to_string()).collect()
+}
+
+both!(
+    national_areas_load_once_and_membership_follows_the_history,
+    |app| async move {
+        let first = areas_national::load(&app.db).await.unwrap();
+        assert!(first.ran && first.inserted > 400, "{first:?}");
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM areas WHERE kind = 'municipality'"
+            )
+            .await,
+            320
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM areas WHERE kind = 'wellbeing_county'"
+            )
+            .await,
+            23
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM areas WHERE sotkanet_id = 658").await,
+            1,
+            "one country"
+        );
+        let again = areas_national::load(&app.db).await.unwrap();
+        assert!(!again.ran, "unchanged files are not loaded again");
+        let audits = app.audit_count("area", "create").await;
+        assert_eq!(areas_national::load(&app.db).await.unwrap(), again);
+        assert_eq!(app.audit_count("area", "create").await, audits);
+
+        let ph = area_id(&app, "region", "07").await;
+        let kymi = area_id(&app, "region", "08").await;
+        let names =
+            |m: Vec<areas_national::Member>| m.into_iter().map(|a| a.name_fi).collect::<Vec<_>>();
+        let ph2015 = names(areas_national::members_of(&app.db, ph, 2015).await.unwrap());
+        assert!(
+            ph2015.contains(&"Nastola".to_owned()) && ph2015.contains(&"Hämeenkoski".to_owned()),
+            "{ph2015:?}"
+        );
+        assert!(!ph2015.contains(&"Iitti".to_owned()));
+        let ph2016 = names(areas_national::members_of(&app.db, ph, 2016).await.unwrap());
+        assert!(
+            !ph2016.contains(&"Nastola".to_owned()) && ph2016.contains(&"Lahti".to_owned()),
+            "{ph2016:?}"
+        );
+        let ph2021 = names(areas_national::members_of(&app.db, ph, 2021).await.unwrap());
+        assert!(ph2021.contains(&"Iitti".to_owned()), "{ph2021:?}");
+        assert!(
+            names(
+                areas_national::members_of(&app.db, kymi, 2020)
+                    .await
+                    .unwrap()
+            )
+            .contains(&"Iitti".to_owned())
+        );
+        assert!(
+            !names(
+                areas_national::members_of(&app.db, kymi, 2021)
+                    .await
+                    .unwrap()
+            )
+            .contains(&"Iitti".to_owned())
+        );
+        let county = area_id(&app, "wellbeing_county", "09").await;
+        assert_eq!(
+            areas_national::members_of(&app.db, county, 2023)
+                .await
+                .unwrap()
+                .len(),
+            10
+        );
+        assert!(
+            areas_national::members_of(&app.db, county, 2022)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let lahti = area_id(&app, "municipality", "398").await;
+        assert_eq!(
+        scalar(&app, "SELECT successor_id FROM areas WHERE kind = 'municipality' AND official_code = '532'").await,
+        lahti
+    );
+    }
+);
+
+// The real Sotkanet CSV (indicator 127, 2009, 466 regions) in a folder with minimal
+// metadata: the rows of regions outside Tuuli's area kinds (ELY centres, AVI areas…) are
+// named and nothing is stored; without them everything is.
+both!(
+    the_real_sotkanet_sample_imports_and_its_unplaceable_rows_are_named,
+    |app| async move {
+        areas_national::load(&app.db).await.unwrap();
+        let text = std::fs::read_to_string(format!(
+            "{FIXTURES}/sotkanet/sotkanet_csv_ind127_2009_oskari.csv"
+        ))
+        .unwrap();
+        let dir = temp_dir("ind127");
+        write(&dir.join("indicator-127.json"), br#"{"id": 127, "title": {"fi": "V\u00e4est\u00f6 31.12.", "en": "Population 31 Dec"}, "primaryValueType": {"code": "LKM"}, "decimals": 0}"#);
+        write(&dir.join("data-127.csv"), text.as_bytes());
+        let catalogue_before = scalar(&app, "SELECT COUNT(*) FROM indicators").await;
+        let s = imports::sotkanet_dir(&app.db, &dir, meta("sotkanet_dir"), None)
+            .await
+            .unwrap();
+        assert_eq!(s.status, "failed");
+        assert!(s.rejected > 0);
+        let listed = reasons(&s);
+        assert!(
+            listed
+                .iter()
+                .all(|r| r.contains("import-error-unknown-area")),
+            "{listed:?}"
+        );
+        assert!(listed[0].starts_with("data-127.csv:"), "{listed:?}");
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            0
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicators").await,
+            catalogue_before,
+            "the catalogue is rolled back too"
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM imports WHERE status = 'failed'").await,
+            1
+        );
+
+        // Keep only the rows of areas Tuuli has.
+        let known: std::collections::BTreeSet<String> = areas_national::national_areas()
+            .unwrap()
+            .iter()
+            .map(|a| a.sotkanet_id.to_string())
+            .collect();
+        let kept: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .filter(|(i, l)| *i == 0 || known.contains(l.split(';').nth(1).unwrap_or("")))
+            .map(|(_, l)| l)
+            .collect();
+        write(
+            &dir.join("data-127.csv"),
+            (kept.join("\r\n") + "\r\n").as_bytes(),
+        );
+        let rows = (kept.len() - 1) as u64;
+        assert_eq!(rows + s.rejected, 466);
+        let s = imports::sotkanet_dir(&app.db, &dir, meta("sotkanet_dir"), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            (s.status, s.inserted, s.rejected),
+            ("done", rows, 0),
+            "{:?}",
+            reasons(&s)
+        );
+        assert_eq!(s.indicators_upserted, 1);
+        let lahti2009 = scalar(&app, "SELECT CAST(v.value AS BIGINT) FROM indicator_values v JOIN areas a ON a.id = v.area_id WHERE a.sotkanet_id = 177 AND v.year = 2009").await;
+        assert_eq!(
+            lahti2009, 100_854,
+            "Lahti's population on 31 Dec 2009, as the sample has it"
+        );
+        assert_eq!(
+            app.audit_count("import", "create").await,
+            2,
+            "one audit row per import"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+);
+
+both!(
+    the_same_file_twice_changes_nothing_and_a_revised_value_keeps_its_earlier_version,
+    |app| async move {
+        local_indicator(&app, "smoking", "percent").await;
+        let file = "indicator;area;year;sex;value\nlocal:smoking;KU398;2022;total;12,5\nlocal:smoking;398;2023;total;11,0\nlocal:smoking;MK07;2023;male;13\n";
+        let first = csv(&app, "idem1", file.as_bytes()).await;
+        assert_eq!(
+            (first.status, first.inserted, first.updated, first.unchanged),
+            ("done", 3, 0, 0),
+            "{:?}",
+            reasons(&first)
+        );
+        let second = csv(&app, "idem2", file.as_bytes()).await;
+        assert_eq!(
+            (
+                second.status,
+                second.inserted,
+                second.updated,
+                second.unchanged
+            ),
+            ("done", 0, 0, 3)
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_value_revisions").await,
+            0
+        );
+
+        let revised = file.replace("11,0", "10,5");
+        let third = csv(&app, "idem3", revised.as_bytes()).await;
+        assert_eq!((third.inserted, third.updated, third.unchanged), (0, 1, 2));
+        let (old, brought, replaced): (f64, i64, i64) =
+            tuuli::with_db!(&app.db, p => sqlx::query_as(
+        "SELECT value, import_id, replaced_by FROM indicator_value_revisions",
+    ).fetch_one(p).await)
+            .unwrap();
+        assert_eq!(
+            (old, brought, replaced),
+            (11.0, first.import_id, third.import_id)
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT COUNT(*) FROM indicator_values WHERE value = 10.5"
+            )
+            .await,
+            1
+        );
+        let summary: (String, i64, i64, i64) = tuuli::with_db!(&app.db, p => sqlx::query_as(
+        "SELECT status, inserted, updated, unchanged FROM imports WHERE id = $1",
+    ).bind(third.import_id).fetch_one(p).await)
+        .unwrap();
+        assert_eq!(summary, ("done".into(), 0, 1, 2));
+    }
+);
+
+// A large generated file whose one bad row comes near the end: nothing changes, the
+// import is recorded as failed and the row is named.
+both!(
+    a_bad_row_late_in_a_large_file_leaves_the_store_unchanged,
+    |app| async move {
+        areas_national::load(&app.db).await.unwrap();
+        local_indicator(&app, "visits", "count").await;
+        let first = csv(
+            &app,
+            "atom0",
+            b"indicator;area;year;sex;value\nlocal:visits;KU398;2020;total;5\n",
+        )
+        .await;
+        assert_eq!(first.status, "done");
+        // Every municipality of the national list, 1950–2015, three sexes: over 60,000 rows,
+        // several chunks; the one bad row is the last.
+        let mut text = String::from("indicator;area;year;sex;value;count;denominator\n");
+        for a in areas_national::national_areas()
+            .unwrap()
+            .iter()
+            .filter(|a| a.kind == "municipality")
+        {
+            for year in 1950..2016 {
+                for sex in ["total", "male", "female"] {
+                    text.push_str(&format!(
+                        "local:visits;KU{};{year};{sex};{};{};100\n",
+                        a.code,
+                        year % 7,
+                        year % 50
+                    ));
+                }
+            }
+        }
+        assert!(text.lines().count() > 60_000);
+        text.push_str("local:visits;KU398;20O4;total;1;;\n");
+        let lines = text.lines().count();
+        let s = csv(&app, "atom1", text.as_bytes()).await;
+        assert_eq!(s.status, "failed");
+        assert_eq!(s.rejected, 1);
+        let listed = reasons(&s);
+        assert!(
+            listed[0].contains(&format!("line {lines}")) && listed[0].contains("import-error-year"),
+            "{listed:?}"
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            1
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_value_revisions").await,
+            0
+        );
+        let (status, inserted, rejected, message): (String, i64, i64, String) =
+            tuuli::with_db!(&app.db, p => sqlx::query_as(
+        "SELECT status, inserted, rejected, message FROM imports WHERE id = $1",
+    ).bind(s.import_id).fetch_one(p).await)
+            .unwrap();
+        assert_eq!((status.as_str(), inserted, rejected), ("failed", 0, 1));
+        assert!(message.contains("import-error-year"), "{message}");
+    }
+);
+
+both!(
+    every_kind_of_bad_row_is_named_with_its_line,
+    |app| async move {
+        areas_national::load(&app.db).await.unwrap();
+        local_indicator(&app, "share", "percent").await;
+        local_indicator(&app, "cases", "count").await;
+        // A Finnish spreadsheet: BOM, semicolons, decimal comma, Finnish headers.
+        let text = "\u{feff}Indikaattori;Alue;Vuosi;Sukupuoli;Arvo;Lukumäärä;Nimittäjä\n\
+        local:share;KU398;2023;yhteensä;12,5;;\n\
+        local:share;KU398;2023;naiset;101;;\n\
+        local:cases;KU398;2023;yhteensä;5;-3;\n\
+        local:cases;KU398;2023;miehet;5;30;20\n\
+        local:nothing;KU398;2023;yhteensä;5;;\n\
+        local:share;KU999;2023;yhteensä;5;;\n\
+        local:share;KU532;2016;yhteensä;5;;\n\
+        local:share;KU532;2015;yhteensä;5;;\n\
+        local:share;KU398;2O23;yhteensä;5;;\n\
+        local:share;KU098;2022;yhteensä;5;;\n\
+        local:share;KU098;2022;yhteensä;6;;\n";
+        let s = csv(&app, "bad", text.as_bytes()).await;
+        assert_eq!(s.status, "failed");
+        let listed = reasons(&s);
+        let expect = [
+            (3, "import-error-percent-range"),
+            (4, "import-error-negative"),
+            (5, "import-error-count-over-denominator"),
+            (6, "import-error-unknown-indicator"),
+            (7, "import-error-unknown-area"),
+            (8, "import-error-area-not-valid"),
+            (10, "import-error-year"),
+        ];
+        for (line, key) in expect {
+            assert!(
+                listed
+                    .iter()
+                    .any(|r| r.starts_with(&format!("line {line}: {key}"))),
+                "line {line} {key}: {listed:?}"
+            );
+        }
+        assert!(
+            listed.iter().any(|r| r.contains("Lahti")),
+            "the successor is named: {listed:?}"
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            0
+        );
+
+        // Duplicates that disagree are found once the rest is good.
+        let dup = "indicator;area;year;sex;value\nlocal:share;KU098;2022;total;5\nlocal:share;KU098;2022;total;5\nlocal:share;KU098;2022;total;6\n";
+        let s = csv(&app, "dup", dup.as_bytes()).await;
+        assert_eq!(s.status, "failed");
+        assert!(
+            reasons(&s)
+                .iter()
+                .any(|r| r.starts_with("line 4: import-error-duplicate") && r.contains("\"2\"")),
+            "{:?}",
+            reasons(&s)
+        );
+        // Agreeing duplicates are one value.
+        let s = csv(&app, "dupok", "indicator;area;year;sex;value\nlocal:share;KU098;2022;total;5\nlocal:share;KU098;2022;total;5\n".as_bytes()).await;
+        assert_eq!((s.status, s.inserted, s.unchanged), ("done", 1, 1));
+
+        // Another encoding: a Latin-1 file gets the UTF-8 message.
+        let latin1 = b"indicator;area;year;sex;value\nlocal:share;KU398;2021;yhteens\xe4;5\n";
+        let s = csv(&app, "latin1", latin1).await;
+        assert_eq!(s.status, "failed");
+        assert!(
+            reasons(&s)[0].contains("import-error-encoding"),
+            "{:?}",
+            reasons(&s)
+        );
+        // A truncated or malformed Sotkanet JSON.
+        let dir = temp_dir("trunc");
+        write(
+            &dir.join("data-127.json"),
+            br#"[{"indicator": 127, "region": 177, "year": 2009, "gender": "total", "value": 1"#,
+        );
+        let s = imports::sotkanet_dir(&app.db, &dir, meta("sotkanet_dir"), None)
+            .await
+            .unwrap();
+        assert_eq!(s.status, "failed");
+        assert!(
+            reasons(&s)[0].contains("import-error-json-truncated"),
+            "{:?}",
+            reasons(&s)
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+);
+
+both!(
+    a_jsonstat_dataset_maps_onto_one_indicator,
+    |app| async move {
+        local_indicator(&app, "population", "count").await;
+        let path = PathBuf::from(format!("{FIXTURES}/jsonstat/pxweb_hand_made.json"));
+        let s = imports::jsonstat(&app.db, &path, "local:population", meta("jsonstat"), None)
+            .await
+            .unwrap();
+        assert_eq!((s.status, s.inserted), ("done", 5), "{:?}", reasons(&s));
+        let lahti2023 = scalar(&app, "SELECT CAST(v.value AS BIGINT) FROM indicator_values v JOIN areas a ON a.id = v.area_id WHERE a.official_code = '398' AND v.year = 2023").await;
+        assert_eq!(lahti2023, 120);
+        let s = imports::jsonstat(&app.db, &path, "local:missing", meta("jsonstat"), None)
+            .await
+            .unwrap();
+        assert_eq!(s.status, "failed");
+    }
+);
+
+// Random bytes and mangled rows through the whole import path: errors, never a panic.
+both!(
+    random_and_mangled_input_is_refused_without_panicking,
+    |app| async move {
+        local_indicator(&app, "x", "percent").await;
+        let base = b"indicator;area;year;sex;value;count;denominator\nlocal:x;KU398;2023;total;12,5;1;10\nlocal:x;MK07;2022;male;1;;\n".to_vec();
+        let mut seed = 0x5eed_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for i in 0..60 {
+            let mut bytes = base.clone();
+            if i % 3 == 0 {
+                bytes = (0..(next() % 300)).map(|_| next() as u8).collect();
+            } else {
+                for _ in 0..(1 + next() % 6) {
+                    let at = (next() as usize) % bytes.len();
+                    bytes[at] = next() as u8;
+                }
+            }
+            let s = csv(&app, "fuzz", &bytes).await;
+            assert!(s.status == "done" || s.rejected > 0, "{s:?}");
+        }
+    }
+);
+
+fn tuuli(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tuuli"))
+        .args(args)
+        .env_remove("TUULI_DATABASE_URL")
+        .env("TUULI_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_import_command_reports_a_summary_and_fails_on_any_rejected_row() {
+    let dir = temp_dir("cli");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let db = format!("sqlite://{}/t.db", dir.display());
+    write(&data.join("indicator-5527.json"), br#"{"id": 5527, "title": {"fi": "Liian v\u00e4h\u00e4n liikkuvat (%)"}, "primaryValueType": {"code": "PROS"}, "decimals": 1}"#);
+    write(&data.join("data-5527.csv"), b"indicator;region;year;gender;primary value;absolute value\n5527;177;2023;total;41.5;\n5527;177;2023;male;44.0;\n");
+    let dir_arg = data.display().to_string();
+    let (ok, out, err) = tuuli(&[
+        "import",
+        "sotkanet",
+        "--from-dir",
+        &dir_arg,
+        "--database",
+        &db,
+    ]);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("done: read 2, inserted 2, updated 0, unchanged 0, rejected 0"),
+        "{out}"
+    );
+    let (ok, out, _) = tuuli(&[
+        "import",
+        "sotkanet",
+        "--from-dir",
+        &dir_arg,
+        "--database",
+        &db,
+    ]);
+    assert!(
+        ok && out.contains("inserted 0, updated 0, unchanged 2"),
+        "{out}"
+    );
+
+    write(&data.join("data-5527.csv"), b"indicator;region;year;gender;primary value;absolute value\n5527;177;20O4;total;41.5;\n5527;177;2023;male;144.0;\n");
+    let (ok, out, err) = tuuli(&[
+        "import",
+        "sotkanet",
+        "--from-dir",
+        &dir_arg,
+        "--database",
+        &db,
+        "--lang",
+        "fi",
+    ]);
+    assert!(!ok, "a rejected row fails the command: {out}");
+    assert!(
+        err.contains("data-5527.csv:2") && err.contains("20O4"),
+        "{err}"
+    );
+    assert!(err.contains("prosenttiluku"), "Finnish messages: {err}");
+    assert!(
+        out.contains("failed") && out.contains("rejected 2"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+// A coordinator uploads a CSV on the page; the job imports it with progress, its result
+// and the imports list show the summary. Editors and members may not import (the check
+// in `web::require_can_import`: without it they would get 303/202 here).
+both!(
+    a_coordinators_upload_is_imported_by_a_job_and_summarised,
+    |app| async move {
+        use crate::uploads::{Part, multipart, post_multipart};
+        use tuuli::auth::Role;
+        use tuuli::jobs::{JobStatus, registry, worker};
+        local_indicator(&app, "upload", "percent").await;
+        app.add_user("member@example.fi", Role::Member, None, None)
+            .await;
+        app.sign_in("member@example.fi").await;
+        let token = app.csrf().await;
+        let body = multipart(&[
+            Part::Field("_csrf", &token),
+            Part::File("file", "x.csv", b"a"),
+        ]);
+        post_multipart(&app, "/imports", body, &[])
+            .await
+            .assert_status(403);
+        let body = multipart(&[Part::File("file", "x.csv", b"a")]);
+        post_multipart(&app, "/api/v1/imports", body, &[("x-csrf-token", &token)])
+            .await
+            .assert_status(403);
+        app.get("/imports").await.assert_status(403);
+        app.sign_out_locally();
+
+        app.add_user("coord@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("coord@example.fi").await;
+        let token = app.csrf().await;
+        let data = "indikaattori;alue;vuosi;sukupuoli;arvo\nlocal:upload;KU398;2024;yhteensä;42,5\nlocal:upload;KU081;2024;naiset;40\n";
+        let body = multipart(&[
+            Part::Field("_csrf", &token),
+            Part::File("file", "arvot.csv", data.as_bytes()),
+        ]);
+        let res = post_multipart(&app, "/imports", body, &[]).await;
+        res.assert_status(303);
+        let id: i64 = res.location().trim_start_matches("/jobs/").parse().unwrap();
+        let w = worker::spawn(app.state.clone(), registry(), crate::jobs::fast());
+        let job = crate::jobs::wait_done(&app, id).await;
+        w.shutdown().await;
+        assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+        let result = job.result.unwrap();
+        assert_eq!(
+            (result["status"].as_str(), result["inserted"].as_u64()),
+            (Some("done"), Some(2)),
+            "{result}"
+        );
+        assert!(job.progress_total.is_some());
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            2
+        );
+        let bearer = app.token_for("coord@example.fi").await;
+        let list = app
+            .api(
+                axum::http::Method::GET,
+                "/api/v1/imports",
+                Some(&bearer),
+                None,
+            )
+            .await;
+        list.assert_status(200);
+        assert_eq!(list.json()[0]["inserted"], 2);
+        assert_eq!(list.json()[0]["job_id"], id);
+        assert_eq!(list.json()[0]["source_name"], "arvot.csv");
+        let page = app.get("/imports?lang=fi").await;
+        page.assert_status(200);
+        assert!(
+            page.body.contains("arvot.csv") && page.body.contains("Valmis"),
+            "{}",
+            page.body
+        );
+    }
+);

@@ -1,0 +1,40 @@
+## Tietohuone: tuotujen indikaattoriarvojen tallennus
+
+import-error-unknown-indicator = Indikaattoria ”{ $indicator }” ei ole luettelossa, eikä tuonnissa ole sen kuvailutietoja.
+import-error-unknown-area = Aluetta ”{ $area }” ei tunneta.
+import-error-area-not-valid = Aluetta { $area } ei ollut vuonna { $year } (seuraaja: { $successor }).
+import-error-percent-range = Arvo { $value } on prosenttiluku, joten sen on oltava 0:n ja 100:n välillä.
+import-error-duplicate = Toisella rivillä on samalle indikaattorille, alueelle, vuodelle ja sukupuolelle eri arvo (ensimmäinen: { $first }).
+import-error-aborted = Tuonti keskeytyi: { $reason }
+import-error-no-data = Kansiossa { $folder } ei ole datatiedostoja (data-<id>.csv tai data-<id>.json).
+import-error-jsonstat-dimensions = Aineistossa ei ole alue- tai vuosiulottuvuutta.
+import-error-jsonstat-extra-dimension = Ulottuvuudessa ”{ $dimension }” on useita luokkia; valitse niistä yksi kyselyssä.
+
+## Tuontisivu ja -tehtävä
+imports-title = Indikaattoritietojen tuonnit
+imports-intro = Tuo omia indikaattoriarvoja CSV-tiedostosta. Tuonti tehdään kokonaan tai ei lainkaan: jos yksikin rivi on virheellinen, mitään ei muuteta, ja jokainen virheellinen rivi luetellaan rivinumeroineen.
+imports-file-hint = Sarakkeet indikaattori, alue, vuosi, sukupuoli ja arvo (lukumäärä ja nimittäjä vapaaehtoisia); sarakenimet suomeksi, ruotsiksi tai englanniksi; erottimena puolipiste tai pilkku; UTF-8. Enintään { $limit }.
+imports-submit = Tuo
+imports-history = Aiemmat tuonnit
+imports-none = Mitään ei ole vielä tuotu.
+imports-synthetic = keksittyä aineistoa
+imports-col-id = Tuonti
+imports-col-source = Tiedosto tai lähde
+imports-col-status = Tila
+imports-col-read = Luettuja rivejä
+imports-col-inserted = Uusia
+imports-col-updated = Muuttuneita
+imports-col-unchanged = Ennallaan
+imports-col-rejected = Hylättyjä
+imports-status-running = Käynnissä
+imports-status-done = Valmis
+imports-status-failed = Hylätty
+job-kind-knowledge_import = Indikaattoritietojen tuonti
+job-result-import_id = Tuonti
+job-result-status = Tulos
+job-result-rows_read = Luettuja rivejä
+job-result-inserted = Uusia arvoja
+job-result-updated = Muuttuneita arvoja
+job-result-unchanged = Ennallaan olevia arvoja
+job-result-rejected = Hylättyjä rivejä
+job-result-indicators_upserted = Luotuja tai päivitettyjä luettelon indikaattoreita
