@@ -30,7 +30,7 @@ CREATE INDEX plan_report_snapshots_report_idx ON plan_report_snapshots (report_i
 
 ALTER TABLE plans ADD COLUMN based_on_report_id INTEGER REFERENCES plan_reports(id);
 CREATE INDEX plans_based_on_report_idx ON plans (based_on_report_id);
-ALTER TABLE plan_goals ADD COLUMN previous_goal_id INTEGER REFERENCES plan_goals(id);
+ALTER TABLE plan_goals ADD COLUMN previous_goal_id INTEGER REFERENCES plan_goals(id) ON DELETE SET NULL;
 CREATE INDEX plan_goals_previous_idx ON plan_goals (previous_goal_id);
-ALTER TABLE plan_actions ADD COLUMN previous_action_id INTEGER REFERENCES plan_actions(id);
+ALTER TABLE plan_actions ADD COLUMN previous_action_id INTEGER REFERENCES plan_actions(id) ON DELETE SET NULL;
 CREATE INDEX plan_actions_previous_idx ON plan_actions (previous_action_id);

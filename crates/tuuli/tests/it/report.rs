@@ -24,10 +24,15 @@ async fn demo_plan(app: &TestApp) -> i64 {
 
 /// A signed-in coordinator (session and token); returns the token.
 async fn coordinator(app: &TestApp) -> String {
-    app.add_user("koordinaattori@example.fi", Role::Coordinator, None, None)
-        .await;
-    app.sign_in("koordinaattori@example.fi").await;
-    app.token_for("koordinaattori@example.fi").await
+    app.add_user(
+        "kertomus.koordinaattori@example.fi",
+        Role::Coordinator,
+        None,
+        None,
+    )
+    .await;
+    app.sign_in("kertomus.koordinaattori@example.fi").await;
+    app.token_for("kertomus.koordinaattori@example.fi").await
 }
 
 async fn new_report(app: &TestApp, token: &str, plan: i64, from: i32, to: i32) -> i64 {
@@ -212,7 +217,7 @@ both!(
         );
         assert!(!after_page.body.contains("Uusi nimi äöå"));
         // The draft has the new data, and the comparison names the changed figures.
-        app.sign_in("koordinaattori@example.fi").await;
+        app.sign_in("kertomus.koordinaattori@example.fi").await;
         let draft = app
             .get(&format!("/plans/{plan}/reports/{rid}?lang=fi"))
             .await;
@@ -427,6 +432,12 @@ both!(
         let token = coordinator(&app).await;
         let plan = demo_plan(&app).await;
         let rid = new_report(&app, &token, plan, 2021, 2025).await;
+        // An unfinished goal with an indicator target (a copy of a demo target).
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "INSERT INTO goal_targets (goal_id, indicator_id, area_id, baseline_value, baseline_year, target_value, target_year, created_at, updated_at) \
+             SELECT (SELECT goal_id FROM plan_actions WHERE title = 'Esimerkki: maksuttomat harrastusillat nuorille'), \
+             indicator_id, area_id, baseline_value, baseline_year, target_value, target_year, created_at, updated_at \
+             FROM goal_targets ORDER BY id LIMIT 1").execute(p).await.map(|r| r.rows_affected())).expect("target");
         let res = app.api(Method::POST, &format!("/api/v1/plans/{plan}/reports/{rid}/next-plan"), Some(&token),
             Some(json!({"title_fi": "Toimintasuunnitelma 2026–2030", "start_year": 2026, "end_year": 2030}))).await;
         res.assert_status(201);
@@ -466,6 +477,28 @@ both!(
         let based_on: Option<i64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT based_on_report_id FROM plans WHERE id = $1")
             .bind(new).fetch_one(p).await).expect("plan");
         assert_eq!(based_on, Some(rid));
+        // Each carried goal records its origin and keeps its indicator targets.
+        let goals: Vec<(i64, Option<i64>)> = tuuli::with_db!(&app.db, p => sqlx::query_as(
+            "SELECT g.id, g.previous_goal_id FROM plan_goals g JOIN plan_promises pr ON pr.id = g.promise_id \
+             WHERE pr.plan_id = $1 ORDER BY g.id").bind(new).fetch_all(p).await).expect("goals");
+        assert!(!goals.is_empty());
+        let targets = |goal: i64| {
+            let db = app.db.clone();
+            async move {
+                tuuli::with_db!(&db, p => sqlx::query_as::<_, (i64, i64, f64, i32, f64, i32)>(
+                    "SELECT indicator_id, area_id, baseline_value, baseline_year, target_value, target_year \
+                     FROM goal_targets WHERE goal_id = $1 ORDER BY indicator_id, area_id").bind(goal).fetch_all(p).await)
+                .expect("targets")
+            }
+        };
+        let mut carried_targets = 0;
+        for (goal, prev) in &goals {
+            let prev = prev.expect("goal origin recorded");
+            let (now, before) = (targets(*goal).await, targets(prev).await);
+            assert_eq!(now, before, "goal {goal} keeps the targets of goal {prev}");
+            carried_targets += now.len();
+        }
+        assert!(carried_targets > 0, "the demo's goal targets are carried");
         assert!(app.audit_count("plan_action", "create").await >= 3 + 5);
     }
 );

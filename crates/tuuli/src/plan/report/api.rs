@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::model::*;
-use super::{RenderCtx, ReportData, html::live_data, store};
+use super::{RenderCtx, ReportData, store};
 use crate::error::{AppError, AppResult};
 use crate::plan::{can_edit_plans, require, sees_unpublished};
 use crate::web::{ApiJson, AppState, PageCtx};

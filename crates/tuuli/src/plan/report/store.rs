@@ -311,7 +311,7 @@ pub async fn next_plan(
             let goals: Vec<(i64, i32, String, String, String, String)> = sqlx::query_as(
                 "SELECT id, position, title_fi, title_sv, title_en, description FROM plan_goals WHERE promise_id = $1 ORDER BY position, id")
                 .bind(old_promise).fetch_all(&mut *tx).await?;
-            for (old_goal, gpos, gfi, gsv, gen, gdesc) in goals {
+            for (old_goal, gpos, gfi, gsv, gen_, gdesc) in goals {
                 let actions: Vec<i64> = sqlx::query_scalar("SELECT id FROM plan_actions WHERE goal_id = $1 ORDER BY id")
                     .bind(old_goal).fetch_all(&mut *tx).await?;
                 let carried: Vec<i64> = actions.into_iter().filter(|a| open.contains(a)).collect();
@@ -320,9 +320,13 @@ pub async fn next_plan(
                 }
                 let goal: i64 = sqlx::query_scalar(
                     "INSERT INTO plan_goals (promise_id, position, title_fi, title_sv, title_en, description, previous_goal_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-                    .bind(promise).bind(gpos).bind(&gfi).bind(&gsv).bind(&gen).bind(&gdesc).bind(old_goal).fetch_one(&mut *tx).await?;
+                    .bind(promise).bind(gpos).bind(&gfi).bind(&gsv).bind(&gen_).bind(&gdesc).bind(old_goal).fetch_one(&mut *tx).await?;
                 sqlx::query("INSERT INTO plan_goal_themes (goal_id, theme_id) SELECT $1, theme_id FROM plan_goal_themes WHERE goal_id = $2")
                     .bind(goal).bind(old_goal).execute(&mut *tx).await?;
+                // The goal's indicator targets go with it (issue 9: goal targets).
+                sqlx::query("INSERT INTO goal_targets (goal_id, indicator_id, area_id, baseline_value, baseline_year, target_value, target_year, created_at, updated_at) \
+                             SELECT $1, indicator_id, area_id, baseline_value, baseline_year, target_value, target_year, $3, $3 FROM goal_targets WHERE goal_id = $2")
+                    .bind(goal).bind(old_goal).bind(now).execute(&mut *tx).await?;
                 crate::audit!(&mut *tx, actor, "create", "plan_goal", goal, None, json(&serde_json::json!({"title_fi": gfi, "previous_goal_id": old_goal})))?;
                 for old in carried {
                     let action: i64 = sqlx::query_scalar(
