@@ -124,7 +124,8 @@ fn routes(config: &crate::config::Config) -> Router<AppState> {
         .merge(crate::plan::update_html::router())
         .merge(crate::plan::decision::router())
         .merge(crate::plan::exchange_html::router())
-        .merge(crate::knowledge::imports::web::router());
+        .merge(crate::knowledge::imports::web::router())
+        .merge(crate::plan::report_router());
     // Each route has one body limit (413 names it): uploads a larger one than the rest.
     limit_router(pages, body_limit)
         .merge(limit_router(crate::jobs::upload_router(), upload_limit))

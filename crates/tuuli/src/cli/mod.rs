@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+mod report;
+
 use crate::auth::{Actor, Role, password, store};
 use crate::config::Config;
 use crate::db::Db;
@@ -65,6 +67,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write reports (see `report.rs`).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Import indicator values (all or nothing; exit status 1 when any row is rejected).
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -367,6 +372,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 anyhow::bail!("no live token has the id {id}")
             }
+        }
+        Command::Report(cmd) => {
+            let (cfg, pool) = open_existing(&cli.config, cmd.db()).await?;
+            report::run(cmd, cfg, pool).await
         }
     }
 }

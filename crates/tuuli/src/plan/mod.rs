@@ -17,6 +17,7 @@ pub mod exchange_html;
 pub mod html;
 pub mod html_forms;
 pub mod model;
+pub mod report;
 pub mod stale;
 pub mod store;
 pub mod update;
@@ -32,7 +33,12 @@ use crate::web::AppState;
 
 /// The JSON routes of the plan module (under `/api/v1`).
 pub fn api_router() -> OpenApiRouter<AppState> {
-    api::router()
+    api::router().merge(report::api::router())
+}
+
+/// The annual report's pages (`/plans/{id}/reports…`).
+pub fn report_router() -> axum::Router<AppState> {
+    report::html::router()
 }
 
 /// The plan pages.

@@ -34,6 +34,7 @@ mod plan_exchange;
 mod plan_pages;
 mod plan_update;
 mod reference;
+mod report;
 mod robustness;
 mod routes;
 mod schema;

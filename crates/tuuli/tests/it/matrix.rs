@@ -11,6 +11,7 @@ use crate::helpers::{Backend, TestApp};
 
 mod calls;
 mod changes;
+mod reports;
 mod world;
 
 use calls::Call;
@@ -38,6 +39,7 @@ const WHO: [Who; 6] = [
 /// Every row, in the order they run.
 fn cases(w: &World) -> Vec<(Call, [u16; 6])> {
     let mut rows = calls::reads_and_forms(w);
+    rows.extend(reports::rows(w));
     rows.extend(changes::changes(w));
     rows
 }
@@ -166,6 +168,8 @@ async fn every_route_of_the_application_has_a_row_in_the_matrix() {
         goal: 30,
         action: 31,
         action_draft: 32,
+        report: 38,
+        report_draft: 39,
         sysma: 33,
         indicator: 34,
         goal_draft: 35,

@@ -159,6 +159,7 @@ struct Ids {
     promise: i64,
     goal: i64,
     action: i64,
+    report: i64,
     indicator: i64,
     indicator_set: i64,
 }
@@ -200,6 +201,7 @@ impl Ids {
         };
         path.replace("{id}", &id.to_string())
             .replace("{mid}", &self.membership.to_string())
+            .replace("{rid}", &self.report.to_string())
     }
 }
 
@@ -332,7 +334,19 @@ async fn seed(app: &TestApp) -> Ids {
         json!({"goal_id": goal, "title": "Viitetoimenpide", "lead_organisation_id": org}),
     )
     .await;
+    let report = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/plans/{plan}/reports"),
+            Some(&token),
+            Some(json!({"from_year": 2021, "to_year": 2021})),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     Ids {
+        report,
         plan,
         promise,
         goal,

@@ -45,6 +45,9 @@ pub(super) struct World {
     pub(super) goal: i64,
     pub(super) action: i64,
     pub(super) action_draft: i64,
+    /// A report of each plan (2021–2025), each published once.
+    pub(super) report: i64,
+    pub(super) report_draft: i64,
     /// The statistics views: a reference municipality (Sysmä), an indicator in the set
     /// `matrix_set`, the draft plan's goal, and two goal targets to remove (form, API).
     pub(super) sysma: i64,
@@ -151,6 +154,7 @@ pub(super) async fn world(app: &TestApp) -> World {
     }
     let (promise, goal, action) = tree[0];
     let action_draft = tree[1].2;
+    let (report, report_draft) = reports(app, plan, plan_draft).await;
     let goal_draft = tree[1].1;
     let sysma = q(
         "SELECT id FROM areas WHERE kind = 'municipality' AND official_code = '781' AND $1 = 1",
@@ -195,6 +199,8 @@ pub(super) async fn world(app: &TestApp) -> World {
     )
     .await;
     World {
+        report,
+        report_draft,
         sysma,
         indicator,
         goal_draft,
@@ -251,4 +257,28 @@ pub(super) async fn sign_in_as(app: &TestApp, who: Who, w: &World) -> Option<Str
     app.add_user(email, role, org, person).await;
     app.sign_in(email).await;
     Some(app.token_for(email).await)
+}
+
+/// A report 2021–2025 of each plan, published through the store.
+async fn reports(app: &TestApp, plan: i64, plan_draft: i64) -> (i64, i64) {
+    use tuuli::plan::report::{ReportInput, html::publish_report, store};
+    let actor = tuuli::auth::Actor::system("matrix");
+    let mut ids = Vec::new();
+    for p in [plan, plan_draft] {
+        let input = ReportInput {
+            from_year: 2021,
+            to_year: 2025,
+        };
+        let r = store::create(&app.db, p, &input, &actor)
+            .await
+            .expect("report");
+        let plan = tuuli::plan::store::get_plan(&app.db, p, true)
+            .await
+            .expect("plan");
+        publish_report(&app.state, &plan, &r, &actor)
+            .await
+            .expect("publish");
+        ids.push(r.id);
+    }
+    (ids[0], ids[1])
 }
