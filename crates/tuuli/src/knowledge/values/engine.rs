@@ -924,25 +924,16 @@ fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A multi-row `INSERT` into the staging table. Positional `?` parameters: SQLite looks
+/// numbered ones (`$1`) up by name, which grows with the square of their number (a
+/// 4,000-row statement took seconds).
 fn sqlite_insert(rows: usize) -> String {
     let mut sql = format!("INSERT INTO import_stage ({STAGE_COLUMNS}) VALUES ");
     for r in 0..rows {
         if r > 0 {
             sql.push(',');
         }
-        let b = r * 8;
-        let _ = write!(
-            sql,
-            "(${},${},${},${},${},${},${},${})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6,
-            b + 7,
-            b + 8
-        );
+        sql.push_str("(?,?,?,?,?,?,?,?)");
     }
     sql
 }
