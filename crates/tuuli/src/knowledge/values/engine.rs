@@ -759,11 +759,6 @@ async fn merge_chunk(
     let mut indicators: Vec<i64> = buf.iter().map(|r| r.indicator_id).collect();
     indicators.sort_unstable();
     indicators.dedup();
-    let indicator_list = indicators
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
     let sorted = Instant::now();
     m.sort = sorted.duration_since(started);
     match tx {
@@ -810,17 +805,30 @@ async fn merge_chunk(
     m.stage = staged.duration_since(sorted);
     let is_pg = matches!(tx, Tx::Postgres(_));
     let (updated, affected) = with_tx!(tx, t => {
-        let stored: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT indicator_id FROM indicator_values WHERE indicator_id IN ({indicator_list}) LIMIT 1"
-        ))).fetch_optional(&mut **t).await?;
-        if stored.is_none() {
-            // Nothing of these indicators is stored: every row is new.
-            let inserted = sqlx::query(
+        // Indicators with a stored value go through the comparison; the others (a first
+        // import, and a chunk's next indicators) are inserted as they are.
+        let mut stored: Vec<i64> = Vec::new();
+        let mut fresh: Vec<i64> = Vec::new();
+        for id in &indicators {
+            let any: Option<i64> = sqlx::query_scalar(
+                "SELECT indicator_id FROM indicator_values WHERE indicator_id = $1 LIMIT 1",
+            ).bind(id).fetch_optional(&mut **t).await?;
+            if any.is_some() { stored.push(*id); } else { fresh.push(*id); }
+        }
+        let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let inserted = if fresh.is_empty() {
+            0
+        } else {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
-                 SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage",
-            ).bind(import_id).execute(&mut **t).await?.rows_affected();
+                 SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
+                 WHERE indicator_id IN ({})", list(&fresh)
+            ))).bind(import_id).execute(&mut **t).await?.rows_affected()
+        };
+        if stored.is_empty() {
             (0, inserted)
         } else {
+            let stored_list = list(&stored);
             if is_pg {
                 // The planner's estimate of the staging table, for the joins below.
                 sqlx::query("ANALYZE import_stage").execute(&mut **t).await?;
@@ -828,7 +836,7 @@ async fn merge_chunk(
             let revisions = format!(
                 "INSERT INTO indicator_value_revisions (area_id, indicator_id, year, sex, value, count, denominator, import_id, replaced_by, replaced_at) \
                  SELECT v.area_id, v.indicator_id, v.year, v.sex, v.value, v.count, v.denominator, v.import_id, $1, $2 \
-                 FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} WHERE {DIFFERS}"
+                 FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} WHERE s.indicator_id IN ({stored_list}) AND {DIFFERS}"
             );
             let updated = sqlx::query(sqlx::AssertSqlSafe(revisions))
                 .bind(import_id).bind(Utc::now())
@@ -850,19 +858,20 @@ async fn merge_chunk(
                 }
             }
             let affected = if errors.is_empty() {
-                sqlx::query(
+                sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
-                     SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage WHERE true \
+                     SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
+                     WHERE indicator_id IN ({stored_list}) \
                      ON CONFLICT (area_id, indicator_id, year, sex) DO UPDATE SET value = excluded.value, \
                      count = excluded.count, denominator = excluded.denominator, import_id = excluded.import_id \
                      WHERE indicator_values.value IS DISTINCT FROM excluded.value \
                      OR indicator_values.count IS DISTINCT FROM excluded.count \
                      OR indicator_values.denominator IS DISTINCT FROM excluded.denominator",
-                ).bind(import_id).execute(&mut **t).await?.rows_affected()
+                ))).bind(import_id).execute(&mut **t).await?.rows_affected()
             } else {
                 0
             };
-            (updated, affected)
+            (updated, inserted + affected)
         }
     });
     match tx {
