@@ -132,6 +132,13 @@ pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
         let mut tx = p.begin().await?;
         crate::lock_version!(tx, "areas", id)?.ok_or(AppError::NotFound)?;
         let before: Area = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str())).bind(id).fetch_one(&mut *tx).await?;
+        // Indicator values have no foreign key to their area (migration 0019: bulk imports);
+        // a trigger refuses the delete, and this says so in the same words as the keys do.
+        let has_values: Option<i64> = sqlx::query_scalar("SELECT area_id FROM indicator_values WHERE area_id = $1 LIMIT 1")
+            .bind(id).fetch_optional(&mut *tx).await?;
+        if has_values.is_some() {
+            return Err(AppError::Conflict("error-area-in-use"));
+        }
         sqlx::query("DELETE FROM areas WHERE id = $1").bind(id).execute(&mut *tx).await
             .map_err(|e| AppError::in_use(e, "error-area-in-use"))?;
         crate::audit!(&mut *tx, actor, "delete", "area", id, Some(serde_json::to_value(&before).unwrap_or_default()), None)?;

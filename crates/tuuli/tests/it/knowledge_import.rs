@@ -367,6 +367,105 @@ both!(
     }
 );
 
+// A row that repeats one of an earlier chunk of the same import (more rows than the
+// engine merges at a time): the same value is one value, another value refuses the file.
+both!(
+    a_row_repeated_in_a_later_chunk_is_one_value_or_a_named_duplicate,
+    |app| async move {
+        areas_national::load(&app.db).await.unwrap();
+        local_indicator(&app, "visits", "count").await;
+        let mut text = String::from("indicator;area;year;sex;value\n");
+        let mut rows = 0usize;
+        for a in areas_national::national_areas()
+            .unwrap()
+            .iter()
+            .filter(|a| a.kind == "municipality")
+        {
+            for year in 1930..2016 {
+                for sex in ["total", "male", "female"] {
+                    text.push_str(&format!(
+                        "local:visits;KU{};{year};{sex};{}\n",
+                        a.code,
+                        year % 7
+                    ));
+                    rows += 1;
+                }
+            }
+        }
+        assert!(rows > tuuli::knowledge::values::engine::CHUNK);
+        let first_row = text.lines().nth(1).unwrap().to_owned();
+        let changed = first_row.rsplit_once(';').unwrap().0.to_owned() + ";99";
+        let other = format!("{text}{changed}\n");
+        let lines = other.lines().count();
+        let s = csv(&app, "xchunk1", other.as_bytes()).await;
+        assert_eq!(s.status, "failed");
+        let listed = reasons(&s);
+        assert!(
+            listed[0].starts_with(&format!("line {lines}: import-error-duplicate")),
+            "{listed:?}"
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            0
+        );
+
+        let same = format!("{text}{first_row}\n");
+        let s = csv(&app, "xchunk2", same.as_bytes()).await;
+        assert_eq!(
+            (s.status, s.inserted, s.updated, s.unchanged),
+            ("done", rows as u64, 0, 1),
+            "{:?}",
+            reasons(&s)
+        );
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_value_revisions").await,
+            0
+        );
+    }
+);
+
+// Values have no foreign keys (migration 0019, for bulk imports); the rows they refer to
+// are still protected from deletion.
+both!(
+    an_area_indicator_or_import_that_values_refer_to_cannot_be_deleted,
+    |app| async move {
+        let indicator = local_indicator(&app, "share", "percent").await;
+        let file = "indicator;area;year;sex;value\nlocal:share;KU398;2022;total;12,5\n";
+        let s = csv(&app, "refer", file.as_bytes()).await;
+        assert_eq!(s.status, "done", "{:?}", reasons(&s));
+        let lahti = area_id(&app, "municipality", "398").await;
+        let refused =
+            tuuli::core::areas_write::delete(&app.db, lahti, &Actor::system("test")).await;
+        assert!(
+            matches!(
+                refused,
+                Err(tuuli::error::AppError::Conflict("error-area-in-use"))
+            ),
+            "{refused:?}"
+        );
+        for sql in [
+            format!("DELETE FROM areas WHERE id = {lahti}"),
+            format!("DELETE FROM indicators WHERE id = {indicator}"),
+            format!("DELETE FROM imports WHERE id = {}", s.import_id),
+        ] {
+            let r = tuuli::with_db!(&app.db, p => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(p).await.map(|_| ()));
+            assert!(r.is_err(), "{sql}");
+        }
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_values").await,
+            1
+        );
+        // Without values they go.
+        let other: i64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar(
+            "INSERT INTO areas (kind, name_fi, official_code) VALUES ('municipality', 'Testilä', '990') RETURNING id",
+        ).fetch_one(p).await)
+        .unwrap();
+        tuuli::core::areas_write::delete(&app.db, other, &Actor::system("test"))
+            .await
+            .unwrap();
+    }
+);
+
 both!(
     every_kind_of_bad_row_is_named_with_its_line,
     |app| async move {

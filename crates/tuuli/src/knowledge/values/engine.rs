@@ -3,19 +3,25 @@
 //! commits (or rolls back and records the failure). Memory holds one chunk of rows, the
 //! areas and the catalogue's ids, never the file.
 //!
-//! Per chunk ([`CHUNK`] rows): SQLite stages them with multi-row `INSERT`s (one prepared
-//! statement reused), PostgreSQL with one `COPY … FROM STDIN`, into a temporary table;
-//! then, set-based and the same SQL on both: duplicates within the chunk (agreeing ones
-//! are dropped, disagreeing ones are errors), the earlier versions of changed values into
-//! `indicator_value_revisions`, and `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
+//! Per chunk ([`CHUNK`] rows), in a task of its own while the next chunk is read: the
+//! rows are sorted by the store's key and checked for duplicates in Rust (agreeing ones
+//! are dropped, disagreeing ones are errors), SQLite stages them with multi-row `INSERT`s
+//! of 4,000 rows (one prepared statement reused), PostgreSQL with one
+//! `COPY … FROM STDIN`, into a temporary table; then, set-based and the same SQL on both:
+//! a plain `INSERT … SELECT` when none of the chunk's indicators has a stored value yet,
+//! else the earlier versions of changed values into `indicator_value_revisions` and
+//! `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
 //! A row that repeats one of an earlier chunk of the same import with another value shows
 //! up as a revision of this import's own value, and is reported as a duplicate.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Sqlite, Transaction};
+use tokio::task::JoinHandle;
 
 use crate::auth::Actor;
 use crate::db::Db;
@@ -26,9 +32,27 @@ use crate::with_db;
 use super::catalogue::{Entry, UPSERT};
 
 /// Rows staged and merged at a time.
-pub const CHUNK: usize = 20_000;
-/// Rows per multi-row `INSERT` into SQLite's staging table (8 parameters each).
-const SQLITE_BATCH: usize = 200;
+pub const CHUNK: usize = 65_536;
+/// Rows per multi-row `INSERT` into SQLite's staging table (8 parameters each, under
+/// SQLite's limit of 32,766 parameters per statement).
+const SQLITE_BATCH: usize = 4_000;
+/// SQLite's page cache during an import (KiB; the connection's own is restored after).
+const SQLITE_IMPORT_CACHE_KIB: i64 = 65_536;
+
+/// Where an import's time went, printed at the end with `TUULI_IMPORT_TIMINGS=1`.
+#[derive(Debug)]
+struct Timings {
+    /// When the import started.
+    started: Instant,
+    /// Time the reading waited for the chunk before to be merged.
+    wait: Duration,
+    /// Sorting and checking each chunk for duplicates (in the merge task).
+    sort: Duration,
+    /// Writing the staging table (in the merge task).
+    stage: Duration,
+    /// The set-based merge statements (in the merge task).
+    merge: Duration,
+}
 
 /// What an import is, for its `imports` row.
 #[derive(Debug, Clone)]
@@ -143,18 +167,6 @@ struct Staged {
     ordinal: i64,
 }
 
-/// A staged row read back: (line, area, indicator, year, sex, value, count, denominator).
-type StageRow = (
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
-);
-
 enum Tx {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
@@ -190,11 +202,18 @@ pub struct Importer {
     by_sotkanet: HashMap<i64, usize>,
     by_code: HashMap<String, usize>,
     indicators: HashMap<(String, String), IndicatorInfo>,
+    /// Sotkanet's indicators by their id (the common case, without a string per row).
+    sotkanet_indicators: HashMap<u32, IndicatorInfo>,
     buf: Vec<Staged>,
     locations: Vec<Location>,
     rejected: Rejected,
     summary: Summary,
-    sqlite_insert: String,
+    sqlite_insert: Arc<str>,
+    /// The chunk being merged while the next is read; it holds the transaction.
+    pending: Option<JoinHandle<(Tx, anyhow::Result<Merged>)>>,
+    /// SQLite's page cache size before the import, restored at the end.
+    sqlite_cache: Option<i64>,
+    timings: Timings,
 }
 
 impl Importer {
@@ -238,6 +257,7 @@ impl Importer {
             by_sotkanet: HashMap::new(),
             by_code: HashMap::new(),
             indicators: HashMap::new(),
+            sotkanet_indicators: HashMap::new(),
             buf: Vec::with_capacity(CHUNK),
             locations: Vec::with_capacity(CHUNK),
             rejected: Rejected::default(),
@@ -245,7 +265,16 @@ impl Importer {
                 import_id,
                 ..Summary::default()
             },
-            sqlite_insert: sqlite_insert(SQLITE_BATCH),
+            sqlite_insert: sqlite_insert(SQLITE_BATCH).into(),
+            sqlite_cache: None,
+            timings: Timings {
+                started: Instant::now(),
+                wait: Duration::ZERO,
+                sort: Duration::ZERO,
+                stage: Duration::ZERO,
+                merge: Duration::ZERO,
+            },
+            pending: None,
         };
         for (id, kind, official, statfin, sotkanet, name, from, to, successor) in areas {
             let i = me.areas.len();
@@ -283,17 +312,29 @@ impl Importer {
             });
         }
         for (id, source, source_id, value_type) in indicators {
-            me.indicators.insert(
-                (source, source_id),
-                IndicatorInfo {
-                    id,
-                    percent: value_type == "percent",
-                },
-            );
+            let info = IndicatorInfo {
+                id,
+                percent: value_type == "percent",
+            };
+            if source == "sotkanet"
+                && let Ok(n) = source_id.parse::<u32>()
+            {
+                me.sotkanet_indicators.insert(n, info);
+            }
+            me.indicators.insert((source, source_id), info);
         }
         let tx = match db {
             Db::Sqlite(p) => {
                 let mut t = p.begin().await?;
+                let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
+                    .fetch_one(&mut *t)
+                    .await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}"
+                )))
+                .execute(&mut *t)
+                .await?;
+                me.sqlite_cache = Some(cache);
                 sqlx::query("DROP TABLE IF EXISTS temp.import_stage")
                     .execute(&mut *t)
                     .await?;
@@ -322,8 +363,7 @@ impl Importer {
 
     /// Whether a Sotkanet indicator is in the catalogue (or was added by this import).
     pub fn knows_sotkanet(&self, id: u32) -> bool {
-        self.indicators
-            .contains_key(&("sotkanet".to_owned(), id.to_string()))
+        self.sotkanet_indicators.contains_key(&id)
     }
 
     /// Creates or refreshes the catalogue entry of a Sotkanet indicator from its metadata,
@@ -331,6 +371,7 @@ impl Importer {
     pub async fn upsert_indicator(&mut self, m: &IndicatorMeta) -> anyhow::Result<()> {
         let e = Entry::from_sotkanet(m);
         let now = Utc::now();
+        self.settle().await?;
         let tx = self
             .tx
             .as_mut()
@@ -350,13 +391,15 @@ impl Importer {
             (changed, id, vt)
         });
         self.summary.indicators_upserted += changed;
-        self.indicators.insert(
-            ("sotkanet".to_owned(), e.source_id),
-            IndicatorInfo {
-                id,
-                percent: vt == "percent",
-            },
-        );
+        let info = IndicatorInfo {
+            id,
+            percent: vt == "percent",
+        };
+        if let Ok(n) = e.source_id.parse::<u32>() {
+            self.sotkanet_indicators.insert(n, info);
+        }
+        self.indicators
+            .insert(("sotkanet".to_owned(), e.source_id), info);
         Ok(())
     }
 
@@ -395,7 +438,7 @@ impl Importer {
 
     fn indicator(&self, r: &IndicatorRef) -> Option<IndicatorInfo> {
         let key = match r {
-            IndicatorRef::Sotkanet(id) => ("sotkanet".to_owned(), id.to_string()),
+            IndicatorRef::Sotkanet(id) => return self.sotkanet_indicators.get(id).copied(),
             IndicatorRef::Text(t) => {
                 let t = t.trim();
                 match t.split_once(':') {
@@ -502,161 +545,93 @@ impl Importer {
         ))
     }
 
-    /// Stages and merges the rows held (nothing once an error was found).
+    /// Hands the rows held to a task that merges them (see [`merge_chunk`]) while the
+    /// next chunk is read; first waits for the chunk before it. Nothing once an error was
+    /// found.
     async fn flush(&mut self) -> anyhow::Result<()> {
         if self.buf.is_empty() || !self.rejected.is_empty() {
             self.buf.clear();
             self.locations.clear();
             return Ok(());
         }
-        let first = self.buf[0].ordinal;
-        let import_id = self.import_id;
-        let tx = self
-            .tx
-            .as_mut()
-            .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
-        match tx {
-            Tx::Sqlite(t) => {
-                let mut chunks = self.buf.chunks_exact(SQLITE_BATCH);
-                for chunk in chunks.by_ref() {
-                    bind_rows(
-                        sqlx::query(sqlx::AssertSqlSafe(self.sqlite_insert.as_str())),
-                        chunk,
-                    )
-                    .execute(&mut **t)
-                    .await?;
-                }
-                let rest = chunks.remainder();
-                if !rest.is_empty() {
-                    let sql = sqlite_insert(rest.len());
-                    bind_rows(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), rest)
-                        .execute(&mut **t)
-                        .await?;
-                }
-            }
-            Tx::Postgres(t) => {
-                let mut text = String::with_capacity(self.buf.len() * 56);
-                for r in &self.buf {
-                    let _ = write!(
-                        text,
-                        "{}\t{}\t{}\t{}\t",
-                        r.area_id, r.indicator_id, r.year, r.sex
-                    );
-                    for v in [r.value, r.count, r.denominator] {
-                        match v {
-                            Some(v) => {
-                                let _ = write!(text, "{v}\t");
-                            }
-                            None => text.push_str("\\N\t"),
-                        }
-                    }
-                    let _ = writeln!(text, "{}", r.ordinal);
-                }
-                let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
-                copy.send(text.into_bytes()).await?;
-                copy.finish().await?;
-            }
+        self.settle().await?;
+        if !self.rejected.is_empty() {
+            self.buf.clear();
+            self.locations.clear();
+            return Ok(());
         }
-        let mut errors: Vec<ImportError> = Vec::new();
-        let n = self.buf.len() as u64;
-        let (updated, affected) = with_tx!(tx, t => {
-            // Duplicates within the chunk (rare: checked with one aggregate first).
-            let dup: Option<i64> = sqlx::query_scalar(
-                "SELECT MIN(line) FROM import_stage GROUP BY area_id, indicator_id, year, sex HAVING COUNT(*) > 1 LIMIT 1",
-            ).fetch_optional(&mut **t).await?;
-            if dup.is_some() {
-                let rows: Vec<StageRow> = sqlx::query_as(
-                    "SELECT s.line, s.area_id, s.indicator_id, CAST(s.year AS BIGINT), CAST(s.sex AS BIGINT), s.value, s.count, s.denominator FROM import_stage s \
-                     JOIN (SELECT area_id, indicator_id, year, sex FROM import_stage GROUP BY area_id, indicator_id, year, sex HAVING COUNT(*) > 1) d \
-                     ON d.area_id = s.area_id AND d.indicator_id = s.indicator_id AND d.year = s.year AND d.sex = s.sex \
-                     ORDER BY s.area_id, s.indicator_id, s.year, s.sex, s.line",
-                ).fetch_all(&mut **t).await?;
-                let mut first_of: Option<&StageRow> = None;
-                for r in &rows {
-                    match first_of {
-                        Some(f) if (f.1, f.2, f.3, f.4) == (r.1, r.2, r.3, r.4) => {
-                            if (f.5, f.6, f.7) != (r.5, r.6, r.7) {
-                                let earlier = location_text(&self.locations, first, f.0);
-                                let loc = location_of(&self.locations, first, r.0);
-                                errors.push(ImportError::new(loc, "import-error-duplicate", &[("first", &earlier)]));
-                            }
-                        }
-                        _ => first_of = Some(r),
-                    }
-                }
-                sqlx::query(
-                    "DELETE FROM import_stage WHERE line NOT IN \
-                     (SELECT MIN(line) FROM import_stage GROUP BY area_id, indicator_id, year, sex)",
-                ).execute(&mut **t).await?;
-            }
-            let revisions = format!(
-                "INSERT INTO indicator_value_revisions (area_id, indicator_id, year, sex, value, count, denominator, import_id, replaced_by, replaced_at) \
-                 SELECT v.area_id, v.indicator_id, v.year, v.sex, v.value, v.count, v.denominator, v.import_id, $1, $2 \
-                 FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} WHERE {DIFFERS}"
-            );
-            let updated = sqlx::query(sqlx::AssertSqlSafe(revisions))
-                .bind(import_id).bind(Utc::now())
-                .execute(&mut **t).await?.rows_affected();
-            if updated > 0 {
-                // A value this import wrote in an earlier chunk, now different: a duplicate.
-                let own: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM indicator_value_revisions WHERE import_id = $1 LIMIT 1",
-                ).bind(import_id).fetch_optional(&mut **t).await?;
-                if own.is_some() {
-                    let lines: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                        "SELECT s.line FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} \
-                         WHERE v.import_id = $1 AND {DIFFERS} ORDER BY s.line LIMIT 200"
-                    ))).bind(import_id).fetch_all(&mut **t).await?;
-                    for l in lines {
-                        let loc = location_of(&self.locations, first, l);
-                        errors.push(ImportError::new(loc, "import-error-duplicate", &[("first", "-")]));
-                    }
-                }
-            }
-            let affected = if errors.is_empty() {
-                sqlx::query(
-                    "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
-                     SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage WHERE true \
-                     ON CONFLICT (area_id, indicator_id, year, sex) DO UPDATE SET value = excluded.value, \
-                     count = excluded.count, denominator = excluded.denominator, import_id = excluded.import_id \
-                     WHERE indicator_values.value IS DISTINCT FROM excluded.value \
-                     OR indicator_values.count IS DISTINCT FROM excluded.count \
-                     OR indicator_values.denominator IS DISTINCT FROM excluded.denominator",
-                ).bind(import_id).execute(&mut **t).await?.rows_affected()
-            } else {
-                0
-            };
-            sqlx::query("DELETE FROM import_stage").execute(&mut **t).await?;
-            (updated, affected)
-        });
-        self.buf.clear();
-        self.locations.clear();
-        if errors.is_empty() {
-            self.summary.updated += updated;
-            self.summary.inserted += affected.saturating_sub(updated);
-            self.summary.unchanged += n.saturating_sub(affected);
+        let buf = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        let locations = std::mem::replace(&mut self.locations, Vec::with_capacity(CHUNK));
+        let mut tx = self
+            .tx
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
+        let import_id = self.import_id;
+        let sql = self.sqlite_insert.clone();
+        self.pending = Some(tokio::spawn(async move {
+            let merged = merge_chunk(&mut tx, buf, &locations, import_id, &sql).await;
+            (tx, merged)
+        }));
+        Ok(())
+    }
+
+    /// Waits for the chunk being merged, if any, and takes in its outcome.
+    async fn settle(&mut self) -> anyhow::Result<()> {
+        let Some(task) = self.pending.take() else {
+            return Ok(());
+        };
+        let waited = Instant::now();
+        let (tx, merged) = task
+            .await
+            .map_err(|e| anyhow::anyhow!("the import's merge task failed: {e}"))?;
+        self.timings.wait += waited.elapsed();
+        self.tx = Some(tx);
+        let m = merged?;
+        self.timings.sort += m.sort;
+        self.timings.stage += m.stage;
+        self.timings.merge += m.merge;
+        if m.errors.is_empty() {
+            self.summary.updated += m.updated;
+            self.summary.inserted += m.affected.saturating_sub(m.updated);
+            self.summary.unchanged += m.rows.saturating_sub(m.affected);
         } else {
-            errors.sort_by_key(|e| match &e.location {
-                Location::Line(l) => *l,
-                _ => 0,
-            });
-            for e in errors {
-                self.rejected.push(e);
-            }
+            self.reject_all(m.errors);
         }
         Ok(())
+    }
+
+    /// Records errors found in a chunk, in the order of the rows.
+    fn reject_all(&mut self, mut errors: Vec<(i64, ImportError)>) {
+        errors.sort_by_key(|e| e.0);
+        for (_, e) in errors {
+            self.rejected.push(e);
+        }
     }
 
     /// Commits the import, or rolls it back when any row was bad; records the outcome in
     /// the `imports` row with one audit entry either way.
     pub async fn finish(mut self) -> anyhow::Result<Summary> {
         self.flush().await?;
+        self.settle().await?;
         let now = Utc::now();
         let mut s = std::mem::take(&mut self.summary);
-        let tx = self
+        let mut tx = self
             .tx
             .take()
             .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
+        restore_cache(&mut tx, self.sqlite_cache).await?;
+        if std::env::var_os("TUULI_IMPORT_TIMINGS").is_some() {
+            let t = &self.timings;
+            eprintln!(
+                "import timings: {:.2}s in all, of which reading waited {:.2}s for the merge task; \
+                 the task sorted {:.2}s, staged {:.2}s, merged {:.2}s",
+                t.started.elapsed().as_secs_f64(),
+                t.wait.as_secs_f64(),
+                t.sort.as_secs_f64(),
+                t.stage.as_secs_f64(),
+                t.merge.as_secs_f64()
+            );
+        }
         if self.rejected.is_empty() {
             s.status = "done";
             let after = serde_json::to_value(&s)?;
@@ -690,7 +665,13 @@ impl Importer {
     /// Gives up (an I/O or database error, not a bad row): rolls back and records the
     /// import as failed with `reason` (a message key).
     pub async fn abort(mut self, reason: &str) -> anyhow::Result<Summary> {
-        if let Some(tx) = self.tx.take() {
+        if let Some(task) = self.pending.take()
+            && let Ok((tx, _)) = task.await
+        {
+            self.tx = Some(tx);
+        }
+        if let Some(mut tx) = self.tx.take() {
+            restore_cache(&mut tx, self.sqlite_cache).await?;
             with_tx!(tx, t => t.rollback().await?);
         }
         let mut s = std::mem::take(&mut self.summary);
@@ -708,6 +689,208 @@ impl Importer {
         fail(&self.db, &self.meta.actor, &s, Utc::now()).await?;
         Ok(s)
     }
+}
+
+/// What merging one chunk did.
+#[derive(Debug, Default)]
+struct Merged {
+    /// Rows handed in (agreeing duplicates included).
+    rows: u64,
+    /// Values whose earlier version went to the revisions.
+    updated: u64,
+    /// Values inserted or updated.
+    affected: u64,
+    /// Duplicates found, with the row's ordinal.
+    errors: Vec<(i64, ImportError)>,
+    sort: Duration,
+    stage: Duration,
+    merge: Duration,
+}
+
+/// Stages and merges the rows held (nothing once an error was found): sorts them by
+/// the key (so the store's B-trees are written in order), drops agreeing duplicates and
+/// reports disagreeing ones, stages the rest and merges them set-based. When no value
+/// of the chunk's indicators is stored yet (a first import) the comparison is skipped
+/// and the rows are inserted as they are.
+async fn merge_chunk(
+    tx: &mut Tx,
+    mut buf: Vec<Staged>,
+    locations: &[Location],
+    import_id: i64,
+    batch_sql: &str,
+) -> anyhow::Result<Merged> {
+    let started = Instant::now();
+    let first = buf.first().map_or(0, |r| r.ordinal);
+    let mut m = Merged {
+        rows: buf.len() as u64,
+        ..Merged::default()
+    };
+    buf.sort_unstable_by_key(|r| (r.area_id, r.indicator_id, r.year, r.sex, r.ordinal));
+    // Duplicates within the chunk: the first of a key is kept.
+    let mut errors: Vec<(i64, ImportError)> = Vec::new();
+    let mut kept = 0usize;
+    for i in 0..buf.len() {
+        let r = buf[i];
+        if kept > 0 {
+            let k = buf[kept - 1];
+            if (k.area_id, k.indicator_id, k.year, k.sex)
+                == (r.area_id, r.indicator_id, r.year, r.sex)
+            {
+                if (k.value, k.count, k.denominator) != (r.value, r.count, r.denominator) {
+                    let earlier = location_text(locations, first, k.ordinal);
+                    let loc = location_of(locations, first, r.ordinal);
+                    errors.push((
+                        r.ordinal,
+                        ImportError::new(loc, "import-error-duplicate", &[("first", &earlier)]),
+                    ));
+                }
+                continue;
+            }
+        }
+        buf[kept] = r;
+        kept += 1;
+    }
+    buf.truncate(kept);
+    if !errors.is_empty() {
+        m.errors = errors;
+        m.sort = started.elapsed();
+        return Ok(m);
+    }
+    let mut indicators: Vec<i64> = buf.iter().map(|r| r.indicator_id).collect();
+    indicators.sort_unstable();
+    indicators.dedup();
+    let sorted = Instant::now();
+    m.sort = sorted.duration_since(started);
+    match tx {
+        Tx::Sqlite(t) => {
+            let mut chunks = buf.chunks_exact(SQLITE_BATCH);
+            for chunk in chunks.by_ref() {
+                bind_rows(sqlx::query(sqlx::AssertSqlSafe(batch_sql)), chunk)
+                    .execute(&mut **t)
+                    .await?;
+            }
+            let rest = chunks.remainder();
+            if !rest.is_empty() {
+                let sql = sqlite_insert(rest.len());
+                bind_rows(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), rest)
+                    .persistent(false)
+                    .execute(&mut **t)
+                    .await?;
+            }
+        }
+        Tx::Postgres(t) => {
+            let mut text = String::with_capacity(buf.len() * 56);
+            for r in &buf {
+                let _ = write!(
+                    text,
+                    "{}\t{}\t{}\t{}\t",
+                    r.area_id, r.indicator_id, r.year, r.sex
+                );
+                for v in [r.value, r.count, r.denominator] {
+                    match v {
+                        Some(v) => {
+                            let _ = write!(text, "{v}\t");
+                        }
+                        None => text.push_str("\\N\t"),
+                    }
+                }
+                let _ = writeln!(text, "{}", r.ordinal);
+            }
+            let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
+            copy.send(text.into_bytes()).await?;
+            copy.finish().await?;
+        }
+    }
+    let staged = Instant::now();
+    m.stage = staged.duration_since(sorted);
+    let is_pg = matches!(tx, Tx::Postgres(_));
+    let (updated, affected) = with_tx!(tx, t => {
+        // Indicators with a stored value go through the comparison; the others (a first
+        // import, and a chunk's next indicators) are inserted as they are.
+        let mut stored: Vec<i64> = Vec::new();
+        let mut fresh: Vec<i64> = Vec::new();
+        for id in &indicators {
+            let any: Option<i64> = sqlx::query_scalar(
+                "SELECT indicator_id FROM indicator_values WHERE indicator_id = $1 LIMIT 1",
+            ).bind(id).fetch_optional(&mut **t).await?;
+            if any.is_some() { stored.push(*id); } else { fresh.push(*id); }
+        }
+        let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let inserted = if fresh.is_empty() {
+            0
+        } else {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
+                 SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
+                 WHERE indicator_id IN ({})", list(&fresh)
+            ))).bind(import_id).execute(&mut **t).await?.rows_affected()
+        };
+        if stored.is_empty() {
+            (0, inserted)
+        } else {
+            let stored_list = list(&stored);
+            if is_pg {
+                // The planner's estimate of the staging table, for the joins below.
+                sqlx::query("ANALYZE import_stage").execute(&mut **t).await?;
+            }
+            let revisions = format!(
+                "INSERT INTO indicator_value_revisions (area_id, indicator_id, year, sex, value, count, denominator, import_id, replaced_by, replaced_at) \
+                 SELECT v.area_id, v.indicator_id, v.year, v.sex, v.value, v.count, v.denominator, v.import_id, $1, $2 \
+                 FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} WHERE s.indicator_id IN ({stored_list}) AND {DIFFERS}"
+            );
+            let updated = sqlx::query(sqlx::AssertSqlSafe(revisions))
+                .bind(import_id).bind(Utc::now())
+                .execute(&mut **t).await?.rows_affected();
+            if updated > 0 {
+                // A value this import wrote in an earlier chunk, now different: a duplicate.
+                let own: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM indicator_value_revisions WHERE import_id = $1 LIMIT 1",
+                ).bind(import_id).fetch_optional(&mut **t).await?;
+                if own.is_some() {
+                    let lines: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT s.line FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} \
+                         WHERE v.import_id = $1 AND {DIFFERS} ORDER BY s.line LIMIT 200"
+                    ))).bind(import_id).fetch_all(&mut **t).await?;
+                    for l in lines {
+                        let loc = location_of(locations, first, l);
+                        errors.push((l, ImportError::new(loc, "import-error-duplicate", &[("first", "-")])));
+                    }
+                }
+            }
+            let affected = if errors.is_empty() {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
+                     SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
+                     WHERE indicator_id IN ({stored_list}) \
+                     ON CONFLICT (area_id, indicator_id, year, sex) DO UPDATE SET value = excluded.value, \
+                     count = excluded.count, denominator = excluded.denominator, import_id = excluded.import_id \
+                     WHERE indicator_values.value IS DISTINCT FROM excluded.value \
+                     OR indicator_values.count IS DISTINCT FROM excluded.count \
+                     OR indicator_values.denominator IS DISTINCT FROM excluded.denominator",
+                ))).bind(import_id).execute(&mut **t).await?.rows_affected()
+            } else {
+                0
+            };
+            (updated, inserted + affected)
+        }
+    });
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query("DELETE FROM import_stage")
+                .execute(&mut **t)
+                .await?;
+        }
+        Tx::Postgres(t) => {
+            sqlx::query("TRUNCATE import_stage")
+                .execute(&mut **t)
+                .await?;
+        }
+    }
+    m.merge = staged.elapsed();
+    m.updated = updated;
+    m.affected = affected;
+    m.errors = errors;
+    Ok(m)
 }
 
 /// The `imports.message` text: one localisable line per error ("location key<TAB>reason key").
@@ -736,29 +919,30 @@ async fn fail(db: &Db, actor: &Actor, s: &Summary, now: DateTime<Utc>) -> anyhow
     Ok(())
 }
 
+/// Gives an SQLite connection its own page cache size back (it returns to the pool).
+async fn restore_cache(tx: &mut Tx, cache: Option<i64>) -> anyhow::Result<()> {
+    if let (Tx::Sqlite(t), Some(cache)) = (tx, cache) {
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = {cache}")))
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A multi-row `INSERT` into the staging table. Positional `?` parameters: SQLite looks
+/// numbered ones (`$1`) up by name, which grows with the square of their number (a
+/// 4,000-row statement took seconds).
 fn sqlite_insert(rows: usize) -> String {
     let mut sql = format!("INSERT INTO import_stage ({STAGE_COLUMNS}) VALUES ");
     for r in 0..rows {
         if r > 0 {
             sql.push(',');
         }
-        let b = r * 8;
-        let _ = write!(
-            sql,
-            "(${},${},${},${},${},${},${},${})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6,
-            b + 7,
-            b + 8
-        );
+        sql.push_str("(?,?,?,?,?,?,?,?)");
     }
     sql
 }
