@@ -32,6 +32,9 @@ imports-status-failed = Refused
 job-kind-knowledge_import = Indicator data import
 job-result-import_id = Import
 job-result-status = Outcome
+job-result-status-running = Running
+job-result-status-done = Done
+job-result-status-failed = Refused
 job-result-rows_read = Rows read
 job-result-inserted = New values
 job-result-updated = Revised values
@@ -41,6 +44,7 @@ job-result-indicators_upserted = Catalogue entries created or refreshed
 
 ## XLSX import
 import-error-not-xlsx = The file is not an Excel workbook (XLSX), or it is damaged.
+import-error-xlsx-unpacks-too-large = The workbook unpacks to more than { $limit }, so it was not read.
 
 ## An import's own page
 import-page-title = Import { $id }

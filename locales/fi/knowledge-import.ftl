@@ -32,6 +32,9 @@ imports-status-failed = Hylätty
 job-kind-knowledge_import = Indikaattoritietojen tuonti
 job-result-import_id = Tuonti
 job-result-status = Tulos
+job-result-status-running = Käynnissä
+job-result-status-done = Valmis
+job-result-status-failed = Hylätty
 job-result-rows_read = Luettuja rivejä
 job-result-inserted = Uusia arvoja
 job-result-updated = Muuttuneita arvoja
@@ -41,6 +44,7 @@ job-result-indicators_upserted = Luotuja tai päivitettyjä luettelon indikaatto
 
 ## XLSX import
 import-error-not-xlsx = Tiedosto ei ole Excel-työkirja (XLSX), tai se on vioittunut.
+import-error-xlsx-unpacks-too-large = Työkirjan sisältö on pakkaamattomana yli { $limit }, joten sitä ei luettu.
 
 ## An import's own page
 import-page-title = Tuonti { $id }

@@ -32,6 +32,9 @@ imports-status-failed = Avvisad
 job-kind-knowledge_import = Import av indikatordata
 job-result-import_id = Import
 job-result-status = Resultat
+job-result-status-running = Pågår
+job-result-status-done = Klar
+job-result-status-failed = Avvisad
 job-result-rows_read = Lästa rader
 job-result-inserted = Nya värden
 job-result-updated = Ändrade värden
@@ -41,6 +44,7 @@ job-result-indicators_upserted = Skapade eller uppdaterade indikatorer i katalog
 
 ## XLSX import
 import-error-not-xlsx = Filen är inte en Excel-arbetsbok (XLSX), eller så är den skadad.
+import-error-xlsx-unpacks-too-large = Arbetsbokens innehåll är större än { $limit } uppackat och lästes därför inte.
 
 ## An import's own page
 import-page-title = Import { $id }

@@ -12,6 +12,7 @@ pub mod memo;
 pub mod paging;
 pub mod reference;
 pub mod rights;
+pub mod spreadsheet;
 pub mod themes;
 pub mod time;
 

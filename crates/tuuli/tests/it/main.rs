@@ -5,6 +5,7 @@
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
 
 mod helpers;
+mod hostile_workbooks;
 
 mod admin;
 mod api_errors;

@@ -15,7 +15,7 @@ use crate::plan_update::{Tree, coordinator_token, plan_with_actions};
 use crate::uploads::{Part, multipart, post_multipart};
 
 /// A download's raw bytes (XLSX is not text).
-async fn bytes(app: &TestApp, path: &str) -> Vec<u8> {
+pub(crate) async fn bytes(app: &TestApp, path: &str) -> Vec<u8> {
     let res = app
         .router
         .clone()
@@ -31,7 +31,7 @@ async fn bytes(app: &TestApp, path: &str) -> Vec<u8> {
     res.into_body().collect().await.unwrap().to_bytes().to_vec()
 }
 
-async fn upload(app: &TestApp, token: &str, path: &str, name: &str, file: &[u8]) -> Res {
+pub(crate) async fn upload(app: &TestApp, token: &str, path: &str, name: &str, file: &[u8]) -> Res {
     let auth = format!("Bearer {token}");
     post_multipart(
         app,
@@ -47,7 +47,7 @@ async fn count(app: &TestApp, sql: &'static str) -> i64 {
 }
 
 /// Changes counted by the audit log and the progress table.
-async fn footprint(app: &TestApp) -> (i64, i64) {
+pub(crate) async fn footprint(app: &TestApp) -> (i64, i64) {
     (
         count(app, "SELECT COUNT(*) FROM audit_log").await,
         count(app, "SELECT COUNT(*) FROM plan_progress").await,
@@ -56,7 +56,7 @@ async fn footprint(app: &TestApp) -> (i64, i64) {
 
 /// A plan with three actions of org A, one shared with B in two municipalities, planned
 /// amounts with decimals and one progress update.
-async fn world(app: &TestApp) -> (String, Tree, i64) {
+pub(crate) async fn world(app: &TestApp) -> (String, Tree, i64) {
     let token = coordinator_token(app).await;
     let a = app.add_org("Vastuu ry", "ngo").await;
     let b = app.add_org("Kumppani; Oy", "ngo").await;

@@ -14,9 +14,14 @@ use calamine::{DataRef, Reader, Xlsx};
 
 use super::ImportError;
 use super::local_csv::{self, LocalCsv};
+use crate::core::spreadsheet::{self, Limits, Refusal};
 
 /// Bytes of CSV text handed over at a time.
 const CHUNK: usize = 64 * 1024;
+
+/// What the parts of a workbook other than its sheets (shared strings, styles, …) may
+/// unpack to together: they are held in memory while the sheet is read.
+const UNPACKED_PARTS: u64 = 256 * 1024 * 1024;
 
 /// Opens a workbook and starts reading its first sheet. Refuses at once what is not an
 /// XLSX workbook or has no sheet.
@@ -24,6 +29,28 @@ pub fn read<R: Read + Seek + Send + 'static>(
     reader: R,
 ) -> Result<LocalCsv<SheetText>, ImportError> {
     let not_xlsx = || ImportError::file("import-error-not-xlsx", &[]);
+    // The sheet is streamed, so its size is not limited here; the shared strings and the
+    // other parts are held in memory by calamine, so a workbook whose parts unpack to more
+    // than that is refused before it is opened (a few MB of "zip bomb" can unpack to GBs).
+    let mut reader = reader;
+    let limits = Limits {
+        sheets: None,
+        other: UNPACKED_PARTS,
+    };
+    match spreadsheet::check_unpacked(&mut reader, limits) {
+        Ok(()) => {}
+        Err(Refusal::NotXlsx) => return Err(not_xlsx()),
+        Err(Refusal::TooLarge { limit }) => {
+            let limit = crate::web::uploads::human_size(limit as usize);
+            return Err(ImportError::file(
+                "import-error-xlsx-unpacks-too-large",
+                &[("limit", &limit)],
+            ));
+        }
+    }
+    reader
+        .seek(io::SeekFrom::Start(0))
+        .map_err(|_| ImportError::file("import-error-read", &[]))?;
     // A damaged archive must never take the import down: a panic is a refusal.
     let mut book: Xlsx<R> =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Xlsx::new(reader)))
