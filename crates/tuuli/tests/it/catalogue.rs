@@ -46,7 +46,7 @@ async fn area(app: &TestApp, official_code: &str) -> i64 {
 
 /// An import (synthetic or not) and values of indicator 289 for Lahti (2021–2022, total,
 /// 2022 also by sex) and Heinola (2022, total): plain SQL, as the import path is elsewhere.
-async fn values(app: &TestApp, synthetic: bool) -> (i64, i64, i64) {
+pub(crate) async fn values(app: &TestApp, synthetic: bool) -> (i64, i64, i64) {
     let ind = indicator(app, "289").await;
     let lahti = area(app, "398").await;
     let heinola = area(app, "111").await;

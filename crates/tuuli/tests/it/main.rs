@@ -13,6 +13,7 @@ mod area_choices;
 mod areas;
 mod auth;
 mod catalogue;
+mod catalogue_export;
 mod cli;
 mod conflicts;
 mod groups;

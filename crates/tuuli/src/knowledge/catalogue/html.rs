@@ -117,6 +117,37 @@ async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> AppResult<Html<String>> {
+    detail_page(&ctx, id, q, &ExportForm::default(), &FieldErrors::new()).await
+}
+
+/// The download form's fields as typed, shown again with what to fix when the selection
+/// is refused.
+#[derive(Debug, Clone, Serialize)]
+struct ExportForm {
+    areas: Vec<String>,
+    year: String,
+    sexes: Vec<String>,
+    format: String,
+}
+
+impl Default for ExportForm {
+    fn default() -> Self {
+        ExportForm {
+            areas: Vec::new(),
+            year: String::new(),
+            sexes: Vec::new(),
+            format: "csv".to_owned(),
+        }
+    }
+}
+
+async fn detail_page(
+    ctx: &PageCtx,
+    id: i64,
+    q: DetailQuery,
+    export: &ExportForm,
+    export_errors: &FieldErrors,
+) -> AppResult<Html<String>> {
     let db = &ctx.state.db;
     let ind = store::get(db, id).await?;
     let area_kind = q
@@ -198,6 +229,7 @@ async fn detail(
             themes => ctx.state.themes().await?,
             sets => sets.into_iter().filter(|s| ind.sets.contains(&s.key)).collect::<Vec<_>>(),
             can_edit => can_edit(&ctx.viewer),
+            export, export_errors => export_errors.0,
         },
     )
 }
@@ -219,7 +251,38 @@ async fn export_values(
         sex: Some(join("sex")),
         ..Default::default()
     };
-    let sel = crate::knowledge::api::selection(&ctx.state, &q).await?;
+    let typed = ExportForm {
+        areas: form.all("area"),
+        year: form.get("year"),
+        sexes: form.all("sex"),
+        format: Format::parse(&form.get("format"))
+            .map(|_| form.get("format"))
+            .unwrap_or_else(|| "csv".to_owned()),
+    };
+    // A refused selection or a file too large shows the page again, the form as typed and
+    // each problem by its field (`export_area`, `export_year`, `export_sex`, `export_format`).
+    let refused = |errors: FieldErrors| {
+        let mut shown = FieldErrors::new();
+        for (field, key) in errors.0 {
+            let field = match field.as_str() {
+                "area" | "area_kind" => "export_area",
+                "year" => "export_year",
+                "sex" => "export_sex",
+                _ => "export_format",
+            };
+            shown.add(field, &key);
+        }
+        shown
+    };
+    let sel = match crate::knowledge::api::selection(&ctx.state, &q).await {
+        Ok(sel) => sel,
+        Err(AppError::Validation(errors)) => {
+            let page =
+                detail_page(&ctx, id, DetailQuery::default(), &typed, &refused(errors)).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(e) => return Err(e),
+    };
     let format = Format::parse(&form.get("format")).unwrap_or(Format::Csv);
     let name = format!(
         "{}-{}",
@@ -227,7 +290,16 @@ async fn export_values(
         ind.source_id
             .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
     );
-    export::respond(&ctx.state.db, &ctx.state.i18n, ctx.lang, sel, format, &name).await
+    match export::respond(&ctx.state.db, &ctx.state.i18n, ctx.lang, sel, format, &name).await {
+        Err(AppError::Message(status, key)) if status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let mut errors = FieldErrors::new();
+            errors.add("format", &key);
+            let page =
+                detail_page(&ctx, id, DetailQuery::default(), &typed, &refused(errors)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        other => other,
+    }
 }
 
 /// The edit form's fields as typed.
