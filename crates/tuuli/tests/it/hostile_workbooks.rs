@@ -112,13 +112,11 @@ both!(
 both!(
     an_indicator_workbook_whose_shared_strings_unpack_past_256_mib_is_refused_and_the_job_says_so_in_words,
     |app| async move {
-        use crate::uploads::{Part, multipart, post_multipart};
         use tuuli::auth::Role;
-        use tuuli::jobs::{JobStatus, registry, worker};
+        use tuuli::jobs::JobStatus;
         app.add_user("coord@example.fi", Role::Coordinator, None, None)
             .await;
         app.sign_in("coord@example.fi").await;
-        let csrf = app.csrf().await;
         let item = b"<si><t>aaaaaaaaaaaaaaaaaaaaaaaa</t></si>";
         let bomb = workbook(
             br#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
@@ -126,16 +124,8 @@ both!(
             Some((item, 260 * 1024 * 1024 / item.len())),
         );
         assert!(bomb.len() < 4 * 1024 * 1024, "{}", bomb.len());
-        let body = multipart(&[
-            Part::Field("_csrf", &csrf),
-            Part::File("file", "pommi.xlsx", &bomb),
-        ]);
-        let res = post_multipart(&app, "/imports", body, &[]).await;
-        res.assert_status(303);
-        let id: i64 = res.location().trim_start_matches("/jobs/").parse().unwrap();
-        let w = worker::spawn(app.state.clone(), registry(), crate::jobs::fast());
-        let job = crate::jobs::wait_done(&app, id).await;
-        w.shutdown().await;
+        let job = crate::jobs::import_on_the_page(&app, "pommi.xlsx", &bomb).await;
+        let id = job.id;
         assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
         let result = job.result.unwrap();
         assert_eq!(result["status"], "failed", "{result}");

@@ -60,6 +60,21 @@ pub async fn wait_done(app: &TestApp, id: i64) -> tuuli::jobs::Job {
     panic!("job {id} did not finish");
 }
 
+/// Uploads a file on the import page as the signed-in user (with the page's CSRF token),
+/// runs a worker until the import's job is done and returns the job.
+pub async fn import_on_the_page(app: &TestApp, name: &str, file: &[u8]) -> tuuli::jobs::Job {
+    use crate::uploads::{Part, multipart, post_multipart};
+    let csrf = app.csrf().await;
+    let body = multipart(&[Part::Field("_csrf", &csrf), Part::File("file", name, file)]);
+    let res = post_multipart(app, "/imports", body, &[]).await;
+    res.assert_status(303);
+    let id: i64 = res.location().trim_start_matches("/jobs/").parse().unwrap();
+    let w = worker::spawn(app.state.clone(), tuuli::jobs::registry(), fast());
+    let job = wait_done(app, id).await;
+    w.shutdown().await;
+    job
+}
+
 async fn wait_for(n: &Notify) {
     tokio::time::timeout(Duration::from_secs(60), n.notified())
         .await
