@@ -1,0 +1,197 @@
+//! Creating, editing and deleting a goal.
+
+use super::*;
+
+fn goal_input(form: &RawForm) -> (GoalInput, Check) {
+    let mut n = Numbers::new(form);
+    let promise_id = n.id("promise_id").unwrap_or(0);
+    let input = GoalInput {
+        promise_id,
+        position: n.int("position", 0),
+        title_fi: form.get("title_fi"),
+        title_sv: form.get("title_sv"),
+        title_en: form.get("title_en"),
+        description: form.get("description"),
+        themes: form.all("themes"),
+        version: n.version(),
+    };
+    (input, n.check)
+}
+
+fn goal_values(g: &Goal) -> GoalInput {
+    GoalInput {
+        promise_id: g.promise_id,
+        position: g.position,
+        title_fi: g.title_fi.clone(),
+        title_sv: g.title_sv.clone(),
+        title_en: g.title_en.clone(),
+        description: g.description.clone(),
+        themes: g.themes.clone(),
+        version: Some(g.version),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn goal_form(
+    ctx: &PageCtx,
+    plan: &Plan,
+    promise_id: i64,
+    id: Option<i64>,
+    v: &Value,
+    errors: &FieldErrors,
+    conflict: Option<&str>,
+    changes: &[Change],
+) -> AppResult<Html<String>> {
+    let promises = crate::plan::views::promise_choices(&ctx.state.db, plan.id).await?;
+    render(
+        ctx,
+        FormPage {
+            template: "plan/goal_form.html",
+            action: id.map_or(format!("/promises/{promise_id}/goals"), |i| {
+                format!("/goals/{i}/edit")
+            }),
+            cancel: id.map_or(format!("/plans/{}", plan.id), |i| format!("/goals/{i}")),
+            editing: id.is_some(),
+            v,
+            errors,
+            conflict,
+            changes,
+        },
+        minijinja::context! { plan, promises, themes => ctx.state.themes().await? },
+    )
+}
+
+pub(in crate::plan) async fn new_goal(
+    ctx: PageCtx,
+    Path(promise_id): Path<i64>,
+) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let pr = store::get_promise(&ctx.state.db, promise_id).await?;
+    let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
+    let v = shown(&serde_json::json!({"promise_id": promise_id, "position": 0}));
+    goal_form(
+        &ctx,
+        &plan,
+        promise_id,
+        None,
+        &v,
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+    .await
+}
+
+pub(in crate::plan) async fn create_goal(
+    ctx: PageCtx,
+    Path(promise_id): Path<i64>,
+    form: RawForm,
+) -> AppResult<Response> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let pr = store::get_promise(&ctx.state.db, promise_id).await?;
+    let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
+    let v = typed(&form);
+    let (input, mut pre) = goal_input(&form);
+    let result = if pre.errors.is_empty() {
+        store::create_goal(&ctx.state.db, &input, &ctx.viewer.actor()).await
+    } else {
+        input.check(&mut pre);
+        Err(AppError::Validation(pre.errors))
+    };
+    match result {
+        Ok(g) => Ok(Redirect::to(&format!("/goals/{}?saved=1", g.id)).into_response()),
+        Err(e) => {
+            refused(e, |errors, c| async move {
+                goal_form(&ctx, &plan, promise_id, None, &v, &errors, c, &[]).await
+            })
+            .await
+        }
+    }
+}
+
+pub(in crate::plan) async fn edit_goal(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let g = store::get_goal(&ctx.state.db, id).await?;
+    let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
+    let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
+    goal_form(
+        &ctx,
+        &plan,
+        g.promise_id,
+        Some(id),
+        &shown(&goal_values(&g)),
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+    .await
+}
+
+pub(in crate::plan) async fn update_goal(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    form: RawForm,
+) -> AppResult<Response> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let g = store::get_goal(&ctx.state.db, id).await?;
+    let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
+    let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
+    let mut v = typed(&form);
+    let (input, mut pre) = goal_input(&form);
+    let result = if pre.errors.is_empty() {
+        store::update_goal(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
+    } else {
+        input.check(&mut pre);
+        Err(AppError::Validation(pre.errors))
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/goals/{id}?saved=1")).into_response()),
+        Err(AppError::Conflict(EDIT_CONFLICT)) => {
+            let saved = goal_values(&store::get_goal(&ctx.state.db, id).await?);
+            let changes = conflict::changes(
+                &GoalInput {
+                    version: saved.version,
+                    ..input
+                },
+                &saved,
+            );
+            set_version(&mut v, saved.version);
+            let page = goal_form(
+                &ctx,
+                &plan,
+                g.promise_id,
+                Some(id),
+                &v,
+                &FieldErrors::new(),
+                Some(EDIT_CONFLICT),
+                &changes,
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => {
+            refused(e, |errors, c| async move {
+                goal_form(&ctx, &plan, g.promise_id, Some(id), &v, &errors, c, &[]).await
+            })
+            .await
+        }
+    }
+}
+
+pub(in crate::plan) async fn delete_goal(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let g = store::get_goal(&ctx.state.db, id).await?;
+    let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
+    match store::delete_goal(&ctx.state.db, id, &ctx.viewer.actor()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{}?deleted=1", pr.plan_id)).into_response()),
+        Err(AppError::Conflict(key)) => Ok((
+            StatusCode::CONFLICT,
+            crate::plan::html::goal_page_with(&ctx, id, Some(key)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}

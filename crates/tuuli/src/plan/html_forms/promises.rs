@@ -1,0 +1,189 @@
+//! Creating, editing and deleting a service promise.
+
+use super::*;
+
+fn promise_input(form: &RawForm, plan_id: i64) -> (PromiseInput, Check) {
+    let mut n = Numbers::new(form);
+    let input = PromiseInput {
+        plan_id,
+        position: n.int("position", 0),
+        title_fi: form.get("title_fi"),
+        title_sv: form.get("title_sv"),
+        title_en: form.get("title_en"),
+        version: n.version(),
+    };
+    (input, n.check)
+}
+
+fn promise_values(p: &Promise) -> PromiseInput {
+    PromiseInput {
+        plan_id: p.plan_id,
+        position: p.position,
+        title_fi: p.title_fi.clone(),
+        title_sv: p.title_sv.clone(),
+        title_en: p.title_en.clone(),
+        version: Some(p.version),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn promise_form(
+    ctx: &PageCtx,
+    plan: &Plan,
+    id: Option<i64>,
+    v: &Value,
+    errors: &FieldErrors,
+    conflict: Option<&str>,
+    changes: &[Change],
+) -> AppResult<Html<String>> {
+    render(
+        ctx,
+        FormPage {
+            template: "plan/promise_form.html",
+            action: id.map_or(format!("/plans/{}/promises", plan.id), |i| {
+                format!("/promises/{i}/edit")
+            }),
+            cancel: format!("/plans/{}", plan.id),
+            editing: id.is_some(),
+            v,
+            errors,
+            conflict,
+            changes,
+        },
+        minijinja::context! { plan, id },
+    )
+}
+
+pub(in crate::plan) async fn new_promise(
+    ctx: PageCtx,
+    Path(plan_id): Path<i64>,
+) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let plan = store::get_plan(&ctx.state.db, plan_id, true).await?;
+    promise_form(
+        &ctx,
+        &plan,
+        None,
+        &serde_json::json!({"position": "0"}),
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+}
+
+pub(in crate::plan) async fn create_promise(
+    ctx: PageCtx,
+    Path(plan_id): Path<i64>,
+    form: RawForm,
+) -> AppResult<Response> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let plan = store::get_plan(&ctx.state.db, plan_id, true).await?;
+    let v = typed(&form);
+    let (input, mut pre) = promise_input(&form, plan_id);
+    let result = if pre.errors.is_empty() {
+        store::create_promise(&ctx.state.db, &input, &ctx.viewer.actor()).await
+    } else {
+        input.check(&mut pre);
+        Err(AppError::Validation(pre.errors))
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{plan_id}?saved=1")).into_response()),
+        Err(e) => {
+            refused(e, |errors, c| async move {
+                promise_form(&ctx, &plan, None, &v, &errors, c, &[])
+            })
+            .await
+        }
+    }
+}
+
+pub(in crate::plan) async fn edit_promise(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Html<String>> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let p = store::get_promise(&ctx.state.db, id).await?;
+    let plan = store::get_plan(&ctx.state.db, p.plan_id, true).await?;
+    promise_form(
+        &ctx,
+        &plan,
+        Some(id),
+        &shown(&promise_values(&p)),
+        &FieldErrors::new(),
+        None,
+        &[],
+    )
+}
+
+pub(in crate::plan) async fn update_promise(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    form: RawForm,
+) -> AppResult<Response> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let current = store::get_promise(&ctx.state.db, id).await?;
+    let plan = store::get_plan(&ctx.state.db, current.plan_id, true).await?;
+    let mut v = typed(&form);
+    let (input, mut pre) = promise_input(&form, current.plan_id);
+    let result = if pre.errors.is_empty() {
+        store::update_promise(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
+    } else {
+        input.check(&mut pre);
+        Err(AppError::Validation(pre.errors))
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{}?saved=1", plan.id)).into_response()),
+        Err(AppError::Conflict(EDIT_CONFLICT)) => {
+            let saved = promise_values(&store::get_promise(&ctx.state.db, id).await?);
+            let changes = conflict::changes(
+                &PromiseInput {
+                    version: saved.version,
+                    ..input
+                },
+                &saved,
+            );
+            set_version(&mut v, saved.version);
+            let page = promise_form(
+                &ctx,
+                &plan,
+                Some(id),
+                &v,
+                &FieldErrors::new(),
+                Some(EDIT_CONFLICT),
+                &changes,
+            )?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => {
+            refused(e, |errors, c| async move {
+                promise_form(&ctx, &plan, Some(id), &v, &errors, c, &[])
+            })
+            .await
+        }
+    }
+}
+
+pub(in crate::plan) async fn delete_promise(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
+    let p = store::get_promise(&ctx.state.db, id).await?;
+    match store::delete_promise(&ctx.state.db, id, &ctx.viewer.actor()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{}?deleted=1", p.plan_id)).into_response()),
+        Err(AppError::Conflict(key)) => {
+            let plan = store::get_plan(&ctx.state.db, p.plan_id, true).await?;
+            let page = promise_form(
+                &ctx,
+                &plan,
+                Some(id),
+                &shown(&promise_values(&p)),
+                &FieldErrors::new(),
+                Some(key),
+                &[],
+            )?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
