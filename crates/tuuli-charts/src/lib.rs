@@ -65,8 +65,8 @@ pub mod format;
 pub mod funnel;
 pub mod line;
 pub mod progress;
-pub mod spine;
 pub mod sparkline;
+pub mod spine;
 pub mod svg;
 pub mod table;
 
@@ -75,8 +75,8 @@ pub use format::NumberFormat;
 pub use funnel::{FunnelChart, FunnelFlag, FunnelLegend, FunnelLimit, FunnelPoint};
 pub use line::{LineChart, Series};
 pub use progress::{Progress, ProgressLabels};
-pub use spine::SpineRow;
 pub use sparkline::Sparkline;
+pub use spine::SpineRow;
 pub use table::{TableRow, html_table};
 
 /// The texts and id every chart needs from the caller, all in the reader's language.

@@ -117,7 +117,9 @@ mod tests {
     #[test]
     fn a_sparkline_is_an_accessible_image_with_its_end_values_as_text() {
         let s = Sparkline {
-            periods: ["2020", "2021", "2022", "2023", "2024"].map(String::from).to_vec(),
+            periods: ["2020", "2021", "2022", "2023", "2024"]
+                .map(String::from)
+                .to_vec(),
             values: vec![Some(12.0), None, Some(11.0), Some(11.5), Some(10.5)],
         };
         let svg = s.svg(&text(), NumberFormat::for_locale("fi", 1));
@@ -126,7 +128,13 @@ mod tests {
         assert!(svg.contains("<desc id=\"spark-1-desc\">"));
         assert!(svg.contains(">12,0<") && svg.contains(">10,5<"));
         // The missing year splits the line: two moves.
-        let line = svg.split("<path d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let line = svg
+            .split("<path d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         assert_eq!(line.matches('M').count(), 2, "{line}");
         assert!(!svg.contains("NaN"));
         let rows = s.table_rows();

@@ -354,7 +354,11 @@ mod tests {
         let mut want = Vec::new();
         for l in &limits {
             let mut vals = vec![0.0, b, l.p95.upper, l.p998.upper];
-            vals.extend([l.p95.upper * 1.001, l.p998.upper * 1.001, l.p95.upper * 0.999]);
+            vals.extend([
+                l.p95.upper * 1.001,
+                l.p998.upper * 1.001,
+                l.p95.upper * 0.999,
+            ]);
             if let Some(lo) = l.p95.lower {
                 vals.extend([lo * 0.999, lo * 1.001]);
             }
@@ -371,10 +375,15 @@ mod tests {
             // Exactly at a limit the bisection's last bit may fall either way.
             let at_limit = limits.iter().any(|l| {
                 l.denominator == p.1
-                    && [Some(l.p95.upper), Some(l.p998.upper), l.p95.lower, l.p998.lower]
-                        .into_iter()
-                        .flatten()
-                        .any(|x| (x - p.0).abs() <= 1e-9 * x.abs().max(1.0))
+                    && [
+                        Some(l.p95.upper),
+                        Some(l.p998.upper),
+                        l.p95.lower,
+                        l.p998.lower,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|x| (x - p.0).abs() <= 1e-9 * x.abs().max(1.0))
             });
             if !at_limit {
                 assert_eq!(g, w, "value {} at n = {}", p.0, p.1);

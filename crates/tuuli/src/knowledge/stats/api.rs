@@ -8,8 +8,8 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tuuli_stats::Level;
 use serde::{Deserialize, Serialize};
+use tuuli_stats::Level;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -89,11 +89,7 @@ fn json_bytes<T: Serialize>(v: &T) -> AppResult<Bytes> {
 
 /// The memoised JSON as a response (the bytes are shared, not copied).
 fn json_response(body: &Bytes) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        body.clone(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
 }
 
 /// Query of the funnel.

@@ -192,8 +192,8 @@ async fn indicator_page(
     let body = match ctx.state.memo.get::<IndicatorBody>(&key, stamp) {
         Some(body) => body,
         None => {
-            let s = indicator::cached_at(&ctx.state, stamp, id, year, b, level, scope, &chosen)
-                .await?;
+            let s =
+                indicator::cached_at(&ctx.state, stamp, id, year, b, level, scope, &chosen).await?;
             ph.mark("stats");
             let t = |k: &str| ctx.t(k);
             let charts = views::indicator_charts(&s, ctx.lang, &t);

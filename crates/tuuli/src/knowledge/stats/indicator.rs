@@ -174,8 +174,8 @@ pub async fn stats(
     series_ids.sort_unstable();
     series_ids.dedup();
     let histories = profile::group(store::values(db, &series_ids, &[id], Some(0)).await?);
-    let synthetic = all.iter().any(|v| v.synthetic)
-        || histories.values().flatten().any(|v| v.synthetic);
+    let synthetic =
+        all.iter().any(|v| v.synthetic) || histories.values().flatten().any(|v| v.synthetic);
     let (totals, by_sex): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.sex == 0);
     let totals = profile::group(totals);
     let men = profile::group(by_sex.iter().filter(|v| v.sex == 1).copied().collect());

@@ -190,7 +190,10 @@ pub async fn profile(db: &Db, area_id: i64, params: Params<'_>) -> AppResult<Pro
     latest_years.dedup();
     if !latest_years.is_empty() {
         for v in store::values_in(db, &others, &ind_ids, Some(0), &latest_years).await? {
-            values.entry((v.area_id, v.indicator_id)).or_default().push(v);
+            values
+                .entry((v.area_id, v.indicator_id))
+                .or_default()
+                .push(v);
         }
     }
     let small = SmallNumbers::default();

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tuuli_charts::{
     Bar, BarChart, Benchmark, ChartText, FunnelChart, FunnelFlag, FunnelLegend, FunnelLimit,
-    FunnelPoint, LineChart, NumberFormat, Series, SpineRow, Sparkline, html_table,
+    FunnelPoint, LineChart, NumberFormat, Series, Sparkline, SpineRow, html_table,
 };
 
 use super::indicator::{AreaStat, IndicatorStats};
