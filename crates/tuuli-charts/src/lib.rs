@@ -65,6 +65,7 @@ pub mod format;
 pub mod funnel;
 pub mod line;
 pub mod progress;
+pub mod sparkline;
 pub mod spine;
 pub mod svg;
 pub mod table;
@@ -74,6 +75,7 @@ pub use format::NumberFormat;
 pub use funnel::{FunnelChart, FunnelFlag, FunnelLegend, FunnelLimit, FunnelPoint};
 pub use line::{LineChart, Series};
 pub use progress::{Progress, ProgressLabels};
+pub use sparkline::Sparkline;
 pub use spine::SpineRow;
 pub use table::{TableRow, html_table};
 

@@ -147,6 +147,69 @@ pub fn rate_funnel(
     Ok(points)
 }
 
+/// Flags rates (`value` per `m` at denominator `n`, one pair per area) against the funnel
+/// around `benchmark`, exactly as [`rate_funnel`]'s limits at each area's own denominator
+/// would ([`FunnelPoint::flag`]) but without finding the limits: a limit is the count
+/// whose Poisson tail probability against the expected count E is α/2, so a count is
+/// beyond it exactly when its own tail probability is below α/2. Two incomplete-gamma
+/// evaluations per area instead of four bisections of about sixty (the limits of the
+/// drawn curve need [`rate_funnel`] only at its few grid points). Above
+/// [`EXACT_FUNNEL_UP_TO`] the limits (Byar's) are found as in [`rate_funnel`].
+pub fn rate_flags(
+    benchmark: f64,
+    m: Multiplier,
+    points: &[(f64, f64)],
+) -> Result<Vec<Flag>, StatsError> {
+    check_amount(benchmark, "benchmark")?;
+    let dens: Vec<f64> = points.iter().map(|p| p.1).collect();
+    check_denominators(&dens)?;
+    let mut out = Vec::with_capacity(points.len());
+    for &(value, n) in points {
+        if !value.is_finite() {
+            return Err(StatsError::NotFinite("value"));
+        }
+        let e = benchmark / m.get() * n;
+        if !e.is_finite() || e > crate::MAX_INPUT {
+            return Err(StatsError::TooLarge("expected count"));
+        }
+        if e > EXACT_FUNNEL_UP_TO || e <= 0.0 {
+            let at = |level: Level| {
+                let (lower, upper) = poisson_test_limits(e, level);
+                Limits {
+                    lower: lower.map(|o| o / n * m.get()),
+                    upper: upper / n * m.get(),
+                }
+            };
+            let p = FunnelPoint {
+                denominator: n,
+                p95: at(Level::P95),
+                p998: at(Level::P998),
+            };
+            out.push(p.flag(value));
+            continue;
+        }
+        // The count on the funnel's continuous scale, as the limits are.
+        let o = (value / m.get() * n).max(0.0);
+        // P(o, E): the chance of o or more (continuous in o); Q(o + 1, E): of o or fewer.
+        let above = if o > 0.0 { reg_gamma(o, e).0 } else { 1.0 };
+        let below = reg_gamma(o + 1.0, e).1;
+        let mut flag = Flag::Within;
+        for level in [Level::P998, Level::P95] {
+            let tail = level.alpha() / 2.0;
+            if above < tail {
+                flag = Flag::Above(level);
+                break;
+            }
+            if below < tail {
+                flag = Flag::Below(level);
+                break;
+            }
+        }
+        out.push(flag);
+    }
+    Ok(out)
+}
+
 /// Above this expected count the limits are found on Byar's approximation instead of the
 /// exact Poisson tails: the incomplete-gamma series needs about 9·√E terms per evaluation,
 /// too slow for huge E, while the two agree there to better than 2·10⁻¹⁰ relative (checked
@@ -277,6 +340,61 @@ mod tests {
         assert_eq!(big.flag(big.p95.upper + 1e-9), Flag::Above(Level::P95));
         assert_eq!(big.flag(big.p998.upper + 1e-9), Flag::Above(Level::P998));
         assert_eq!(big.flag(0.0), Flag::Below(Level::P998));
+    }
+
+    #[test]
+    fn rate_flags_agree_with_the_limits_at_each_denominator() {
+        // Small and large expected counts, values inside and on both sides of both limits:
+        // the flag from the tail probabilities is the flag from the bisected limits.
+        let b = 50.0;
+        let m = Multiplier::PER_10000;
+        let ns = [40.0, 100.0, 1_000.0, 12_345.0, 1_000_000.0, 3.0e9];
+        let limits = rate_funnel(b, m, &ns).unwrap();
+        let mut points = Vec::new();
+        let mut want = Vec::new();
+        for l in &limits {
+            let mut vals = vec![0.0, b, l.p95.upper, l.p998.upper];
+            vals.extend([
+                l.p95.upper * 1.001,
+                l.p998.upper * 1.001,
+                l.p95.upper * 0.999,
+            ]);
+            if let Some(lo) = l.p95.lower {
+                vals.extend([lo * 0.999, lo * 1.001]);
+            }
+            if let Some(lo) = l.p998.lower {
+                vals.extend([lo * 0.999, lo * 1.001]);
+            }
+            for v in vals {
+                points.push((v, l.denominator));
+                want.push(l.flag(v));
+            }
+        }
+        let got = rate_flags(b, m, &points).unwrap();
+        for ((p, w), g) in points.iter().zip(&want).zip(&got) {
+            // Exactly at a limit the bisection's last bit may fall either way.
+            let at_limit = limits.iter().any(|l| {
+                l.denominator == p.1
+                    && [
+                        Some(l.p95.upper),
+                        Some(l.p998.upper),
+                        l.p95.lower,
+                        l.p998.lower,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|x| (x - p.0).abs() <= 1e-9 * x.abs().max(1.0))
+            });
+            if !at_limit {
+                assert_eq!(g, w, "value {} at n = {}", p.0, p.1);
+            }
+        }
+        // A known small example: E = 5 (50 per 10,000 of 1,000); scipy's 95 % upper count
+        // is 10.296…, so 11 cases are above at 95 % and 10 are within.
+        let f = rate_flags(b, m, &[(110.0, 1_000.0), (100.0, 1_000.0)]).unwrap();
+        assert_eq!(f, vec![Flag::Above(Level::P95), Flag::Within]);
+        assert!(rate_flags(b, m, &[(f64::NAN, 10.0)]).is_err());
+        assert!(rate_flags(b, m, &[(1.0, 0.0)]).is_err());
     }
 
     #[test]

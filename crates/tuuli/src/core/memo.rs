@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// How many views are kept.
-pub const CAPACITY: usize = 64;
+pub const CAPACITY: usize = 128;
 
 type Entry = (i64, u64, Arc<dyn Any + Send + Sync>);
 
@@ -75,6 +75,61 @@ impl Memo {
     pub fn clear(&self) {
         if let Ok(mut inner) = self.inner.lock() {
             inner.entries.clear();
+        }
+    }
+}
+
+/// Phase timings of one request, printed to stderr when the environment variable
+/// `TUULI_TIMING` is set (a debugging aid for the statistics views; no cost otherwise
+/// beyond reading a clock).
+pub struct Phases {
+    name: &'static str,
+    start: std::time::Instant,
+    last: std::time::Instant,
+    marks: Vec<(&'static str, u128)>,
+}
+
+fn timing_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("TUULI_TIMING").is_some())
+}
+
+impl Phases {
+    /// Starts timing `name`.
+    pub fn start(name: &'static str) -> Phases {
+        let now = std::time::Instant::now();
+        Phases {
+            name,
+            start: now,
+            last: now,
+            marks: Vec::new(),
+        }
+    }
+
+    /// Ends a phase called `what`.
+    pub fn mark(&mut self, what: &'static str) {
+        if timing_on() {
+            let now = std::time::Instant::now();
+            self.marks.push((what, (now - self.last).as_micros()));
+            self.last = now;
+        }
+    }
+}
+
+impl Drop for Phases {
+    fn drop(&mut self) {
+        if timing_on() {
+            let parts: Vec<String> = self
+                .marks
+                .iter()
+                .map(|(w, us)| format!("{w}={us}us"))
+                .collect();
+            eprintln!(
+                "timing {} total={}us {}",
+                self.name,
+                self.start.elapsed().as_micros(),
+                parts.join(" ")
+            );
         }
     }
 }

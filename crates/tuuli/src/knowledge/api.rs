@@ -299,6 +299,7 @@ async fn list_values(
     lang: Option<axum::Extension<Lang>>,
     Query(q): Query<ValuesQuery>,
 ) -> AppResult<Response> {
+    let mut ph = crate::core::memo::Phases::start("list_values");
     let lang = lang.map(|l| l.0).unwrap_or_default();
     let sel = selection(&state, &q).await?;
     let with_stats = match q.stats.as_deref().unwrap_or("") {
@@ -324,9 +325,15 @@ async fn list_values(
     if let Some(f) = format {
         return export::respond(&state.db, &state.i18n, lang, sel, f, "tuuli-values").await;
     }
+    ph.mark("selection");
     let paging = Paging::new(q.page, q.per_page, 100);
     let page = values::page(&state.db, &sel, Order::Key, paging).await?;
-    let attr = export::attributions(&state.db).await?;
+    ph.mark("page");
+    let mut page_indicators: Vec<i64> = page.items.iter().map(|r| r.indicator_id).collect();
+    page_indicators.sort_unstable();
+    page_indicators.dedup();
+    let attr = export::attributions_of(&state.db, &page_indicators).await?;
+    ph.mark("attributions");
     let mut attribution: Vec<String> = Vec::new();
     for row in &page.items {
         for l in attr.get(&row.indicator_id).into_iter().flatten() {
@@ -372,6 +379,7 @@ async fn list_values(
             stats: stats.next().flatten(),
         })
         .collect();
+    ph.mark("stats");
     Ok(Json(ValuesPage {
         synthetic,
         attribution,

@@ -118,6 +118,24 @@ pub async fn attributions(db: &Db) -> AppResult<HashMap<i64, Vec<String>>> {
         .collect())
 }
 
+/// [`attributions`] of some indicators only (a page of values names a few of the
+/// catalogue's indicators; reading them all on every request was most of its time).
+pub async fn attributions_of(db: &Db, ids: &[i64]) -> AppResult<HashMap<i64, Vec<String>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT id, source, attribution, producer FROM indicators WHERE id IN ({})",
+        crate::db::id_list(ids.iter().copied())
+    );
+    let rows: Vec<(i64, String, String, String)> = with_db!(db, p => sqlx::query_as(
+        sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, s, a, p)| (id, attribution_lines(&s, &a, &p)))
+        .collect())
+}
+
 /// The answer for a selection in a format, named `name` (without extension).
 pub async fn respond(
     db: &Db,

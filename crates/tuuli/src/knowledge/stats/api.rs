@@ -1,10 +1,15 @@
 //! JSON of the statistics views: `/api/v1/areas/{id}/profile`, `/indicators/{id}/funnel`,
 //! `/flags`, `/values/stats`, and a goal's indicator targets.
 
+use std::sync::Arc;
+
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tuuli_stats::Level;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,9 +19,9 @@ use super::goals::{self, GoalTarget, Judged, TargetInput};
 use super::indicator::{self, Funnel};
 use super::model;
 use super::profile::{self, BenchmarkKind, Params, Profile};
-use super::{AnnotatedValue, can_edit, sees_drafts};
+use super::{AnnotatedValue, can_edit, sees_drafts, store};
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::{ApiJson, AppState};
 
@@ -53,15 +58,38 @@ async fn area_profile(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(q): Query<ProfileQuery>,
-) -> AppResult<Json<Profile>> {
+) -> AppResult<Response> {
     let params = Params {
         set: q.set.as_deref(),
         theme: q.theme.as_deref(),
         benchmark: BenchmarkKind::parse(q.benchmark.as_deref()),
         level: model::level(q.level.as_deref()),
     };
-    let p = profile::cached(&state, id, params).await?;
-    Ok(Json(Profile::clone(&p)))
+    let stamp = store::stamp(&state.db).await?;
+    let key = format!("{}:json", profile::memo_key(id, params));
+    let body = match state.memo.get::<Bytes>(&key, stamp) {
+        Some(b) => b,
+        None => {
+            let p = profile::cached_at(&state, stamp, id, params).await?;
+            let b = Arc::new(json_bytes(&*p)?);
+            state.memo.put(key, stamp, b.clone());
+            b
+        }
+    };
+    Ok(json_response(&body))
+}
+
+/// A view serialised once (kept in the memo as bytes: a 100-indicator profile is 700 kB of
+/// JSON).
+fn json_bytes<T: Serialize>(v: &T) -> AppResult<Bytes> {
+    serde_json::to_vec(v)
+        .map(Bytes::from)
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The memoised JSON as a response (the bytes are shared, not copied).
+fn json_response(body: &Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
 }
 
 /// Query of the funnel.
@@ -86,18 +114,25 @@ async fn indicator_funnel(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(q): Query<FunnelQuery>,
-) -> AppResult<Json<Funnel>> {
+) -> AppResult<Response> {
     let b = BenchmarkKind::parse(q.benchmark.as_deref());
-    Ok(Json(
-        indicator::funnel_only(
-            &state.db,
-            id,
-            q.year,
-            b,
-            indicator::Scope::parse(q.scope.as_deref()),
-        )
-        .await?,
-    ))
+    let scope = indicator::Scope::parse(q.scope.as_deref());
+    let stamp = store::stamp(&state.db).await?;
+    let key = format!(
+        "{}:funnel-json",
+        indicator::memo_key(id, q.year, b, Level::P95, scope, &[])
+    );
+    let body = match state.memo.get::<Bytes>(&key, stamp) {
+        Some(body) => body,
+        None => {
+            let s =
+                indicator::cached_at(&state, stamp, id, q.year, b, Level::P95, scope, &[]).await?;
+            let body = Arc::new(json_bytes(&s.funnel)?);
+            state.memo.put(key, stamp, body.clone());
+            body
+        }
+    };
+    Ok(json_response(&body))
 }
 
 /// Query of the flags.

@@ -69,25 +69,106 @@ impl ViewQuery {
     }
 }
 
+/// A profile's body as rendered once per language (see `_profile_body.html`) with what
+/// the page shell around it needs.
+struct ProfileBody {
+    html: String,
+    area: store::AreaRef,
+    area_name: String,
+    set: Option<store::SetRef>,
+    sets: Vec<store::SetRef>,
+    theme: Option<String>,
+    benchmark: &'static str,
+    level: &'static str,
+    level_word: &'static str,
+    synthetic: bool,
+}
+
+/// Renders a body template (no viewer in it: it is kept in the memo for everyone).
+fn render_body<S: serde::Serialize>(ctx: &PageCtx, name: &str, data: S) -> AppResult<String> {
+    let merged = minijinja::context! {
+        ..minijinja::Value::from_serialize(&data),
+        ..minijinja::context! { lang => ctx.lang.code() }
+    };
+    ctx.state
+        .templates
+        .render(name, merged)
+        .map_err(AppError::Internal)
+}
+
 async fn profile_page(
     ctx: PageCtx,
     Path(id): Path<i64>,
     Query(q): Query<ViewQuery>,
 ) -> AppResult<Html<String>> {
-    let p = profile::cached(&ctx.state, id, q.params()).await?;
-    let t = |k: &str| ctx.t(k);
-    let rows = views::profile_rows(&p, ctx.lang, &t);
-    let sets = store::sets(&ctx.state.db).await?;
+    let mut ph = crate::core::memo::Phases::start("profile_page");
+    let params = q.params();
+    let stamp = store::stamp(&ctx.state.db).await?;
+    ph.mark("stamp");
+    // The rendered body depends on the data (the stamp), the parameters and the language
+    // only: statistics are public, nothing in it differs by viewer.
+    let key = format!("{}:page:{}", profile::memo_key(id, params), ctx.lang.code());
+    let body = match ctx.state.memo.get::<ProfileBody>(&key, stamp) {
+        Some(b) => b,
+        None => {
+            let p = profile::cached_at(&ctx.state, stamp, id, params).await?;
+            ph.mark("profile");
+            let t = |k: &str| ctx.t(k);
+            let rows = views::profile_rows(&p, ctx.lang, &t);
+            ph.mark("rows");
+            let area_name = p.area.name(ctx.lang).to_owned();
+            let level_word = flags::level_word(p.level, ctx.lang);
+            let html = render_body(
+                &ctx,
+                "knowledge/stats/_profile_body.html",
+                minijinja::context! {
+                    area => &p.area, area_name => &area_name, region => p.region.as_ref().map(|r| r.name(ctx.lang).to_owned()),
+                    country => p.country.as_ref().map(|c| c.name(ctx.lang).to_owned()),
+                    level => p.level, level_word => &level_word, rows,
+                },
+            )?;
+            ph.mark("render_body");
+            let b = std::sync::Arc::new(ProfileBody {
+                html,
+                area: p.area.clone(),
+                area_name,
+                set: p.set.clone(),
+                sets: store::sets(&ctx.state.db).await?,
+                theme: p.theme.clone(),
+                benchmark: p.benchmark.as_str(),
+                level: p.level,
+                level_word,
+                synthetic: p.synthetic,
+            });
+            ctx.state.memo.put(key, stamp, b.clone());
+            b
+        }
+    };
     let themes = ctx.state.themes().await?;
-    ctx.render(
+    ph.mark("themes");
+    let page = ctx.render(
         "knowledge/stats/profile.html",
         minijinja::context! {
-            area => &p.area, area_name => p.area.name(ctx.lang), region => p.region.as_ref().map(|r| r.name(ctx.lang).to_owned()),
-            country => p.country.as_ref().map(|c| c.name(ctx.lang).to_owned()),
-            set => &p.set, sets, themes, theme => &p.theme, benchmark => p.benchmark.as_str(), level => p.level,
-            level_word => flags::level_word(p.level, ctx.lang), synthetic => p.synthetic, rows,
+            area => &body.area, area_name => &body.area_name,
+            set => &body.set, sets => &body.sets, themes, theme => &body.theme, benchmark => body.benchmark, level => body.level,
+            level_word => &body.level_word, synthetic => body.synthetic, body => &body.html,
         },
-    )
+    );
+    ph.mark("render_shell");
+    page
+}
+
+/// An indicator page's body as rendered once per language (see `_indicator_body.html`)
+/// with what the page shell around it needs.
+struct IndicatorBody {
+    html: String,
+    indicator: store::IndicatorMeta,
+    title: String,
+    years: Vec<i32>,
+    year: Option<i32>,
+    level: &'static str,
+    level_word: &'static str,
+    synthetic: bool,
 }
 
 async fn indicator_page(
@@ -95,41 +176,82 @@ async fn indicator_page(
     Path(id): Path<i64>,
     Query(q): Query<ViewQuery>,
 ) -> AppResult<Html<String>> {
+    let mut ph = crate::core::memo::Phases::start("indicator_page");
     let year = q.year.as_deref().and_then(|y| y.parse().ok());
     let b = BenchmarkKind::parse(q.benchmark.as_deref());
     let level = model::level(q.level.as_deref());
     let scope = indicator::Scope::parse(q.scope.as_deref());
-    let s = indicator::stats(&ctx.state.db, id, year, b, level, scope, &q.areas()).await?;
-    let t = |k: &str| ctx.t(k);
-    let charts = views::indicator_charts(&s, ctx.lang, &t);
-    let f = fmt(ctx.lang, s.indicator.decimals);
-    let municipalities: Vec<_> = s
-        .municipalities
-        .iter()
-        .map(|a| views::area_view(a, ctx.lang, f, s.level))
-        .collect();
-    let aggregates: Vec<_> = s
-        .region
-        .iter()
-        .chain(s.country.iter())
-        .map(|a| views::area_view(a, ctx.lang, f, s.level))
-        .collect();
-    let flagged: Vec<_> = s
-        .funnel
-        .points
-        .iter()
-        .filter(|p| p.flag != "within")
-        .map(|p| (p.area.name(ctx.lang).to_owned(), p.flag))
-        .collect();
-    ctx.render(
+    let chosen = q.areas();
+    let stamp = store::stamp(&ctx.state.db).await?;
+    ph.mark("stamp");
+    let key = format!(
+        "{}:page:{}",
+        indicator::memo_key(id, year, b, level, scope, &chosen),
+        ctx.lang.code()
+    );
+    let body = match ctx.state.memo.get::<IndicatorBody>(&key, stamp) {
+        Some(body) => body,
+        None => {
+            let s =
+                indicator::cached_at(&ctx.state, stamp, id, year, b, level, scope, &chosen).await?;
+            ph.mark("stats");
+            let t = |k: &str| ctx.t(k);
+            let charts = views::indicator_charts(&s, ctx.lang, &t);
+            ph.mark("charts");
+            let f = fmt(ctx.lang, s.indicator.decimals);
+            let municipalities: Vec<_> = s
+                .municipalities
+                .iter()
+                .map(|a| views::area_view(a, ctx.lang, f, s.level))
+                .collect();
+            let aggregates: Vec<_> = s
+                .region
+                .iter()
+                .chain(s.country.iter())
+                .map(|a| views::area_view(a, ctx.lang, f, s.level))
+                .collect();
+            let flagged: Vec<_> = s
+                .funnel
+                .points
+                .iter()
+                .filter(|p| p.flag != "within")
+                .map(|p| (p.area.name(ctx.lang).to_owned(), p.flag))
+                .collect();
+            let level_word = flags::level_word(s.level, ctx.lang);
+            let html = render_body(
+                &ctx,
+                "knowledge/stats/_indicator_body.html",
+                minijinja::context! {
+                    level => s.level, level_word => &level_word, scope => scope.as_str(),
+                    municipalities, aggregates, charts, flagged, funnel_unavailable => s.funnel.unavailable,
+                },
+            )?;
+            ph.mark("render_body");
+            let body = std::sync::Arc::new(IndicatorBody {
+                html,
+                title: s.indicator.title(ctx.lang).to_owned(),
+                indicator: s.indicator.clone(),
+                years: s.years.clone(),
+                year: s.year,
+                level: s.level,
+                level_word,
+                synthetic: s.synthetic,
+            });
+            ctx.state.memo.put(key, stamp, body.clone());
+            body
+        }
+    };
+    let page = ctx.render(
         "knowledge/stats/indicator.html",
         minijinja::context! {
-            indicator => &s.indicator, title => s.indicator.title(ctx.lang), years => &s.years, year => s.year,
-            level => s.level, level_word => flags::level_word(s.level, ctx.lang), benchmark => b.as_str(),
-            municipalities, aggregates, charts, flagged, funnel_unavailable => s.funnel.unavailable,
-            synthetic => s.synthetic, chosen => q.area.clone().unwrap_or_default(), scope => scope.as_str(),
+            indicator => &body.indicator, title => &body.title, years => &body.years, year => body.year,
+            level => body.level, level_word => &body.level_word, benchmark => b.as_str(),
+            synthetic => body.synthetic, chosen => q.area.clone().unwrap_or_default(), scope => scope.as_str(),
+            body => &body.html,
         },
-    )
+    );
+    ph.mark("render_shell");
+    page
 }
 
 async fn theme_page(

@@ -2,6 +2,8 @@
 //! region's and the country's, the funnel plot's limits and points, each area's history,
 //! and the breakdown by sex. Two queries for the values (the members, the aggregates).
 
+use std::sync::Arc;
+
 use chrono::Datelike;
 use serde::Serialize;
 use tuuli_stats::Level;
@@ -14,6 +16,7 @@ use super::profile::{self, BenchmarkKind, ByArea};
 use super::store::{self, AreaRef, IndicatorMeta};
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::web::AppState;
 
 /// One area's value in the chosen year.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -137,14 +140,42 @@ pub async fn stats(
         (Scope::Region, Some(r)) => store::members(db, r.id, year.unwrap_or(now)).await?,
         (Scope::Region, None) => Vec::new(),
     };
+    let series_areas: Vec<AreaRef> = if chosen.is_empty() {
+        region.iter().chain(country.iter()).cloned().collect()
+    } else {
+        let mut v = Vec::new();
+        for c in chosen {
+            if let Some(a) = members
+                .iter()
+                .chain(region.iter())
+                .chain(country.iter())
+                .find(|a| a.id == *c)
+            {
+                v.push(a.clone());
+            } else if let Ok(a) = store::area(db, *c).await {
+                v.push(a);
+            }
+        }
+        v
+    };
+    // The chosen year of every area compared (all sexes), and the whole history (totals)
+    // of the areas drawn as series only: not 25 years × 3 sexes of every municipality.
     let mut ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     ids.extend(region.iter().map(|r| r.id));
     ids.extend(country.iter().map(|c| c.id));
-    ids.extend(chosen.iter().copied());
+    ids.extend(series_areas.iter().map(|a| a.id));
     ids.sort_unstable();
     ids.dedup();
-    let all = store::values(db, &ids, &[id], None).await?;
-    let synthetic = all.iter().any(|v| v.synthetic);
+    let all = match year {
+        Some(y) => store::values_in(db, &ids, &[id], None, &[y]).await?,
+        None => Vec::new(),
+    };
+    let mut series_ids: Vec<i64> = series_areas.iter().map(|a| a.id).collect();
+    series_ids.sort_unstable();
+    series_ids.dedup();
+    let histories = profile::group(store::values(db, &series_ids, &[id], Some(0)).await?);
+    let synthetic =
+        all.iter().any(|v| v.synthetic) || histories.values().flatten().any(|v| v.synthetic);
     let (totals, by_sex): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.sex == 0);
     let totals = profile::group(totals);
     let men = profile::group(by_sex.iter().filter(|v| v.sex == 1).copied().collect());
@@ -184,28 +215,10 @@ pub async fn stats(
         &municipalities,
         synthetic,
     );
-    let series_areas: Vec<AreaRef> = if chosen.is_empty() {
-        region.iter().chain(country.iter()).cloned().collect()
-    } else {
-        let mut v = Vec::new();
-        for c in chosen {
-            if let Some(a) = members
-                .iter()
-                .chain(region.iter())
-                .chain(country.iter())
-                .find(|a| a.id == *c)
-            {
-                v.push(a.clone());
-            } else if let Ok(a) = store::area(db, *c).await {
-                v.push(a);
-            }
-        }
-        v
-    };
     let series = series_areas
         .into_iter()
         .map(|a| {
-            let h = totals
+            let h = histories
                 .get(&(a.id, id))
                 .map(|rows| {
                     rows.iter()
@@ -277,16 +290,29 @@ fn funnel_of(
         return f;
     }
     let dens: Vec<f64> = shown.iter().map(|s| s.2).collect();
-    let Some(own) = limits(&dens) else {
+    // Each point's flag: for proportions from the closed-form limits at its denominator;
+    // for rates from its own tail probabilities (the same answer without bisecting the
+    // limits at every municipality's denominator).
+    let flags: Option<Vec<Flag>> = match (kind, bench) {
+        (Kind::Proportion, Some(b)) => funnel::proportion_funnel(b / m.get(), m, &dens)
+            .ok()
+            .map(|lims| lims.iter().zip(&shown).map(|(l, s)| l.flag(s.1)).collect()),
+        (Kind::Rate(_), Some(b)) => {
+            let pts: Vec<(f64, f64)> = shown.iter().map(|s| (s.1, s.2)).collect();
+            funnel::rate_flags(b, m, &pts).ok()
+        }
+        _ => None,
+    };
+    let Some(flags) = flags else {
         f.unavailable = Some("no_benchmark");
         return f;
     };
-    for ((a, v, d), lim) in shown.iter().zip(&own) {
+    for ((a, v, d), flag) in shown.iter().zip(flags) {
         f.points.push(FunnelPointOut {
             area: a.area.clone(),
             value: *v,
             denominator: *d,
-            flag: flag_name(lim.flag(*v)),
+            flag: flag_name(flag),
         });
     }
     // The curves: 40 denominators spaced evenly on a log scale over the points' range.
@@ -315,6 +341,48 @@ fn funnel_of(
             .collect();
     }
     f
+}
+
+/// The memo key of an indicator's statistics (the current year is part of it: without a
+/// chosen year it picks the municipalities). Views built from them extend it.
+pub fn memo_key(
+    id: i64,
+    year: Option<i32>,
+    benchmark: BenchmarkKind,
+    level: Level,
+    scope: Scope,
+    chosen: &[i64],
+) -> String {
+    format!(
+        "indicator:{id}:{year:?}:{}:{}:{}:{chosen:?}:{}",
+        benchmark.as_str(),
+        model::level_str(level),
+        scope.as_str(),
+        chrono::Utc::now().year()
+    )
+}
+
+/// [`stats`], kept in the application's memo while the data it was built from is
+/// unchanged (`stamp` from [`store::stamp`]); the funnel is computed once per indicator,
+/// year, benchmark and scope.
+#[expect(clippy::too_many_arguments)]
+pub async fn cached_at(
+    state: &AppState,
+    stamp: i64,
+    id: i64,
+    year: Option<i32>,
+    benchmark: BenchmarkKind,
+    level: Level,
+    scope: Scope,
+    chosen: &[i64],
+) -> AppResult<Arc<IndicatorStats>> {
+    let key = memo_key(id, year, benchmark, level, scope, chosen);
+    if let Some(s) = state.memo.get::<IndicatorStats>(&key, stamp) {
+        return Ok(s);
+    }
+    let s = Arc::new(stats(&state.db, id, year, benchmark, level, scope, chosen).await?);
+    state.memo.put(key, stamp, s.clone());
+    Ok(s)
 }
 
 /// The funnel alone (the API).

@@ -122,18 +122,34 @@ pub struct Params<'a> {
     pub level: Level,
 }
 
-/// The area's profile, kept in the application's memo while the data it was built from is
-/// unchanged (a 100-indicator profile reads tens of thousands of values).
-pub async fn cached(state: &AppState, area_id: i64, params: Params<'_>) -> AppResult<Arc<Profile>> {
-    let stamp = store::stamp(&state.db).await?;
-    let key = format!(
+/// The memo key of an area's profile with these parameters (the current year is part of
+/// it: it picks the region's members). Views built from the profile extend it.
+pub fn memo_key(area_id: i64, params: Params<'_>) -> String {
+    format!(
         "profile:{area_id}:{:?}:{:?}:{}:{}:{}",
         params.set,
         params.theme,
         params.benchmark.as_str(),
         model::level_str(params.level),
         chrono::Utc::now().year()
-    );
+    )
+}
+
+/// The area's profile, kept in the application's memo while the data it was built from is
+/// unchanged (a 100-indicator profile reads thousands of values).
+pub async fn cached(state: &AppState, area_id: i64, params: Params<'_>) -> AppResult<Arc<Profile>> {
+    let stamp = store::stamp(&state.db).await?;
+    cached_at(state, stamp, area_id, params).await
+}
+
+/// [`cached`] with the stamp already read.
+pub async fn cached_at(
+    state: &AppState,
+    stamp: i64,
+    area_id: i64,
+    params: Params<'_>,
+) -> AppResult<Arc<Profile>> {
+    let key = memo_key(area_id, params);
     if let Some(p) = state.memo.get::<Profile>(&key, stamp) {
         return Ok(p);
     }
@@ -155,15 +171,31 @@ pub async fn profile(db: &Db, area_id: i64, params: Params<'_>) -> AppResult<Pro
         Some(r) => store::members(db, r.id, year).await?,
         None => Vec::new(),
     };
-    let mut area_ids: Vec<i64> = members.iter().map(|m| m.id).collect();
-    area_ids.extend([area.id]);
-    area_ids.extend(region.iter().map(|r| r.id));
-    area_ids.extend(country.iter().map(|c| c.id));
-    area_ids.sort_unstable();
-    area_ids.dedup();
+    let mut others: Vec<i64> = members.iter().map(|m| m.id).collect();
+    others.extend(region.iter().map(|r| r.id));
+    others.extend(country.iter().map(|c| c.id));
+    others.sort_unstable();
+    others.dedup();
+    others.retain(|a| *a != area.id);
     let ind_ids: Vec<i64> = indicators.iter().map(|i| i.id).collect();
     let themes = crate::db::group_by_owner(store::indicator_themes(db, &ind_ids).await?);
-    let values = group(store::values(db, &area_ids, &ind_ids, Some(0)).await?);
+    // The area's whole history; of the others only the years that are some indicator's
+    // latest for the area (all a row compares with), not 25 years of every member.
+    let mut values = group(store::values(db, &[area.id], &ind_ids, Some(0)).await?);
+    let mut latest_years: Vec<i32> = values
+        .values()
+        .filter_map(|rows| latest(Some(rows)).map(|v| v.raw.year))
+        .collect();
+    latest_years.sort_unstable();
+    latest_years.dedup();
+    if !latest_years.is_empty() {
+        for v in store::values_in(db, &others, &ind_ids, Some(0), &latest_years).await? {
+            values
+                .entry((v.area_id, v.indicator_id))
+                .or_default()
+                .push(v);
+        }
+    }
     let small = SmallNumbers::default();
     let mut synthetic = false;
     let rows = indicators

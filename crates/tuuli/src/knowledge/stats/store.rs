@@ -227,13 +227,32 @@ pub async fn values(
     indicators: &[i64],
     sex: Option<i32>,
 ) -> AppResult<Vec<ValueRow>> {
+    values_in(db, areas, indicators, sex, &[]).await
+}
+
+/// [`values`] of some years only (all years when `years` is empty).
+pub async fn values_in(
+    db: &Db,
+    areas: &[i64],
+    indicators: &[i64],
+    sex: Option<i32>,
+    years: &[i32],
+) -> AppResult<Vec<ValueRow>> {
     if areas.is_empty() || indicators.is_empty() {
         return Ok(Vec::new());
     }
+    let year_cond = if years.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " AND v.year IN ({})",
+            id_list(years.iter().map(|y| i64::from(*y)))
+        )
+    };
     let sql = format!(
         "SELECT v.area_id, v.indicator_id, v.year, v.sex, v.value, v.count, v.denominator, im.is_synthetic \
          FROM indicator_values v JOIN imports im ON im.id = v.import_id \
-         WHERE v.area_id IN ({}) AND v.indicator_id IN ({}) AND ($1 < 0 OR v.sex = $1) \
+         WHERE v.area_id IN ({}) AND v.indicator_id IN ({}){year_cond} AND ($1 < 0 OR v.sex = $1) \
          ORDER BY v.area_id, v.indicator_id, v.year",
         id_list(areas.iter().copied()),
         id_list(indicators.iter().copied())

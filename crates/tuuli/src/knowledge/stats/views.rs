@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tuuli_charts::{
     Bar, BarChart, Benchmark, ChartText, FunnelChart, FunnelFlag, FunnelLegend, FunnelLimit,
-    FunnelPoint, LineChart, NumberFormat, Series, SpineRow, html_table,
+    FunnelPoint, LineChart, NumberFormat, Series, Sparkline, SpineRow, html_table,
 };
 
 use super::indicator::{AreaStat, IndicatorStats};
@@ -120,27 +120,30 @@ fn row_view(p: &Profile, r: &ProfileRow, i: usize, lang: Lang, t: T<'_>) -> RowV
     let title = r.indicator.title(lang).to_owned();
     let area = p.area.name(lang);
     let latest = show(r.latest.as_ref(), f, p.level);
-    let periods: Vec<String> = r.history.iter().map(|s| s.year.to_string()).collect();
-    let chart = LineChart {
-        periods,
-        series: vec![Series {
-            label: area.to_owned(),
-            values: r.history.iter().map(|s| s.value).collect(),
-            band: r
-                .history
-                .iter()
-                .map(|s| {
-                    if p.level == "99.8" {
-                        s.lower998.zip(s.upper998)
-                    } else {
-                        s.lower95.zip(s.upper95)
-                    }
-                })
-                .collect(),
-        }],
+    // A sparkline and a table of the values (the full history with its intervals is on
+    // the indicator's own page): a profile has a hundred rows.
+    let chart = Sparkline {
+        periods: r.history.iter().map(|s| s.year.to_string()).collect(),
+        values: r.history.iter().map(|s| s.value).collect(),
     };
     let chart_title = format!("{title} – {area}");
-    let desc = format!("{} {}", t("stats-history-desc"), t("stats-band-desc"));
+    let shown_values: Vec<(i32, f64)> = r
+        .history
+        .iter()
+        .filter_map(|s| s.value.map(|v| (s.year, v)))
+        .collect();
+    let desc = match (shown_values.first(), shown_values.last()) {
+        (Some(a), Some(b)) => t(&crate::i18n::with_args(
+            "stats-spark-desc",
+            &[
+                ("from", &a.0.to_string()),
+                ("to", &b.0.to_string()),
+                ("first", &f.format(a.1)),
+                ("last", &f.format(b.1)),
+            ],
+        )),
+        _ => t("stats-history-desc"),
+    };
     let empty = t("stats-no-data");
     let history_svg = chart.svg(
         &ChartText {
@@ -151,10 +154,9 @@ fn row_view(p: &Profile, r: &ProfileRow, i: usize, lang: Lang, t: T<'_>) -> RowV
         },
         f,
     );
-    let (lo, hi) = (t("stats-lower"), t("stats-upper"));
     let history_table = html_table(
         &chart_title,
-        &[&t("stats-year"), area, &lo, &hi],
+        &[&t("stats-year"), area],
         &chart.table_rows(),
         f,
         "..",
