@@ -42,3 +42,4 @@ mod security;
 mod sotkanet_fetch;
 mod stats;
 mod uploads;
+mod welfare_pdf;

@@ -6,8 +6,8 @@
 //! the coordinators' narrative. Also the flags, and the set's indicators left out with the
 //! reason recorded for each.
 //!
-//! [`WelfareReport`] is plain data so that the PDF (crates/tuuli-pdf) can render the same
-//! content later; the page renders it as HTML.
+//! [`WelfareReport`] is plain data: the page renders it as HTML, `welfare_pdf` as a PDF
+//! (crates/tuuli-pdf) with the same numbers and words.
 
 use chrono::Utc;
 use serde::Serialize;
@@ -77,6 +77,24 @@ pub struct WelfareReport {
     /// (4) Markdown, shown sanitised.
     pub narrative: String,
     pub synthetic: bool,
+}
+
+impl WelfareReport {
+    /// The wellbeing rows as a profile against the country at 95 % (what the page and the
+    /// PDF write out with `views::profile_rows`).
+    pub fn as_profile(&self) -> profile::Profile {
+        profile::Profile {
+            area: self.area.clone(),
+            region: None,
+            country: None,
+            set: self.set.clone(),
+            theme: None,
+            benchmark: BenchmarkKind::Country,
+            level: "95",
+            synthetic: self.synthetic,
+            rows: self.wellbeing.clone(),
+        }
+    }
 }
 
 /// Builds the section.
