@@ -228,3 +228,67 @@ both!(
         assert!(text.contains("Sysmä"));
     }
 );
+
+both!(
+    an_unpublished_plans_actions_are_left_out_of_the_public_welfare_report_and_its_pdf,
+    |app| async move {
+        let (s, _, _) = seeded(&app).await;
+        app.add_user("koordinaattori@example.fi", Role::Coordinator, None, None)
+            .await;
+        let token = app.token_for("koordinaattori@example.fi").await;
+        let post = |path: &'static str, body: serde_json::Value| {
+            let token = token.clone();
+            let app = &app;
+            async move {
+                let res = app
+                    .api(axum::http::Method::POST, path, Some(&token), Some(body))
+                    .await;
+                res.assert_status(201);
+                res.json()["id"].as_i64().expect("id")
+            }
+        };
+        let mut actions = Vec::new();
+        for (published, title) in [(true, "Julkinen toimenpide"), (false, "Luonnostoimenpide")] {
+            let plan = post("/api/v1/plans", serde_json::json!({"title_fi": title, "start_year": 2021, "end_year": 2025, "status": "draft", "published": published})).await;
+            let promise = post(
+                "/api/v1/promises",
+                serde_json::json!({"plan_id": plan, "title_fi": "Lupaus"}),
+            )
+            .await;
+            let goal = post(
+                "/api/v1/goals",
+                serde_json::json!({"promise_id": promise, "title_fi": "Tavoite"}),
+            )
+            .await;
+            let action = post(
+                "/api/v1/actions",
+                serde_json::json!({"goal_id": goal, "title": title, "start_date": "2022-01-01"}),
+            )
+            .await;
+            actions.push(action);
+        }
+        tuuli::with_db!(&app.db, p => {
+            for a in &actions {
+                sqlx::query("INSERT INTO plan_action_areas (action_id, area_id) VALUES ($1, $2)")
+                    .bind(a).bind(s).execute(p).await.expect("area");
+            }
+        });
+        let q = "from=2021&to=2024&set=pdf_set&lang=fi";
+        let page = app.get(&format!("/areas/{s}/welfare-report?{q}")).await;
+        page.assert_status(200);
+        assert!(page.body.contains("Julkinen toimenpide"));
+        assert!(!page.body.contains("Luonnostoimenpide"));
+        let (_, _, pdf) = fetch(&app, &format!("/areas/{s}/welfare-report.pdf?{q}")).await;
+        let text = text_of(&pdf);
+        assert!(text.contains("Julkinen toimenpide"), "{text}");
+        assert!(!text.contains("Luonnostoimenpide"));
+        // Those who see unpublished plans see its work too.
+        app.add_user("jasen@example.fi", Role::Member, None, None)
+            .await;
+        app.sign_in("jasen@example.fi").await;
+        let page = app.get(&format!("/areas/{s}/welfare-report?{q}")).await;
+        assert!(page.body.contains("Luonnostoimenpide"));
+        let (_, _, pdf) = fetch(&app, &format!("/areas/{s}/welfare-report.pdf?{q}")).await;
+        assert!(text_of(&pdf).contains("Luonnostoimenpide"));
+    }
+);

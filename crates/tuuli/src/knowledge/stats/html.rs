@@ -394,7 +394,15 @@ async fn welfare_view(
     typed: Option<&str>,
 ) -> AppResult<Html<String>> {
     let (from, to) = period(q);
-    let r = welfare::report(&ctx.state.db, id, from, to, q.set.as_deref()).await?;
+    let r = welfare::report(
+        &ctx.state.db,
+        id,
+        from,
+        to,
+        q.set.as_deref(),
+        crate::plan::sees_unpublished(&ctx.viewer),
+    )
+    .await?;
     let t = |k: &str| ctx.t(k);
     let as_profile = r.as_profile();
     let rows = views::profile_rows(&as_profile, ctx.lang, &t);
@@ -473,7 +481,15 @@ async fn welfare_pdf(
     Query(q): Query<ViewQuery>,
 ) -> AppResult<Response> {
     let (from, to) = period(&q);
-    let r = welfare::report(&ctx.state.db, id, from, to, q.set.as_deref()).await?;
+    let r = welfare::report(
+        &ctx.state.db,
+        id,
+        from,
+        to,
+        q.set.as_deref(),
+        crate::plan::sees_unpublished(&ctx.viewer),
+    )
+    .await?;
     let themes = ctx.state.themes().await?;
     let flags = super::explained(&ctx.state, ctx.lang, r.flags.clone());
     let tr = |k: &str, args: &[(&str, String)]| ctx.state.i18n.t(ctx.lang, k, args);
