@@ -35,6 +35,7 @@ mod plan_pages;
 mod plan_update;
 mod reference;
 mod report;
+mod report_knowledge;
 mod robustness;
 mod routes;
 mod schema;
