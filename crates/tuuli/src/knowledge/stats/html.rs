@@ -15,6 +15,7 @@ use super::model;
 use super::profile::{self, BenchmarkKind, Params};
 use super::views::{self, fmt};
 use super::welfare;
+use super::welfare_pdf;
 use super::{can_edit, sees_drafts, store};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::web::forms::RawForm;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/areas/{id}/welfare-report", get(welfare_page))
         .route("/areas/{id}/welfare-report/narrative", post(save_narrative))
         .route("/areas/{id}/welfare-report/omissions", post(save_omission))
+        .route("/areas/{id}/welfare-report.pdf", get(welfare_pdf))
 }
 
 /// The common query of the views.
@@ -514,19 +516,17 @@ async fn welfare_view(
     typed: Option<&str>,
 ) -> AppResult<Html<String>> {
     let (from, to) = period(q);
-    let r = welfare::report(&ctx.state.db, id, from, to, q.set.as_deref()).await?;
+    let r = welfare::report(
+        &ctx.state.db,
+        id,
+        from,
+        to,
+        q.set.as_deref(),
+        crate::plan::sees_unpublished(&ctx.viewer),
+    )
+    .await?;
     let t = |k: &str| ctx.t(k);
-    let as_profile = profile::Profile {
-        area: r.area.clone(),
-        region: None,
-        country: None,
-        set: r.set.clone(),
-        theme: None,
-        benchmark: BenchmarkKind::Country,
-        level: "95",
-        synthetic: r.synthetic,
-        rows: r.wellbeing.clone(),
-    };
+    let as_profile = r.as_profile();
     let rows = views::profile_rows(&as_profile, ctx.lang, &t);
     let themed: Vec<_> = ctx
         .state
@@ -593,6 +593,54 @@ async fn welfare_page(
     Query(q): Query<ViewQuery>,
 ) -> AppResult<Html<String>> {
     welfare_view(&ctx, id, &q, &FieldErrors::new(), None).await
+}
+
+/// The welfare report as a PDF: the same query, the same access (everyone reads) and the
+/// same data as the page, in the reader's language.
+async fn welfare_pdf(
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ViewQuery>,
+) -> AppResult<Response> {
+    let (from, to) = period(&q);
+    let r = welfare::report(
+        &ctx.state.db,
+        id,
+        from,
+        to,
+        q.set.as_deref(),
+        crate::plan::sees_unpublished(&ctx.viewer),
+    )
+    .await?;
+    let themes = ctx.state.themes().await?;
+    let flags = super::explained(&ctx.state, ctx.lang, r.flags.clone());
+    let tr = |k: &str, args: &[(&str, String)]| ctx.state.i18n.t(ctx.lang, k, args);
+    let generated = tr(
+        "welfare-pdf-generated",
+        &[("date", chrono::Utc::now().date_naive().to_string())],
+    );
+    let doc = welfare_pdf::document(&r, ctx.lang, &tr, &themes, &flags, &generated);
+    let bytes = welfare_pdf::render(doc).await?;
+    let name = welfare_pdf::file_name(
+        &tr("welfare-pdf-file", &[]),
+        r.area.name(ctx.lang),
+        from,
+        to,
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn save_narrative(ctx: PageCtx, Path(id): Path<i64>, form: RawForm) -> AppResult<Response> {

@@ -18,6 +18,7 @@ pub mod profile;
 pub mod store;
 pub mod views;
 pub mod welfare;
+pub mod welfare_pdf;
 
 use std::collections::HashMap;
 

@@ -6,8 +6,8 @@
 //! the coordinators' narrative. Also the flags, and the set's indicators left out with the
 //! reason recorded for each.
 //!
-//! [`WelfareReport`] is plain data so that the PDF (crates/tuuli-pdf) can render the same
-//! content later; the page renders it as HTML.
+//! [`WelfareReport`] is plain data: the page renders it as HTML, `welfare_pdf` as a PDF
+//! (crates/tuuli-pdf) with the same numbers and words.
 
 use chrono::Utc;
 use serde::Serialize;
@@ -79,13 +79,33 @@ pub struct WelfareReport {
     pub synthetic: bool,
 }
 
-/// Builds the section.
+impl WelfareReport {
+    /// The wellbeing rows as a profile against the country at 95 % (what the page and the
+    /// PDF write out with `views::profile_rows`).
+    pub fn as_profile(&self) -> profile::Profile {
+        profile::Profile {
+            area: self.area.clone(),
+            region: None,
+            country: None,
+            set: self.set.clone(),
+            theme: None,
+            benchmark: BenchmarkKind::Country,
+            level: "95",
+            synthetic: self.synthetic,
+            rows: self.wellbeing.clone(),
+        }
+    }
+}
+
+/// Builds the section. `drafts`: whether the reader sees unpublished plans
+/// (`plan::sees_unpublished`); without it, the work of unpublished plans is left out.
 pub async fn report(
     db: &Db,
     area_id: i64,
     from: i32,
     to: i32,
     set: Option<&str>,
+    drafts: bool,
 ) -> AppResult<WelfareReport> {
     let params = Params {
         set,
@@ -140,7 +160,7 @@ pub async fn report(
             })
         })
         .collect();
-    let work = work(db, area_id, from, to).await?;
+    let work = work(db, area_id, from, to, drafts).await?;
     let set_key = p.set.as_ref().map(|s| s.key.clone());
     let flags = flags::flags(db, Some(area_id), None, set_key.as_deref(), Level::P95)
         .await?
@@ -163,7 +183,7 @@ pub async fn report(
     })
 }
 
-async fn work(db: &Db, area: i64, from: i32, to: i32) -> AppResult<Vec<WorkRow>> {
+async fn work(db: &Db, area: i64, from: i32, to: i32, drafts: bool) -> AppResult<Vec<WorkRow>> {
     let (Some(start), Some(end)) = (
         chrono::NaiveDate::from_ymd_opt(to, 12, 31),
         chrono::NaiveDate::from_ymd_opt(from, 1, 1),
@@ -173,9 +193,11 @@ async fn work(db: &Db, area: i64, from: i32, to: i32) -> AppResult<Vec<WorkRow>>
     Ok(with_db!(db, p => sqlx::query_as::<_, WorkRow>(
         "SELECT a.id AS action_id, a.title AS action_title, g.id AS goal_id, g.title_fi AS goal_title, a.planned_euros, a.planned_days \
          FROM plan_action_areas aa JOIN plan_actions a ON a.id = aa.action_id JOIN plan_goals g ON g.id = a.goal_id \
+         JOIN plan_promises pr ON pr.id = g.promise_id JOIN plans pl ON pl.id = pr.plan_id \
          WHERE aa.area_id = $1 AND (a.start_date IS NULL OR a.start_date <= $2) AND (a.end_date IS NULL OR a.end_date >= $3) \
+           AND (pl.published OR $4) \
          ORDER BY g.position, g.id, a.id")
-        .bind(area).bind(start).bind(end).fetch_all(p).await)?)
+        .bind(area).bind(start).bind(end).bind(drafts).fetch_all(p).await)?)
 }
 
 /// The omissions of a municipality and set.

@@ -21,6 +21,7 @@ pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod sections;
+pub mod sections_knowledge;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -123,7 +124,12 @@ pub trait ReportSection: Send + Sync {
 
 /// The sections of the annual report, in order. Later modules append theirs here.
 pub fn sections() -> Vec<&'static dyn ReportSection> {
-    vec![&sections::Summary, &sections::Promises, &sections::Network]
+    vec![
+        &sections::Summary,
+        &sections::Promises,
+        &sections::Network,
+        &sections_knowledge::Knowledge,
+    ]
 }
 
 fn section(key: &str) -> Option<&'static dyn ReportSection> {

@@ -699,6 +699,8 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             page("/imports/999999".into()),
             [401, 403, 403, 403, 404, 404],
         ),
+        // The welfare report as PDF: read like its page, by everyone.
+        (page(format!("/areas/{}/welfare-report.pdf", w.sysma)), ok),
     ]
 }
 

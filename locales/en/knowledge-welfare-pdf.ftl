@@ -1,0 +1,23 @@
+# The welfare report as PDF and the annual report's goal targets and indicators section (issue 9).
+welfare-pdf-link = Download the welfare report as PDF
+welfare-pdf-generated = Printed { $date }
+welfare-pdf-file = welfare-report
+welfare-pdf-set = Indicator set: { $set }
+report-knowledge = Goal targets and indicators
+report-knowledge-intro = The indicator targets of the plan's goals. A target is on track when the latest value is at least as good as the straight path from the baseline to the target in that year.
+report-knowledge-none = The plan's goals have no indicator targets.
+report-knowledge-caption = Indicator targets of the goal “{ $goal }”
+report-knowledge-indicator = Indicator
+report-knowledge-area = Area
+report-knowledge-baseline = Baseline (year)
+report-knowledge-target = Target (year)
+report-knowledge-latest = Latest value (year)
+report-knowledge-interval = 95 % confidence interval
+report-knowledge-judgement = Judgement
+report-knowledge-track-on_track = On track
+report-knowledge-track-off_track = Off track
+report-knowledge-track-no_data = No data
+report-knowledge-synthetic = synthetic
+report-knowledge-figure-on = Indicator targets on track
+report-knowledge-figure-off = Indicator targets off track
+report-knowledge-figure-latest = { $indicator }, { $area }: latest value

@@ -1,0 +1,23 @@
+# Hyvinvointikertomuksen PDF ja toimintakertomuksen tavoitteet ja indikaattorit -osio (issue 9).
+welfare-pdf-link = Lataa hyvinvointikertomus PDF-tiedostona
+welfare-pdf-generated = Tulostettu { $date }
+welfare-pdf-file = hyvinvointikertomus
+welfare-pdf-set = Indikaattorijoukko: { $set }
+report-knowledge = Tavoitteet ja indikaattorit
+report-knowledge-intro = Suunnitelman tavoitteiden indikaattoritavoitteet. Tavoite toteutuu, kun viimeisin arvo on vähintään yhtä hyvä kuin suoran polun arvo lähtötasosta tavoitteeseen kyseisenä vuonna.
+report-knowledge-none = Suunnitelman tavoitteille ei ole asetettu indikaattoritavoitteita.
+report-knowledge-caption = Tavoitteen ”{ $goal }” indikaattoritavoitteet
+report-knowledge-indicator = Indikaattori
+report-knowledge-area = Alue
+report-knowledge-baseline = Lähtötaso (vuosi)
+report-knowledge-target = Tavoite (vuosi)
+report-knowledge-latest = Viimeisin arvo (vuosi)
+report-knowledge-interval = 95 %:n luottamusväli
+report-knowledge-judgement = Arvio
+report-knowledge-track-on_track = Tavoitteessa
+report-knowledge-track-off_track = Jäljessä tavoitteesta
+report-knowledge-track-no_data = Ei tietoa
+report-knowledge-synthetic = synteettinen
+report-knowledge-figure-on = Indikaattoritavoitteita tavoitteessa
+report-knowledge-figure-off = Indikaattoritavoitteita jäljessä tavoitteesta
+report-knowledge-figure-latest = { $indicator }, { $area }: viimeisin arvo

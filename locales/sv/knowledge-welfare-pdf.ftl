@@ -1,0 +1,23 @@
+# Välfärdsberättelsen som PDF och verksamhetsberättelsens avsnitt om mål och indikatorer (issue 9).
+welfare-pdf-link = Ladda ner välfärdsberättelsen som PDF-fil
+welfare-pdf-generated = Utskriven { $date }
+welfare-pdf-file = valfardsberattelse
+welfare-pdf-set = Indikatoruppsättning: { $set }
+report-knowledge = Mål och indikatorer
+report-knowledge-intro = Indikatormålen för planens mål. Ett mål är i linje med målet när det senaste värdet är minst lika bra som den raka linjen från utgångsnivån till målet det året.
+report-knowledge-none = Inga indikatormål har satts för planens mål.
+report-knowledge-caption = Indikatormålen för målet ”{ $goal }”
+report-knowledge-indicator = Indikator
+report-knowledge-area = Område
+report-knowledge-baseline = Utgångsnivå (år)
+report-knowledge-target = Mål (år)
+report-knowledge-latest = Senaste värde (år)
+report-knowledge-interval = 95 % konfidensintervall
+report-knowledge-judgement = Bedömning
+report-knowledge-track-on_track = I linje med målet
+report-knowledge-track-off_track = Efter målet
+report-knowledge-track-no_data = Uppgift saknas
+report-knowledge-synthetic = syntetisk
+report-knowledge-figure-on = Indikatormål i linje med målet
+report-knowledge-figure-off = Indikatormål efter målet
+report-knowledge-figure-latest = { $indicator }, { $area }: senaste värde
