@@ -5,12 +5,15 @@
 //!
 //! Per chunk ([`CHUNK`] rows), in a task of its own while the next chunk is read: the
 //! rows are sorted by the store's key and checked for duplicates in Rust (agreeing ones
-//! are dropped, disagreeing ones are errors), SQLite stages them with multi-row `INSERT`s
-//! of 4,000 rows (one prepared statement reused), PostgreSQL with one
-//! `COPY … FROM STDIN`, into a temporary table; then, set-based and the same SQL on both:
-//! a plain `INSERT … SELECT` when none of the chunk's indicators has a stored value yet,
-//! else the earlier versions of changed values into `indicator_value_revisions` and
-//! `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
+//! are dropped, disagreeing ones are errors). An indicator of the chunk without a stored
+//! value yet (a first import) needs no comparison: PostgreSQL `COPY`s its rows straight
+//! into `indicator_values`; SQLite stages them with multi-row `INSERT`s of 4,000 rows (one
+//! prepared statement reused) into a temporary table and inserts them with one
+//! `INSERT … SELECT`. The other indicators' rows are staged (PostgreSQL with one
+//! `COPY … FROM STDIN`) and merged set-based: the earlier versions of changed values into
+//! `indicator_value_revisions`, then on SQLite `INSERT … ON CONFLICT DO UPDATE … WHERE
+//! changed`, on PostgreSQL (where that locks every unchanged row) an `UPDATE … FROM` of
+//! the changed values and an `INSERT … WHERE NOT EXISTS` of the new ones.
 //! A row that repeats one of an earlier chunk of the same import with another value shows
 //! up as a revision of this import's own value, and is reported as a duplicate.
 
@@ -115,6 +118,8 @@ pub struct Summary {
     pub unchanged: u64,
     /// Bad rows (all of them, also those beyond the listed ones).
     pub rejected: u64,
+    /// Rows left out on purpose, not errors (see [`Importer::skip`]).
+    pub skipped: u64,
     /// Catalogue entries created or refreshed from metadata.
     pub indicators_upserted: u64,
     /// The listed errors, as message keys with their arguments (location first).
@@ -426,6 +431,13 @@ impl Importer {
         Ok(())
     }
 
+    /// Counts a row the format's reader leaves out on purpose (a Sotkanet folder's row of
+    /// a region Tuuli does not keep, a JSON-stat cell without a value): not read, not an
+    /// error, but recorded with the import.
+    pub fn skip(&mut self) {
+        self.summary.skipped += 1;
+    }
+
     /// Rows read so far.
     pub fn rows_read(&self) -> u64 {
         self.summary.rows_read
@@ -624,7 +636,7 @@ impl Importer {
             let t = &self.timings;
             eprintln!(
                 "import timings: {:.2}s in all, of which reading waited {:.2}s for the merge task; \
-                 the task sorted {:.2}s, staged {:.2}s, merged {:.2}s",
+                 the task sorted {:.2}s, staged or copied {:.2}s, merged {:.2}s",
                 t.started.elapsed().as_secs_f64(),
                 t.wait.as_secs_f64(),
                 t.sort.as_secs_f64(),
@@ -641,10 +653,10 @@ impl Importer {
                 }
                 sqlx::query(
                     "UPDATE imports SET status = 'done', rows_read = $1, inserted = $2, updated = $3, unchanged = $4, \
-                     rejected = 0, finished_at = $5 WHERE id = $6",
+                     rejected = 0, skipped = $5, finished_at = $6 WHERE id = $7",
                 )
                 .bind(to_i64(s.rows_read)).bind(to_i64(s.inserted)).bind(to_i64(s.updated)).bind(to_i64(s.unchanged))
-                .bind(now).bind(s.import_id)
+                .bind(to_i64(s.skipped)).bind(now).bind(s.import_id)
                 .execute(&mut *t).await?;
                 crate::audit!(&mut *t, &self.meta.actor, "create", "import", s.import_id, None, Some(after))?;
                 t.commit().await?;
@@ -761,6 +773,20 @@ async fn merge_chunk(
     indicators.dedup();
     let sorted = Instant::now();
     m.sort = sorted.duration_since(started);
+    // Indicators with a stored value (this import's earlier chunks included) go through
+    // the comparison; the others (a first import, and a chunk's next indicators) are
+    // inserted as they are.
+    let mut stored: Vec<i64> = Vec::new();
+    let mut fresh: Vec<i64> = Vec::new();
+    with_tx!(&mut *tx, t => {
+        for id in &indicators {
+            let any: Option<i64> = sqlx::query_scalar(
+                "SELECT indicator_id FROM indicator_values WHERE indicator_id = $1 LIMIT 1",
+            ).bind(id).fetch_optional(&mut **t).await?;
+            if any.is_some() { stored.push(*id); } else { fresh.push(*id); }
+        }
+    });
+    let mut inserted = 0u64;
     match tx {
         Tx::Sqlite(t) => {
             let mut chunks = buf.chunks_exact(SQLITE_BATCH);
@@ -779,52 +805,39 @@ async fn merge_chunk(
             }
         }
         Tx::Postgres(t) => {
-            let mut text = String::with_capacity(buf.len() * 56);
-            for r in &buf {
-                let _ = write!(
-                    text,
-                    "{}\t{}\t{}\t{}\t",
-                    r.area_id, r.indicator_id, r.year, r.sex
-                );
-                for v in [r.value, r.count, r.denominator] {
-                    match v {
-                        Some(v) => {
-                            let _ = write!(text, "{v}\t");
-                        }
-                        None => text.push_str("\\N\t"),
-                    }
-                }
-                let _ = writeln!(text, "{}", r.ordinal);
+            // Fresh indicators' rows go straight into the store with one `COPY` (the
+            // database's bulk loader); only the others are staged for the comparison.
+            let is_fresh = |r: &Staged| fresh.binary_search(&r.indicator_id).is_ok();
+            if !fresh.is_empty() {
+                let text = copy_text(buf.iter().filter(|r| is_fresh(r)), Some(import_id));
+                let mut copy = t
+                    .copy_in_raw(
+                        "COPY indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) FROM STDIN",
+                    )
+                    .await?;
+                copy.send(text.into_bytes()).await?;
+                inserted = copy.finish().await?;
             }
-            let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
-            copy.send(text.into_bytes()).await?;
-            copy.finish().await?;
+            if !stored.is_empty() {
+                let text = copy_text(buf.iter().filter(|r| !is_fresh(r)), None);
+                let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
+                copy.send(text.into_bytes()).await?;
+                copy.finish().await?;
+            }
         }
     }
     let staged = Instant::now();
     m.stage = staged.duration_since(sorted);
     let is_pg = matches!(tx, Tx::Postgres(_));
-    let (updated, affected) = with_tx!(tx, t => {
-        // Indicators with a stored value go through the comparison; the others (a first
-        // import, and a chunk's next indicators) are inserted as they are.
-        let mut stored: Vec<i64> = Vec::new();
-        let mut fresh: Vec<i64> = Vec::new();
-        for id in &indicators {
-            let any: Option<i64> = sqlx::query_scalar(
-                "SELECT indicator_id FROM indicator_values WHERE indicator_id = $1 LIMIT 1",
-            ).bind(id).fetch_optional(&mut **t).await?;
-            if any.is_some() { stored.push(*id); } else { fresh.push(*id); }
-        }
-        let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let inserted = if fresh.is_empty() {
-            0
-        } else {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+    let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let (updated, affected) = with_tx!(&mut *tx, t => {
+        if !fresh.is_empty() && !is_pg {
+            inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
                  SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
                  WHERE indicator_id IN ({})", list(&fresh)
-            ))).bind(import_id).execute(&mut **t).await?.rows_affected()
-        };
+            ))).bind(import_id).execute(&mut **t).await?.rows_affected();
+        }
         if stored.is_empty() {
             (0, inserted)
         } else {
@@ -857,7 +870,25 @@ async fn merge_chunk(
                     }
                 }
             }
-            let affected = if errors.is_empty() {
+            let affected = if !errors.is_empty() {
+                0
+            } else if is_pg {
+                // PostgreSQL locks every conflicting row of an `ON CONFLICT DO UPDATE`,
+                // also those its WHERE leaves alone (a write per unchanged value on a
+                // re-import): the changed values are updated and the new ones inserted
+                // instead, each set-based. (Only stored indicators' rows are staged.)
+                let changed = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "UPDATE indicator_values v SET value = s.value, count = s.count, denominator = s.denominator, \
+                     import_id = $1 FROM import_stage s WHERE {KEY_JOIN} AND {DIFFERS}"
+                ))).bind(import_id).execute(&mut **t).await?.rows_affected();
+                let new = sqlx::query(
+                    "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
+                     SELECT s.area_id, s.indicator_id, s.year, s.sex, s.value, s.count, s.denominator, $1 FROM import_stage s \
+                     WHERE NOT EXISTS (SELECT 1 FROM indicator_values v WHERE v.area_id = s.area_id \
+                     AND v.indicator_id = s.indicator_id AND v.year = s.year AND v.sex = s.sex)",
+                ).bind(import_id).execute(&mut **t).await?.rows_affected();
+                changed + new
+            } else {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
                      SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
@@ -868,8 +899,6 @@ async fn merge_chunk(
                      OR indicator_values.count IS DISTINCT FROM excluded.count \
                      OR indicator_values.denominator IS DISTINCT FROM excluded.denominator",
                 ))).bind(import_id).execute(&mut **t).await?.rows_affected()
-            } else {
-                0
             };
             (updated, inserted + affected)
         }
@@ -909,9 +938,10 @@ async fn fail(db: &Db, actor: &Actor, s: &Summary, now: DateTime<Utc>) -> anyhow
         let mut t = p.begin().await?;
         sqlx::query(
             "UPDATE imports SET status = $1, rows_read = $2, inserted = 0, updated = 0, unchanged = 0, rejected = $3, \
-             message = $4, finished_at = $5 WHERE id = $6",
+             skipped = $4, message = $5, finished_at = $6 WHERE id = $7",
         )
-        .bind(s.status).bind(to_i64(s.rows_read)).bind(to_i64(s.rejected)).bind(&message).bind(now).bind(s.import_id)
+        .bind(s.status).bind(to_i64(s.rows_read)).bind(to_i64(s.rejected)).bind(to_i64(s.skipped)).bind(&message)
+        .bind(now).bind(s.import_id)
         .execute(&mut *t).await?;
         crate::audit!(&mut *t, actor, "create", "import", s.import_id, None, Some(after))?;
         t.commit().await?;
@@ -931,6 +961,29 @@ async fn restore_cache(tx: &mut Tx, cache: Option<i64>) -> anyhow::Result<()> {
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Rows in `COPY`'s text format: the key, value, count and denominator, then the
+/// import's id (for the store) or, without one, the row's ordinal (for the staging table).
+fn copy_text<'a>(rows: impl Iterator<Item = &'a Staged>, import_id: Option<i64>) -> String {
+    let mut text = String::with_capacity(CHUNK * 56);
+    for r in rows {
+        let _ = write!(
+            text,
+            "{}\t{}\t{}\t{}\t",
+            r.area_id, r.indicator_id, r.year, r.sex
+        );
+        for v in [r.value, r.count, r.denominator] {
+            match v {
+                Some(v) => {
+                    let _ = write!(text, "{v}\t");
+                }
+                None => text.push_str("\\N\t"),
+            }
+        }
+        let _ = writeln!(text, "{}", import_id.unwrap_or(r.ordinal));
+    }
+    text
 }
 
 /// A multi-row `INSERT` into the staging table. Positional `?` parameters: SQLite looks

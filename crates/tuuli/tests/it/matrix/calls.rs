@@ -699,6 +699,15 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
             page("/imports/999999".into()),
             [401, 403, 403, 403, 404, 404],
         ),
+        // One import in the API: as its page.
+        (
+            api(Method::GET, format!("/api/v1/imports/{}", w.import), None),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(Method::GET, "/api/v1/imports/999999".into(), None),
+            [401, 403, 403, 403, 404, 404],
+        ),
     ]
 }
 
