@@ -5,15 +5,15 @@
 //!
 //! Per chunk ([`CHUNK`] rows), in a task of its own while the next chunk is read: the
 //! rows are sorted by the store's key and checked for duplicates in Rust (agreeing ones
-//! are dropped, disagreeing ones are errors). An indicator of the chunk without a stored
-//! value yet (a first import) needs no comparison: PostgreSQL `COPY`s its rows straight
-//! into `indicator_values`; SQLite stages them with multi-row `INSERT`s of 4,000 rows (one
-//! prepared statement reused) into a temporary table and inserts them with one
-//! `INSERT … SELECT`. The other indicators' rows are staged (PostgreSQL with one
-//! `COPY … FROM STDIN`) and merged set-based: the earlier versions of changed values into
-//! `indicator_value_revisions`, then on SQLite `INSERT … ON CONFLICT DO UPDATE … WHERE
-//! changed`, on PostgreSQL (where that locks every unchanged row) an `UPDATE … FROM` of
-//! the changed values and an `INSERT … WHERE NOT EXISTS` of the new ones.
+//! are dropped, disagreeing ones are errors). On PostgreSQL the rows of indicators that
+//! had no value before the import are `COPY`ed straight into `indicator_values` (in a
+//! savepoint when the import's earlier chunks began the indicator: a repeated key rolls
+//! it back and the chunk is compared instead). SQLite stages every row with multi-row
+//! `INSERT`s of 4,000 rows (one prepared statement reused) into a temporary table and
+//! inserts those of indicators without a stored value with one `INSERT … SELECT`. The
+//! other rows are staged (PostgreSQL with one `COPY … FROM STDIN`) and merged set-based,
+//! the same SQL on both: the earlier versions of changed values into
+//! `indicator_value_revisions`, then `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
 //! A row that repeats one of an earlier chunk of the same import with another value shows
 //! up as a revision of this import's own value, and is reported as a duplicate.
 
@@ -214,6 +214,9 @@ pub struct Importer {
     rejected: Rejected,
     summary: Summary,
     sqlite_insert: Arc<str>,
+    /// PostgreSQL: per indicator seen so far, whether it had no value before this import
+    /// (its rows are then `COPY`ed straight into the store; see [`merge_chunk`]).
+    new_in_import: NewInImport,
     /// The chunk being merged while the next is read; it holds the transaction.
     pending: Option<JoinHandle<(Tx, anyhow::Result<Merged>)>>,
     /// SQLite's page cache size before the import, restored at the end.
@@ -271,6 +274,7 @@ impl Importer {
                 ..Summary::default()
             },
             sqlite_insert: sqlite_insert(SQLITE_BATCH).into(),
+            new_in_import: NewInImport::default(),
             sqlite_cache: None,
             timings: Timings {
                 started: Instant::now(),
@@ -580,8 +584,10 @@ impl Importer {
             .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
         let import_id = self.import_id;
         let sql = self.sqlite_insert.clone();
+        let new_in_import = self.new_in_import.clone();
         self.pending = Some(tokio::spawn(async move {
-            let merged = merge_chunk(&mut tx, buf, &locations, import_id, &sql).await;
+            let merged =
+                merge_chunk(&mut tx, buf, &locations, import_id, &sql, &new_in_import).await;
             (tx, merged)
         }));
         Ok(())
@@ -703,6 +709,23 @@ impl Importer {
     }
 }
 
+/// Per indicator seen by an import so far, whether it had no value before the import;
+/// shared with the merge task (one chunk at a time, so never contended).
+#[derive(Debug, Clone, Default)]
+struct NewInImport(Arc<std::sync::Mutex<HashMap<i64, bool>>>);
+
+impl NewInImport {
+    fn get(&self, indicator: i64) -> Option<bool> {
+        self.0.lock().ok().and_then(|m| m.get(&indicator).copied())
+    }
+
+    fn set(&self, indicator: i64, new: bool) {
+        if let Ok(mut m) = self.0.lock() {
+            m.entry(indicator).or_insert(new);
+        }
+    }
+}
+
 /// What merging one chunk did.
 #[derive(Debug, Default)]
 struct Merged {
@@ -730,6 +753,7 @@ async fn merge_chunk(
     locations: &[Location],
     import_id: i64,
     batch_sql: &str,
+    new_in_import: &NewInImport,
 ) -> anyhow::Result<Merged> {
     let started = Instant::now();
     let first = buf.first().map_or(0, |r| r.ordinal);
@@ -773,13 +797,30 @@ async fn merge_chunk(
     indicators.dedup();
     let sorted = Instant::now();
     m.sort = sorted.duration_since(started);
-    // Indicators with a stored value (this import's earlier chunks included) go through
-    // the comparison; the others (a first import, and a chunk's next indicators) are
-    // inserted as they are.
+    // SQLite: indicators with a stored value (this import's earlier chunks included) go
+    // through the comparison; the others (a first import, and a chunk's next indicators)
+    // are inserted as they are.
+    // PostgreSQL: the rows of indicators without a value before this import are `COPY`ed
+    // straight into the store. When such an indicator was begun by an earlier chunk, its
+    // rows may repeat this import's own (agreeing: one value; disagreeing: a duplicate),
+    // so the `COPY` runs in a savepoint: a key violation rolls it back and the chunk
+    // takes the comparison like the others.
     let mut stored: Vec<i64> = Vec::new();
     let mut fresh: Vec<i64> = Vec::new();
+    let mut direct: Vec<i64> = Vec::new();
+    let mut risky = false;
     with_tx!(&mut *tx, t => {
         for id in &indicators {
+            let known = new_in_import.get(*id);
+            if let Some(new) = known {
+                if new {
+                    risky = true;
+                    direct.push(*id);
+                } else {
+                    stored.push(*id);
+                }
+                continue;
+            }
             let any: Option<i64> = sqlx::query_scalar(
                 "SELECT indicator_id FROM indicator_values WHERE indicator_id = $1 LIMIT 1",
             ).bind(id).fetch_optional(&mut **t).await?;
@@ -789,6 +830,8 @@ async fn merge_chunk(
     let mut inserted = 0u64;
     match tx {
         Tx::Sqlite(t) => {
+            stored.append(&mut direct);
+            stored.sort_unstable();
             let mut chunks = buf.chunks_exact(SQLITE_BATCH);
             for chunk in chunks.by_ref() {
                 bind_rows(sqlx::query(sqlx::AssertSqlSafe(batch_sql)), chunk)
@@ -805,21 +848,64 @@ async fn merge_chunk(
             }
         }
         Tx::Postgres(t) => {
-            // Fresh indicators' rows go straight into the store with one `COPY` (the
-            // database's bulk loader); only the others are staged for the comparison.
-            let is_fresh = |r: &Staged| fresh.binary_search(&r.indicator_id).is_ok();
-            if !fresh.is_empty() {
-                let text = copy_text(buf.iter().filter(|r| is_fresh(r)), Some(import_id));
-                let mut copy = t
-                    .copy_in_raw(
-                        "COPY indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) FROM STDIN",
-                    )
-                    .await?;
-                copy.send(text.into_bytes()).await?;
-                inserted = copy.finish().await?;
+            for id in &fresh {
+                new_in_import.set(*id, true);
+            }
+            for id in &stored {
+                new_in_import.set(*id, false);
+            }
+            direct.append(&mut fresh);
+            direct.sort_unstable();
+            if !direct.is_empty() {
+                let text = copy_text(
+                    buf.iter()
+                        .filter(|r| direct.binary_search(&r.indicator_id).is_ok()),
+                    Some(import_id),
+                );
+                if risky {
+                    sqlx::query("SAVEPOINT import_copy")
+                        .execute(&mut **t)
+                        .await?;
+                }
+                let copied: Result<u64, sqlx::Error> = async {
+                    let mut copy = t
+                        .copy_in_raw(
+                            "COPY indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) FROM STDIN",
+                        )
+                        .await?;
+                    copy.send(text.into_bytes()).await?;
+                    copy.finish().await
+                }
+                .await;
+                match copied {
+                    Ok(n) => {
+                        inserted = n;
+                        if risky {
+                            sqlx::query("RELEASE SAVEPOINT import_copy")
+                                .execute(&mut **t)
+                                .await?;
+                        }
+                    }
+                    Err(e)
+                        if risky
+                            && e.as_database_error().and_then(|d| d.code()).as_deref()
+                                == Some("23505") =>
+                    {
+                        sqlx::query("ROLLBACK TO SAVEPOINT import_copy")
+                            .execute(&mut **t)
+                            .await?;
+                        stored.append(&mut direct);
+                        stored.sort_unstable();
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             if !stored.is_empty() {
-                let text = copy_text(buf.iter().filter(|r| !is_fresh(r)), None);
+                let text = copy_text(
+                    buf.iter()
+                        .filter(|r| stored.binary_search(&r.indicator_id).is_ok()),
+                    None,
+                );
                 let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
                 copy.send(text.into_bytes()).await?;
                 copy.finish().await?;
@@ -870,25 +956,7 @@ async fn merge_chunk(
                     }
                 }
             }
-            let affected = if !errors.is_empty() {
-                0
-            } else if is_pg {
-                // PostgreSQL locks every conflicting row of an `ON CONFLICT DO UPDATE`,
-                // also those its WHERE leaves alone (a write per unchanged value on a
-                // re-import): the changed values are updated and the new ones inserted
-                // instead, each set-based. (Only stored indicators' rows are staged.)
-                let changed = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "UPDATE indicator_values v SET value = s.value, count = s.count, denominator = s.denominator, \
-                     import_id = $1 FROM import_stage s WHERE {KEY_JOIN} AND {DIFFERS}"
-                ))).bind(import_id).execute(&mut **t).await?.rows_affected();
-                let new = sqlx::query(
-                    "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
-                     SELECT s.area_id, s.indicator_id, s.year, s.sex, s.value, s.count, s.denominator, $1 FROM import_stage s \
-                     WHERE NOT EXISTS (SELECT 1 FROM indicator_values v WHERE v.area_id = s.area_id \
-                     AND v.indicator_id = s.indicator_id AND v.year = s.year AND v.sex = s.sex)",
-                ).bind(import_id).execute(&mut **t).await?.rows_affected();
-                changed + new
-            } else {
+            let affected = if errors.is_empty() {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
                      SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
@@ -899,6 +967,8 @@ async fn merge_chunk(
                      OR indicator_values.count IS DISTINCT FROM excluded.count \
                      OR indicator_values.denominator IS DISTINCT FROM excluded.denominator",
                 ))).bind(import_id).execute(&mut **t).await?.rows_affected()
+            } else {
+                0
             };
             (updated, inserted + affected)
         }
