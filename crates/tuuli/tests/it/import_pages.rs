@@ -318,3 +318,112 @@ both!(
         app.get(&format!("/imports/{id}")).await.assert_status(403);
     }
 );
+
+// `GET /api/v1/imports/{id}`: one import's summary and its errors (line, reason in the
+// request's language, stable code) for those who see its page; a member gets the page's
+// 403, an unknown import 404. The skipped-row count is stored and shown on the page.
+both!(
+    an_import_is_served_by_the_api_with_its_errors_to_those_who_see_its_page,
+    |app| async move {
+        use axum::http::Method;
+        areas_national::load(&app.db).await.unwrap();
+        local_indicator(&app, "apiraw", "percent").await;
+        app.add_user("coord@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.add_user("member@example.fi", Role::Member, None, None)
+            .await;
+        let dir = std::env::temp_dir().join(format!(
+            "tuuli-ia-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("huono.csv");
+        std::fs::write(
+            &path,
+            "indicator;area;year;sex;value\nlocal:apiraw;KU398;2024;total;1\nlocal:apiraw;KU398;20O4;total;1\n",
+        )
+        .unwrap();
+        let meta = ImportMeta {
+            kind: "csv",
+            source_name: "huono.csv".into(),
+            vintage: None,
+            is_synthetic: false,
+            actor: Actor::system("cli"),
+            job_id: None,
+        };
+        let s = imports::local_csv(&app.db, &path, meta, None)
+            .await
+            .unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+        assert_eq!(s.status, "failed");
+
+        let url = format!("/api/v1/imports/{}?lang=en", s.import_id);
+        app.api(Method::GET, &url, None, None)
+            .await
+            .assert_status(401);
+        let coord = app.token_for("coord@example.fi").await;
+        let res = app.api(Method::GET, &url, Some(&coord), None).await;
+        res.assert_status(200);
+        let j = res.json();
+        assert_eq!(j["id"].as_i64(), Some(s.import_id), "{j}");
+        assert_eq!(j["status"], "failed", "{j}");
+        assert_eq!(j["kind"], "csv", "{j}");
+        assert_eq!(j["source_name"], "huono.csv", "{j}");
+        assert_eq!(
+            (
+                j["rows_read"].as_i64(),
+                j["inserted"].as_i64(),
+                j["rejected"].as_i64()
+            ),
+            (Some(2), Some(0), Some(1)),
+            "{j}"
+        );
+        assert_eq!(j["skipped"].as_i64(), Some(0), "{j}");
+        assert!(j["job_id"].is_null(), "{j}");
+        assert!(j["finished_at"].is_string(), "{j}");
+        let errors = j["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{j}");
+        assert_eq!(errors[0]["line"].as_i64(), Some(3), "{j}");
+        assert_eq!(errors[0]["location"], "Line 3", "{j}");
+        assert_eq!(errors[0]["code"], "import-error-year", "{j}");
+        assert!(
+            errors[0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("“20O4” is not a year"),
+            "{j}"
+        );
+        app.api(Method::GET, "/api/v1/imports/987654", Some(&coord), None)
+            .await
+            .assert_status(404);
+
+        // A member is refused the API as the page refuses them.
+        let member = app.token_for("member@example.fi").await;
+        app.api(Method::GET, &url, Some(&member), None)
+            .await
+            .assert_status(403);
+        app.sign_in("member@example.fi").await;
+        app.get(&format!("/imports/{}", s.import_id))
+            .await
+            .assert_status(403);
+        app.sign_out_locally();
+
+        // The skipped-row count is stored with the import and shown on its page and in
+        // the API.
+        tuuli::with_db!(&app.db, p => sqlx::query("UPDATE imports SET skipped = 17 WHERE id = $1")
+            .bind(s.import_id).execute(p).await.map(|_| ()))
+        .unwrap();
+        let j = app.api(Method::GET, &url, Some(&coord), None).await.json();
+        assert_eq!(j["skipped"].as_i64(), Some(17), "{j}");
+        app.sign_in("coord@example.fi").await;
+        let page = app.get(&format!("/imports/{}?lang=en", s.import_id)).await;
+        page.assert_status(200);
+        assert!(
+            page.body.contains("Skipped")
+                && page.body.contains("<td id=\"import-skipped\">17</td>"),
+            "{}",
+            page.body
+        );
+    }
+);

@@ -211,6 +211,15 @@ both!(
             466 - rows,
             "rows of ELY, AVI… regions are left out"
         );
+        let stored = tuuli::knowledge::imports::web::one(&app.db, s.import_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            u64::try_from(stored.skipped).unwrap(),
+            a.skipped,
+            "the rows left out are counted on the import's row"
+        );
 
         // The cache: one new folder in the --from-dir layout, the answers unchanged.
         assert_eq!(folders(&cache), vec![a.fetched.dir.clone()]);

@@ -181,9 +181,10 @@ pub async fn sotkanet_dir_counted(
         .map(|m| m.len())
         .sum();
     let mut imp = Importer::start(db, meta).await?;
-    let mut skipped = 0u64;
-    let outcome = dir_rows(&mut imp, dir, &files, total, progress, &mut skipped).await;
-    Ok((conclude(imp, outcome).await?, skipped))
+    let outcome = dir_rows(&mut imp, dir, &files, total, progress).await;
+    let summary = conclude(imp, outcome).await?;
+    let skipped = summary.skipped;
+    Ok((summary, skipped))
 }
 
 /// The Sotkanet ids of the regions in `regions.json` whose category Tuuli keeps; `None`
@@ -218,7 +219,6 @@ async fn dir_rows(
     files: &DirFiles,
     total: u64,
     progress: Option<&ProgressTx>,
-    skipped: &mut u64,
 ) -> anyhow::Result<()> {
     let kept = kept_regions(imp, files).await?;
     // Left out: rows of regions the list does not give a category Tuuli keeps.
@@ -252,7 +252,7 @@ async fn dir_rows(
             let mut rows = sotkanet_csv::read(meter.open(path)?);
             while let Some(row) = rows.next() {
                 if matches!(&row, Ok(v) if foreign(v.region)) {
-                    *skipped += 1;
+                    imp.skip();
                     continue;
                 }
                 let line = rows.line();
@@ -273,7 +273,7 @@ async fn dir_rows(
                 Ok(rows) => {
                     for (i, v) in rows.into_iter().enumerate() {
                         if foreign(v.region) {
-                            *skipped += 1;
+                            imp.skip();
                             continue;
                         }
                         imp.push(Ok(sotkanet_row(
@@ -508,6 +508,7 @@ async fn jsonstat_rows(
             });
         // A cell without a value (".." in PxWeb) is not stored.
         if matches!(&parsed, Ok(r) if r.value.is_none()) {
+            imp.skip();
             continue;
         }
         imp.push(parsed).await?;

@@ -1,7 +1,8 @@
 //! Imports on the web, for coordinators and admins: `GET /imports` (the history with each
 //! import's summary, and the upload form), `POST /imports` (the upload: queued as a
-//! [`job`](super::job) whose page shows its progress; 303 there), `GET /api/v1/imports`
-//! and `POST /api/v1/imports` (202 with the job).
+//! [`job`](super::job) whose page shows its progress; 303 there), `GET /api/v1/imports`,
+//! `POST /api/v1/imports` (202 with the job) and `GET /api/v1/imports/{id}` (one import
+//! with its errors, in the request's language).
 
 use axum::extract::multipart::Multipart;
 use axum::extract::{Extension, Path, State};
@@ -45,6 +46,9 @@ pub struct ImportView {
     pub updated: i64,
     pub unchanged: i64,
     pub rejected: i64,
+    /// Rows left out on purpose, not errors (a Sotkanet folder's rows of regions Tuuli
+    /// does not keep, JSON-stat cells without a value).
+    pub skipped: i64,
     /// A failed import's first errors, one per line ("location key<TAB>reason key").
     pub message: String,
     /// Demo or benchmark data.
@@ -58,7 +62,7 @@ pub struct ImportView {
 /// The latest imports, newest first.
 pub async fn recent(db: &Db, limit: i64) -> AppResult<Vec<ImportView>> {
     let sql = format!(
-        "SELECT id, kind, source_name, vintage, status, rows_read, inserted, updated, unchanged, rejected, message, \
+        "SELECT id, kind, source_name, vintage, status, rows_read, inserted, updated, unchanged, rejected, skipped, message, \
          is_synthetic, user_id, job_id, started_at, finished_at FROM imports ORDER BY id DESC LIMIT {}",
         limit.clamp(1, 500)
     );
@@ -70,7 +74,7 @@ pub async fn recent(db: &Db, limit: i64) -> AppResult<Vec<ImportView>> {
 /// One import, if it exists.
 pub async fn one(db: &Db, id: i64) -> AppResult<Option<ImportView>> {
     Ok(with_db!(db, p => sqlx::query_as::<_, ImportView>(
-        "SELECT id, kind, source_name, vintage, status, rows_read, inserted, updated, unchanged, rejected, message, \
+        "SELECT id, kind, source_name, vintage, status, rows_read, inserted, updated, unchanged, rejected, skipped, message, \
          is_synthetic, user_id, job_id, started_at, finished_at FROM imports WHERE id = $1",
     ).bind(id).fetch_optional(p).await)?)
 }
@@ -118,7 +122,9 @@ pub fn upload_router() -> Router<AppState> {
 }
 
 pub fn upload_api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api_imports_list, api_imports_create))
+    OpenApiRouter::new()
+        .routes(routes!(api_imports_list, api_imports_create))
+        .routes(routes!(api_import_one))
 }
 
 async fn page(ctx: PageCtx) -> AppResult<Html<String>> {
@@ -226,4 +232,121 @@ async fn api_imports_create(
         .map_err(AppError::Validation)?;
     let id = enqueue(&state, &viewer, upload).await?;
     crate::jobs::api::accepted(&state, id, lang.map(|l| l.0).unwrap_or_default()).await
+}
+
+/// One recorded error of an import.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportErrorView {
+    /// The line of the file, when the error has one.
+    pub line: Option<i64>,
+    /// Where in a file without lines (`data-289.csv:12`, `value[3]`), when it has no line.
+    pub path: Option<String>,
+    /// Where, in the request's language ("Line 3"); `null` for the whole file.
+    pub location: Option<String>,
+    /// Why, in the request's language.
+    pub reason: String,
+    /// The reason as a stable message key (`import-error-year`, `import-error-more`, …).
+    pub code: String,
+}
+
+/// One import: its summary, who and when, and its errors.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportDetail {
+    pub id: i64,
+    /// running, done or failed.
+    pub status: String,
+    /// The format: sotkanet_api, sotkanet_dir, csv, xlsx, jsonstat, demo or bench.
+    pub kind: String,
+    /// The file name or URL.
+    pub source_name: String,
+    /// When the data was fetched from its source, if known.
+    pub vintage: Option<DateTime<Utc>>,
+    /// Demo or benchmark data.
+    pub is_synthetic: bool,
+    pub rows_read: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    /// Rows left out on purpose, not errors (a Sotkanet folder's rows of regions Tuuli
+    /// does not keep, JSON-stat cells without a value).
+    pub skipped: i64,
+    /// Who imported; `null` for the command line or the system.
+    pub user_id: Option<i64>,
+    /// The job that ran it, if it ran as one (an upload).
+    pub job_id: Option<i64>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// A refused import's recorded errors, in the order of the file (at most the first
+    /// 200, then one "… more" entry).
+    pub errors: Vec<ImportErrorView>,
+}
+
+impl ImportDetail {
+    /// The import with its stored errors translated into `lang`.
+    pub fn new(i: ImportView, i18n: &crate::i18n::I18n, lang: Lang) -> Self {
+        let errors = i
+            .message
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (loc, reason) = l.split_once('\t').unwrap_or(("", l));
+                let (loc_key, args) = crate::i18n::split_args(loc);
+                let arg = |name: &str| args.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+                let line = (loc_key == "import-at-line")
+                    .then(|| arg("line").and_then(|n| n.parse().ok()))
+                    .flatten();
+                let path = (loc_key == "import-at-path").then(|| arg("path")).flatten();
+                ImportErrorView {
+                    line,
+                    path,
+                    location: (!loc.is_empty()).then(|| i18n.t(lang, loc, &[])),
+                    reason: i18n.t(lang, reason, &[]),
+                    code: crate::i18n::split_args(reason).0.to_owned(),
+                }
+            })
+            .collect();
+        ImportDetail {
+            id: i.id,
+            status: i.status,
+            kind: i.kind,
+            source_name: i.source_name,
+            vintage: i.vintage,
+            is_synthetic: i.is_synthetic,
+            rows_read: i.rows_read,
+            inserted: i.inserted,
+            updated: i.updated,
+            unchanged: i.unchanged,
+            rejected: i.rejected,
+            skipped: i.skipped,
+            user_id: i.user_id,
+            job_id: i.job_id,
+            started_at: i.started_at,
+            finished_at: i.finished_at,
+            errors,
+        }
+    }
+}
+
+/// One import with its summary and its recorded errors, in the request's language
+/// (coordinators and admins, like its page `/imports/{id}`).
+#[utoipa::path(get, path = "/imports/{id}", tag = "knowledge",
+    params(("id" = i64, Path, description = "The import's id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ImportDetail), (status = 401), (status = 403), (status = 404)))]
+async fn api_import_one(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    lang: Option<Extension<Lang>>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<ImportDetail>> {
+    require_can_import(&viewer)?;
+    let Some(i) = one(&state.db, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    Ok(Json(ImportDetail::new(
+        i,
+        &state.i18n,
+        lang.map(|l| l.0).unwrap_or_default(),
+    )))
 }

@@ -5,12 +5,15 @@
 //!
 //! Per chunk ([`CHUNK`] rows), in a task of its own while the next chunk is read: the
 //! rows are sorted by the store's key and checked for duplicates in Rust (agreeing ones
-//! are dropped, disagreeing ones are errors), SQLite stages them with multi-row `INSERT`s
-//! of 4,000 rows (one prepared statement reused), PostgreSQL with one
-//! `COPY … FROM STDIN`, into a temporary table; then, set-based and the same SQL on both:
-//! a plain `INSERT … SELECT` when none of the chunk's indicators has a stored value yet,
-//! else the earlier versions of changed values into `indicator_value_revisions` and
-//! `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
+//! are dropped, disagreeing ones are errors). On PostgreSQL the rows of indicators that
+//! had no value before the import are `COPY`ed straight into `indicator_values` (in a
+//! savepoint when the import's earlier chunks began the indicator: a repeated key rolls
+//! it back and the chunk is compared instead). SQLite stages every row with multi-row
+//! `INSERT`s of 4,000 rows (one prepared statement reused) into a temporary table and
+//! inserts those of indicators without a stored value with one `INSERT … SELECT`. The
+//! other rows are staged (PostgreSQL with one `COPY … FROM STDIN`) and merged set-based,
+//! the same SQL on both: the earlier versions of changed values into
+//! `indicator_value_revisions`, then `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
 //! A row that repeats one of an earlier chunk of the same import with another value shows
 //! up as a revision of this import's own value, and is reported as a duplicate.
 
@@ -115,6 +118,8 @@ pub struct Summary {
     pub unchanged: u64,
     /// Bad rows (all of them, also those beyond the listed ones).
     pub rejected: u64,
+    /// Rows left out on purpose, not errors (see [`Importer::skip`]).
+    pub skipped: u64,
     /// Catalogue entries created or refreshed from metadata.
     pub indicators_upserted: u64,
     /// The listed errors, as message keys with their arguments (location first).
@@ -209,6 +214,9 @@ pub struct Importer {
     rejected: Rejected,
     summary: Summary,
     sqlite_insert: Arc<str>,
+    /// PostgreSQL: per indicator seen so far, whether it had no value before this import
+    /// (its rows are then `COPY`ed straight into the store; see [`merge_chunk`]).
+    new_in_import: NewInImport,
     /// The chunk being merged while the next is read; it holds the transaction.
     pending: Option<JoinHandle<(Tx, anyhow::Result<Merged>)>>,
     /// SQLite's page cache size before the import, restored at the end.
@@ -266,6 +274,7 @@ impl Importer {
                 ..Summary::default()
             },
             sqlite_insert: sqlite_insert(SQLITE_BATCH).into(),
+            new_in_import: NewInImport::default(),
             sqlite_cache: None,
             timings: Timings {
                 started: Instant::now(),
@@ -426,6 +435,13 @@ impl Importer {
         Ok(())
     }
 
+    /// Counts a row the format's reader leaves out on purpose (a Sotkanet folder's row of
+    /// a region Tuuli does not keep, a JSON-stat cell without a value): not read, not an
+    /// error, but recorded with the import.
+    pub fn skip(&mut self) {
+        self.summary.skipped += 1;
+    }
+
     /// Rows read so far.
     pub fn rows_read(&self) -> u64 {
         self.summary.rows_read
@@ -568,8 +584,10 @@ impl Importer {
             .ok_or_else(|| anyhow::anyhow!("import already finished"))?;
         let import_id = self.import_id;
         let sql = self.sqlite_insert.clone();
+        let new_in_import = self.new_in_import.clone();
         self.pending = Some(tokio::spawn(async move {
-            let merged = merge_chunk(&mut tx, buf, &locations, import_id, &sql).await;
+            let merged =
+                merge_chunk(&mut tx, buf, &locations, import_id, &sql, &new_in_import).await;
             (tx, merged)
         }));
         Ok(())
@@ -624,7 +642,7 @@ impl Importer {
             let t = &self.timings;
             eprintln!(
                 "import timings: {:.2}s in all, of which reading waited {:.2}s for the merge task; \
-                 the task sorted {:.2}s, staged {:.2}s, merged {:.2}s",
+                 the task sorted {:.2}s, staged or copied {:.2}s, merged {:.2}s",
                 t.started.elapsed().as_secs_f64(),
                 t.wait.as_secs_f64(),
                 t.sort.as_secs_f64(),
@@ -641,10 +659,10 @@ impl Importer {
                 }
                 sqlx::query(
                     "UPDATE imports SET status = 'done', rows_read = $1, inserted = $2, updated = $3, unchanged = $4, \
-                     rejected = 0, finished_at = $5 WHERE id = $6",
+                     rejected = 0, skipped = $5, finished_at = $6 WHERE id = $7",
                 )
                 .bind(to_i64(s.rows_read)).bind(to_i64(s.inserted)).bind(to_i64(s.updated)).bind(to_i64(s.unchanged))
-                .bind(now).bind(s.import_id)
+                .bind(to_i64(s.skipped)).bind(now).bind(s.import_id)
                 .execute(&mut *t).await?;
                 crate::audit!(&mut *t, &self.meta.actor, "create", "import", s.import_id, None, Some(after))?;
                 t.commit().await?;
@@ -691,6 +709,23 @@ impl Importer {
     }
 }
 
+/// Per indicator seen by an import so far, whether it had no value before the import;
+/// shared with the merge task (one chunk at a time, so never contended).
+#[derive(Debug, Clone, Default)]
+struct NewInImport(Arc<std::sync::Mutex<HashMap<i64, bool>>>);
+
+impl NewInImport {
+    fn get(&self, indicator: i64) -> Option<bool> {
+        self.0.lock().ok().and_then(|m| m.get(&indicator).copied())
+    }
+
+    fn set(&self, indicator: i64, new: bool) {
+        if let Ok(mut m) = self.0.lock() {
+            m.entry(indicator).or_insert(new);
+        }
+    }
+}
+
 /// What merging one chunk did.
 #[derive(Debug, Default)]
 struct Merged {
@@ -718,6 +753,7 @@ async fn merge_chunk(
     locations: &[Location],
     import_id: i64,
     batch_sql: &str,
+    new_in_import: &NewInImport,
 ) -> anyhow::Result<Merged> {
     let started = Instant::now();
     let first = buf.first().map_or(0, |r| r.ordinal);
@@ -761,8 +797,41 @@ async fn merge_chunk(
     indicators.dedup();
     let sorted = Instant::now();
     m.sort = sorted.duration_since(started);
+    // SQLite: indicators with a stored value (this import's earlier chunks included) go
+    // through the comparison; the others (a first import, and a chunk's next indicators)
+    // are inserted as they are.
+    // PostgreSQL: the rows of indicators without a value before this import are `COPY`ed
+    // straight into the store. When such an indicator was begun by an earlier chunk, its
+    // rows may repeat this import's own (agreeing: one value; disagreeing: a duplicate),
+    // so the `COPY` runs in a savepoint: a key violation rolls it back and the chunk
+    // takes the comparison like the others.
+    let mut stored: Vec<i64> = Vec::new();
+    let mut fresh: Vec<i64> = Vec::new();
+    let mut direct: Vec<i64> = Vec::new();
+    let mut risky = false;
+    with_tx!(&mut *tx, t => {
+        for id in &indicators {
+            let known = new_in_import.get(*id);
+            if let Some(new) = known {
+                if new {
+                    risky = true;
+                    direct.push(*id);
+                } else {
+                    stored.push(*id);
+                }
+                continue;
+            }
+            let any: Option<i64> = sqlx::query_scalar(
+                "SELECT indicator_id FROM indicator_values WHERE indicator_id = $1 LIMIT 1",
+            ).bind(id).fetch_optional(&mut **t).await?;
+            if any.is_some() { stored.push(*id); } else { fresh.push(*id); }
+        }
+    });
+    let mut inserted = 0u64;
     match tx {
         Tx::Sqlite(t) => {
+            stored.append(&mut direct);
+            stored.sort_unstable();
             let mut chunks = buf.chunks_exact(SQLITE_BATCH);
             for chunk in chunks.by_ref() {
                 bind_rows(sqlx::query(sqlx::AssertSqlSafe(batch_sql)), chunk)
@@ -779,52 +848,82 @@ async fn merge_chunk(
             }
         }
         Tx::Postgres(t) => {
-            let mut text = String::with_capacity(buf.len() * 56);
-            for r in &buf {
-                let _ = write!(
-                    text,
-                    "{}\t{}\t{}\t{}\t",
-                    r.area_id, r.indicator_id, r.year, r.sex
-                );
-                for v in [r.value, r.count, r.denominator] {
-                    match v {
-                        Some(v) => {
-                            let _ = write!(text, "{v}\t");
-                        }
-                        None => text.push_str("\\N\t"),
-                    }
-                }
-                let _ = writeln!(text, "{}", r.ordinal);
+            for id in &fresh {
+                new_in_import.set(*id, true);
             }
-            let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
-            copy.send(text.into_bytes()).await?;
-            copy.finish().await?;
+            for id in &stored {
+                new_in_import.set(*id, false);
+            }
+            direct.append(&mut fresh);
+            direct.sort_unstable();
+            if !direct.is_empty() {
+                let text = copy_text(
+                    buf.iter()
+                        .filter(|r| direct.binary_search(&r.indicator_id).is_ok()),
+                    Some(import_id),
+                );
+                if risky {
+                    sqlx::query("SAVEPOINT import_copy")
+                        .execute(&mut **t)
+                        .await?;
+                }
+                let copied: Result<u64, sqlx::Error> = async {
+                    let mut copy = t
+                        .copy_in_raw(
+                            "COPY indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) FROM STDIN",
+                        )
+                        .await?;
+                    copy.send(text.into_bytes()).await?;
+                    copy.finish().await
+                }
+                .await;
+                match copied {
+                    Ok(n) => {
+                        inserted = n;
+                        if risky {
+                            sqlx::query("RELEASE SAVEPOINT import_copy")
+                                .execute(&mut **t)
+                                .await?;
+                        }
+                    }
+                    Err(e)
+                        if risky
+                            && e.as_database_error().and_then(|d| d.code()).as_deref()
+                                == Some("23505") =>
+                    {
+                        sqlx::query("ROLLBACK TO SAVEPOINT import_copy")
+                            .execute(&mut **t)
+                            .await?;
+                        stored.append(&mut direct);
+                        stored.sort_unstable();
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if !stored.is_empty() {
+                let text = copy_text(
+                    buf.iter()
+                        .filter(|r| stored.binary_search(&r.indicator_id).is_ok()),
+                    None,
+                );
+                let mut copy = t.copy_in_raw("COPY import_stage FROM STDIN").await?;
+                copy.send(text.into_bytes()).await?;
+                copy.finish().await?;
+            }
         }
     }
     let staged = Instant::now();
     m.stage = staged.duration_since(sorted);
     let is_pg = matches!(tx, Tx::Postgres(_));
-    let (updated, affected) = with_tx!(tx, t => {
-        // Indicators with a stored value go through the comparison; the others (a first
-        // import, and a chunk's next indicators) are inserted as they are.
-        let mut stored: Vec<i64> = Vec::new();
-        let mut fresh: Vec<i64> = Vec::new();
-        for id in &indicators {
-            let any: Option<i64> = sqlx::query_scalar(
-                "SELECT indicator_id FROM indicator_values WHERE indicator_id = $1 LIMIT 1",
-            ).bind(id).fetch_optional(&mut **t).await?;
-            if any.is_some() { stored.push(*id); } else { fresh.push(*id); }
-        }
-        let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let inserted = if fresh.is_empty() {
-            0
-        } else {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+    let list = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let (updated, affected) = with_tx!(&mut *tx, t => {
+        if !fresh.is_empty() && !is_pg {
+            inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO indicator_values (area_id, indicator_id, year, sex, value, count, denominator, import_id) \
                  SELECT area_id, indicator_id, year, sex, value, count, denominator, $1 FROM import_stage \
                  WHERE indicator_id IN ({})", list(&fresh)
-            ))).bind(import_id).execute(&mut **t).await?.rows_affected()
-        };
+            ))).bind(import_id).execute(&mut **t).await?.rows_affected();
+        }
         if stored.is_empty() {
             (0, inserted)
         } else {
@@ -909,9 +1008,10 @@ async fn fail(db: &Db, actor: &Actor, s: &Summary, now: DateTime<Utc>) -> anyhow
         let mut t = p.begin().await?;
         sqlx::query(
             "UPDATE imports SET status = $1, rows_read = $2, inserted = 0, updated = 0, unchanged = 0, rejected = $3, \
-             message = $4, finished_at = $5 WHERE id = $6",
+             skipped = $4, message = $5, finished_at = $6 WHERE id = $7",
         )
-        .bind(s.status).bind(to_i64(s.rows_read)).bind(to_i64(s.rejected)).bind(&message).bind(now).bind(s.import_id)
+        .bind(s.status).bind(to_i64(s.rows_read)).bind(to_i64(s.rejected)).bind(to_i64(s.skipped)).bind(&message)
+        .bind(now).bind(s.import_id)
         .execute(&mut *t).await?;
         crate::audit!(&mut *t, actor, "create", "import", s.import_id, None, Some(after))?;
         t.commit().await?;
@@ -931,6 +1031,29 @@ async fn restore_cache(tx: &mut Tx, cache: Option<i64>) -> anyhow::Result<()> {
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Rows in `COPY`'s text format: the key, value, count and denominator, then the
+/// import's id (for the store) or, without one, the row's ordinal (for the staging table).
+fn copy_text<'a>(rows: impl Iterator<Item = &'a Staged>, import_id: Option<i64>) -> String {
+    let mut text = String::with_capacity(CHUNK * 56);
+    for r in rows {
+        let _ = write!(
+            text,
+            "{}\t{}\t{}\t{}\t",
+            r.area_id, r.indicator_id, r.year, r.sex
+        );
+        for v in [r.value, r.count, r.denominator] {
+            match v {
+                Some(v) => {
+                    let _ = write!(text, "{v}\t");
+                }
+                None => text.push_str("\\N\t"),
+            }
+        }
+        let _ = writeln!(text, "{}", import_id.unwrap_or(r.ordinal));
+    }
+    text
 }
 
 /// A multi-row `INSERT` into the staging table. Positional `?` parameters: SQLite looks

@@ -701,6 +701,15 @@ pub(super) fn reads_and_forms(w: &World) -> Vec<(Call, [u16; 6])> {
         ),
         // The welfare report as PDF: read like its page, by everyone.
         (page(format!("/areas/{}/welfare-report.pdf", w.sysma)), ok),
+        // One import in the API: as its page.
+        (
+            api(Method::GET, format!("/api/v1/imports/{}", w.import), None),
+            [401, 403, 403, 403, 200, 200],
+        ),
+        (
+            api(Method::GET, "/api/v1/imports/999999".into(), None),
+            [401, 403, 403, 403, 404, 404],
+        ),
     ]
 }
 
