@@ -4,7 +4,7 @@
 //! by another process shows within a minute; per application state, so tests on
 //! different databases never mix.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::core::areas::{self, Area};
@@ -19,7 +19,14 @@ pub struct ReferenceCache {
     themes: RwLock<Option<(Instant, Vec<Theme>)>>,
     municipalities: RwLock<Option<(Instant, Vec<Area>)>>,
     home: RwLock<Option<(Instant, Vec<i64>)>>,
+    /// The municipality select's options rendered once per language (Finnish, Swedish,
+    /// English), with the times of the municipality and home-region copies they were
+    /// built from: see [`ReferenceCache::area_options`].
+    area_options: RwLock<[Option<AreaOptions>; 3]>,
 }
+
+/// Rendered options and the `(municipalities, home)` copy times they were built from.
+type AreaOptions = ((Instant, Instant), Arc<str>);
 
 fn fresh<T: Clone>(slot: &RwLock<Option<(Instant, Vec<T>)>>) -> Option<Vec<T>> {
     let guard = slot.read().ok()?;
@@ -27,6 +34,15 @@ fn fresh<T: Clone>(slot: &RwLock<Option<(Instant, Vec<T>)>>) -> Option<Vec<T>> {
         .as_ref()
         .filter(|(at, _)| at.elapsed() < TTL)
         .map(|(_, v)| v.clone())
+}
+
+/// When the copy in `slot` was taken, while it is fresh.
+fn taken_at<T>(slot: &RwLock<Option<(Instant, Vec<T>)>>) -> Option<Instant> {
+    let guard = slot.read().ok()?;
+    guard
+        .as_ref()
+        .map(|(at, _)| *at)
+        .filter(|at| at.elapsed() < TTL)
 }
 
 fn store<T>(slot: &RwLock<Option<(Instant, Vec<T>)>>, v: Vec<T>) {
@@ -65,6 +81,35 @@ impl ReferenceCache {
         Ok(v)
     }
 
+    /// The times of the current municipality and home-region copies, while both are fresh:
+    /// what [`Self::put_area_options`] records and [`Self::area_options`] checks.
+    pub fn area_stamp(&self) -> Option<(Instant, Instant)> {
+        Some((taken_at(&self.municipalities)?, taken_at(&self.home)?))
+    }
+
+    /// The municipality options rendered for language slot `lang` (0 fi, 1 sv, 2 en), when
+    /// they were built from the municipality and home-region copies that are current now:
+    /// they change exactly when those copies are reloaded or cleared, never by their own
+    /// clock.
+    pub fn area_options(&self, lang: usize) -> Option<Arc<str>> {
+        let stamp = self.area_stamp()?;
+        let guard = self.area_options.read().ok()?;
+        guard
+            .get(lang)?
+            .as_ref()
+            .filter(|(at, _)| *at == stamp)
+            .map(|(_, html)| html.clone())
+    }
+
+    /// Keeps the options rendered for `lang` from the copies of `stamp` ([`Self::area_stamp`]).
+    pub fn put_area_options(&self, lang: usize, stamp: (Instant, Instant), html: Arc<str>) {
+        if let Ok(mut guard) = self.area_options.write()
+            && let Some(slot) = guard.get_mut(lang)
+        {
+            *slot = Some((stamp, html));
+        }
+    }
+
     /// Forgets the copies (after loading data in this process).
     pub fn clear(&self) {
         if let Ok(mut g) = self.themes.write() {
@@ -75,6 +120,9 @@ impl ReferenceCache {
         }
         if let Ok(mut g) = self.home.write() {
             *g = None;
+        }
+        if let Ok(mut g) = self.area_options.write() {
+            *g = Default::default();
         }
     }
 }

@@ -149,13 +149,33 @@ impl Kind {
     }
 }
 
+/// The most connections a pool opens: `TUULI_DB_CONNECTIONS` when set to a number from 1
+/// to 64 (for tuning and benchmarks), else `default`.
+fn pool_size(default: u32) -> u32 {
+    std::env::var("TUULI_DB_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|n| (1..=64).contains(n))
+        .unwrap_or(default)
+}
+
+/// The page cache of each SQLite connection in KiB: `TUULI_SQLITE_CACHE_KIB` when set to
+/// a number from 64 to 1,048,576, else SQLite's default of 2,000.
+fn sqlite_cache_kib() -> u32 {
+    std::env::var("TUULI_SQLITE_CACHE_KIB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|n| (64..=1_048_576).contains(n))
+        .unwrap_or(2000)
+}
+
 impl Db {
     /// Connects to the database, creating a SQLite file (and its folder) when missing.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         match Kind::from_url(url)? {
             Kind::Postgres => {
                 let pool = PgPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(pool_size(16))
                     .acquire_timeout(Duration::from_secs(10))
                     // sqlx pings every connection it takes from the pool (a round trip
                     // before each query: a list page sends three or four); only one that
@@ -195,13 +215,15 @@ impl Db {
                         SqliteJournalMode::Wal
                     })
                     .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(5));
+                    .busy_timeout(Duration::from_secs(5))
+                    // Each connection keeps its own page cache (SQLite's default: 2 MB).
+                    .pragma("cache_size", format!("-{}", sqlite_cache_kib()));
                 let pool = SqlitePoolOptions::new()
                     // The connections live in this process: no ping before every query
                     // (a round trip to the connection's worker thread).
                     .test_before_acquire(false)
                     // An in-memory database lives in one connection; keep exactly that one.
-                    .max_connections(if memory { 1 } else { 8 })
+                    .max_connections(if memory { 1 } else { pool_size(8) })
                     .min_connections(if memory { 1 } else { 0 })
                     .idle_timeout(if memory {
                         None

@@ -69,6 +69,42 @@ impl AppState {
         Ok(crate::core::areas::Choices::split(all, &home))
     }
 
+    /// The `<option>`s of a municipality select (`macros.html` `area_options`: the home
+    /// region's first, the others in a group), `selected` (the raw value of the request,
+    /// compared as text like the macro does) marked. Rendered once per language from the
+    /// cached municipalities and kept until those are reloaded (`ReferenceCache::area_options`):
+    /// a national list is over 300 options, and building and rendering them was about a
+    /// third of the CPU time of `/organisations`.
+    pub async fn municipality_options(
+        &self,
+        lang: Lang,
+        selected: Option<&str>,
+    ) -> crate::error::AppResult<minijinja::Value> {
+        let html = match self.reference.area_options(lang.index()) {
+            Some(html) => html,
+            None => {
+                let choices = self.municipality_choices().await?;
+                let stamp = self.reference.area_stamp();
+                let html: Arc<str> = self
+                    .templates
+                    .render(
+                        "municipality_options.html",
+                        minijinja::context! { lang => lang.code(), choices },
+                    )
+                    .map_err(AppError::Internal)?
+                    .into();
+                if let Some(stamp) = stamp {
+                    self.reference
+                        .put_area_options(lang.index(), stamp, html.clone());
+                }
+                html
+            }
+        };
+        Ok(minijinja::Value::from_safe_string(mark_selected(
+            &html, selected,
+        )))
+    }
+
     pub fn new(db: Db, config: Config) -> anyhow::Result<Self> {
         let i18n = Arc::new(I18n::load()?);
         let templates = templates::Templates::new(i18n.clone());
@@ -80,6 +116,28 @@ impl AppState {
             reference: Default::default(),
             memo: Default::default(),
         })))
+    }
+}
+
+/// `options` with the option whose value is `selected` marked `selected` (the first such;
+/// values are ids, so there is at most one). Only digits can be an id's value: other
+/// text marks nothing, as in the template.
+fn mark_selected(options: &str, selected: Option<&str>) -> String {
+    let Some(id) = selected.filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return options.to_owned();
+    };
+    let needle = format!("<option value=\"{id}\">");
+    match options.find(&needle) {
+        Some(at) => {
+            let end = at + needle.len() - 1;
+            let mut out = String::with_capacity(options.len() + 9);
+            out.push_str(&options[..end]);
+            out.push_str(" selected");
+            out.push_str(&options[end..]);
+            out
+        }
+        None => options.to_owned(),
     }
 }
 
@@ -179,5 +237,31 @@ impl PageCtx {
             .render(name, merged)
             .map(Html)
             .map_err(AppError::Internal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mark_selected;
+
+    #[test]
+    fn only_the_option_whose_value_is_the_whole_id_is_marked() {
+        let html = "<option value=\"1\">A</option><option value=\"12\">B</option><optgroup label=\"x\"><option value=\"123\">C</option></optgroup>";
+        assert_eq!(
+            mark_selected(html, Some("12")),
+            "<option value=\"1\">A</option><option value=\"12\" selected>B</option><optgroup label=\"x\"><option value=\"123\">C</option></optgroup>"
+        );
+        assert!(mark_selected(html, Some("123")).contains("\"123\" selected>C"));
+        for none in [
+            None,
+            Some(""),
+            Some("4"),
+            Some("012"),
+            Some("1\""),
+            Some(" 1"),
+            Some("1>"),
+        ] {
+            assert_eq!(mark_selected(html, none), html, "{none:?}");
+        }
     }
 }

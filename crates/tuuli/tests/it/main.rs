@@ -21,6 +21,7 @@ mod health;
 mod import_pages;
 mod jobs;
 mod knowledge_import;
+mod list_speed;
 mod lists;
 mod locales;
 mod matrix;
