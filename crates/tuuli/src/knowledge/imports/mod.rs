@@ -16,7 +16,7 @@ pub mod sotkanet_api;
 pub mod web;
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,7 +35,9 @@ use crate::knowledge::values::{AreaRef, ImportMeta, Importer, InRow, IndicatorRe
 /// Where progress goes: (done, total) in bytes.
 pub type ProgressTx = watch::Sender<(u64, u64)>;
 
-/// A reader that counts the bytes read through it.
+/// A reader that counts the bytes read through it: a text file's position. A workbook is
+/// read with seeks (a ZIP archive's directory is at its end), so a seek sets the count to
+/// the new position: while the sheet is streamed, the count is where in the file it is.
 struct Counting<R> {
     inner: R,
     read: Arc<AtomicU64>,
@@ -46,6 +48,14 @@ impl<R: Read> Read for Counting<R> {
         let n = self.inner.read(buf)?;
         self.read.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Counting<R> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        let at = self.inner.seek(pos)?;
+        self.read.store(at, Ordering::Relaxed);
+        Ok(at)
     }
 }
 
@@ -339,14 +349,15 @@ pub async fn local_xlsx(
     progress: Option<&ProgressTx>,
 ) -> anyhow::Result<Summary> {
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let file = File::open(path).with_context(|| format!("could not open {}", path.display()))?;
     let meter = Meter {
         total,
         ..Meter::default()
     };
+    // The progress is the position in the file while the sheet is streamed from it.
+    let reader = meter.open(path)?;
     let mut imp = Importer::start(db, meta).await?;
-    let outcome = match lx::read(BufReader::new(file)) {
-        Ok(rows) => local_rows(&mut imp, rows, &meter, None).await,
+    let outcome = match lx::read(reader) {
+        Ok(rows) => local_rows(&mut imp, rows, &meter, progress).await,
         Err(e) => imp.push(Err(e)).await,
     };
     if let Some(p) = progress {
@@ -522,4 +533,60 @@ async fn jsonstat_rows(
 /// Parses without a database, for the fuzz test: the rows a Sotkanet CSV would give.
 pub fn count_sotkanet_csv(bytes: &[u8]) -> Result<u64, import::Rejected> {
     import::drain(sotkanet_csv::read(bytes), |_| {})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An XLSX workbook of `rows` rows in the long format, written to a file.
+    fn workbook(path: &Path, rows: u32) {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["indicator", "area", "year", "sex", "value"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for r in 1..=rows {
+            ws.write_string(r, 0, format!("local:x{}", r % 97)).unwrap();
+            ws.write_string(r, 1, "KU398").unwrap();
+            ws.write_number(r, 2, f64::from(2000 + r % 25)).unwrap();
+            ws.write_string(r, 3, "total").unwrap();
+            ws.write_number(r, 4, f64::from(r) / 7.0).unwrap();
+        }
+        wb.save(path).unwrap();
+    }
+
+    #[test]
+    fn a_streamed_workbook_reports_its_position_in_the_file_as_it_is_read() {
+        let dir = std::env::temp_dir().join(format!("tuuli-xlsx-meter-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("rows.xlsx");
+        workbook(&path, 60_000);
+        let total = std::fs::metadata(&path).unwrap().len();
+        let meter = Meter {
+            total,
+            ..Meter::default()
+        };
+        let mut rows = lx::read(meter.open(&path).unwrap()).unwrap();
+        for _ in 0..1_000 {
+            rows.next().unwrap().unwrap();
+        }
+        let early = meter.read.load(Ordering::Relaxed);
+        assert!(
+            early > 0 && early < total,
+            "{early} of {total} after 1,000 rows"
+        );
+        let mut n = 1_000;
+        for row in rows.by_ref() {
+            row.unwrap();
+            n += 1;
+        }
+        assert_eq!(n, 60_000);
+        let late = meter.read.load(Ordering::Relaxed);
+        assert!(late > early, "{late} after all rows, {early} after 1,000");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
