@@ -421,6 +421,50 @@ both!(
             scalar(&app, "SELECT COUNT(*) FROM indicator_value_revisions").await,
             0
         );
+
+        // Again, now that every value is stored: the first row leaves its value as it
+        // was (no mark of this import in the store), and its repeat in a later chunk
+        // with another value is still a duplicate, not a revision.
+        let s = csv(&app, "xchunk3", other.as_bytes()).await;
+        assert_eq!(s.status, "failed");
+        let listed = reasons(&s);
+        assert!(
+            listed[0].starts_with(&format!("line {lines}: import-error-duplicate")),
+            "{listed:?}"
+        );
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(
+            scalar(&app, "SELECT COUNT(*) FROM indicator_value_revisions").await,
+            0
+        );
+        let first_value = first_row.rsplit_once(';').unwrap().1;
+        let (year, sex) = (1930, 0);
+        assert_eq!(
+            scalar(
+                &app,
+                &format!(
+                    "SELECT COUNT(*) FROM indicator_values v JOIN areas a ON a.id = v.area_id \
+                     WHERE a.kind = 'municipality' AND v.year = {year} AND v.sex = {sex} \
+                     AND v.value = {first_value} AND a.official_code = '{}'",
+                    first_row
+                        .split(';')
+                        .nth(1)
+                        .unwrap()
+                        .trim_start_matches("KU")
+                )
+            )
+            .await,
+            1,
+            "the stored value stays"
+        );
+        // The same repeat with the same value is one value, unchanged.
+        let s = csv(&app, "xchunk4", same.as_bytes()).await;
+        assert_eq!(
+            (s.status, s.inserted, s.updated, s.unchanged),
+            ("done", 0, 0, rows as u64 + 1),
+            "{:?}",
+            reasons(&s)
+        );
     }
 );
 

@@ -14,8 +14,9 @@
 //! other rows are staged (PostgreSQL with one `COPY … FROM STDIN`) and merged set-based,
 //! the same SQL on both: the earlier versions of changed values into
 //! `indicator_value_revisions`, then `INSERT … ON CONFLICT DO UPDATE … WHERE changed`.
-//! A row that repeats one of an earlier chunk of the same import with another value shows
-//! up as a revision of this import's own value, and is reported as a duplicate.
+//! A row that repeats a key of an earlier chunk of the same import is marked as a repeat
+//! ([`SeenKeys`] remembers the keys merged); with another value it is reported as a
+//! duplicate, whether the earlier row changed the stored value or left it as it was.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -33,12 +34,13 @@ use crate::knowledge::import::{ImportError, Location, Rejected, Sex, Year};
 use crate::with_db;
 
 use super::catalogue::{Entry, UPSERT};
+use super::seen::SeenKeys;
 
 /// Rows staged and merged at a time.
 pub const CHUNK: usize = 65_536;
-/// Rows per multi-row `INSERT` into SQLite's staging table (8 parameters each, under
+/// Rows per multi-row `INSERT` into SQLite's staging table (9 parameters each, under
 /// SQLite's limit of 32,766 parameters per statement).
-const SQLITE_BATCH: usize = 4_000;
+const SQLITE_BATCH: usize = 3_600;
 /// SQLite's page cache during an import (KiB; the connection's own is restored after).
 const SQLITE_IMPORT_CACHE_KIB: i64 = 65_536;
 
@@ -170,6 +172,8 @@ struct Staged {
     denominator: Option<f64>,
     /// The row's ordinal in the import (1-based), its key in the staging table.
     ordinal: i64,
+    /// Whether an earlier chunk of the import had the same key.
+    repeat: bool,
 }
 
 enum Tx {
@@ -192,7 +196,8 @@ macro_rules! with_tx {
     };
 }
 
-const STAGE_COLUMNS: &str = "area_id, indicator_id, year, sex, value, count, denominator, line";
+const STAGE_COLUMNS: &str =
+    "area_id, indicator_id, year, sex, value, count, denominator, line, repeat";
 const KEY_JOIN: &str = "v.area_id = s.area_id AND v.indicator_id = s.indicator_id AND v.year = s.year AND v.sex = s.sex";
 const DIFFERS: &str = "(v.value IS DISTINCT FROM s.value OR v.count IS DISTINCT FROM s.count OR v.denominator IS DISTINCT FROM s.denominator)";
 
@@ -217,6 +222,8 @@ pub struct Importer {
     /// PostgreSQL: per indicator seen so far, whether it had no value before this import
     /// (its rows are then `COPY`ed straight into the store; see [`merge_chunk`]).
     new_in_import: NewInImport,
+    /// The keys merged so far (by the merge task, one chunk at a time).
+    seen: Arc<std::sync::Mutex<SeenKeys>>,
     /// The chunk being merged while the next is read; it holds the transaction.
     pending: Option<JoinHandle<(Tx, anyhow::Result<Merged>)>>,
     /// SQLite's page cache size before the import, restored at the end.
@@ -275,6 +282,7 @@ impl Importer {
             },
             sqlite_insert: sqlite_insert(SQLITE_BATCH).into(),
             new_in_import: NewInImport::default(),
+            seen: Arc::default(),
             sqlite_cache: None,
             timings: Timings {
                 started: Instant::now(),
@@ -349,7 +357,7 @@ impl Importer {
                     .await?;
                 sqlx::query(
                     "CREATE TEMP TABLE import_stage (area_id INTEGER, indicator_id INTEGER, year INTEGER, sex INTEGER, \
-                     value REAL, count REAL, denominator REAL, line INTEGER)",
+                     value REAL, count REAL, denominator REAL, line INTEGER, repeat INTEGER)",
                 )
                 .execute(&mut *t)
                 .await?;
@@ -359,7 +367,7 @@ impl Importer {
                 let mut t = p.begin().await?;
                 sqlx::query(
                     "CREATE TEMP TABLE import_stage (area_id BIGINT, indicator_id BIGINT, year INTEGER, sex INTEGER, \
-                     value DOUBLE PRECISION, count DOUBLE PRECISION, denominator DOUBLE PRECISION, line BIGINT) ON COMMIT DROP",
+                     value DOUBLE PRECISION, count DOUBLE PRECISION, denominator DOUBLE PRECISION, line BIGINT, repeat INTEGER) ON COMMIT DROP",
                 )
                 .execute(&mut *t)
                 .await?;
@@ -556,6 +564,7 @@ impl Importer {
                 count: r.count,
                 denominator: r.denominator,
                 ordinal,
+                repeat: false,
             },
             loc,
         ))
@@ -585,9 +594,18 @@ impl Importer {
         let import_id = self.import_id;
         let sql = self.sqlite_insert.clone();
         let new_in_import = self.new_in_import.clone();
+        let seen = self.seen.clone();
         self.pending = Some(tokio::spawn(async move {
-            let merged =
-                merge_chunk(&mut tx, buf, &locations, import_id, &sql, &new_in_import).await;
+            let merged = merge_chunk(
+                &mut tx,
+                buf,
+                &locations,
+                import_id,
+                &sql,
+                &new_in_import,
+                &seen,
+            )
+            .await;
             (tx, merged)
         }));
         Ok(())
@@ -754,6 +772,7 @@ async fn merge_chunk(
     import_id: i64,
     batch_sql: &str,
     new_in_import: &NewInImport,
+    seen: &std::sync::Mutex<SeenKeys>,
 ) -> anyhow::Result<Merged> {
     let started = Instant::now();
     let first = buf.first().map_or(0, |r| r.ordinal);
@@ -791,6 +810,19 @@ async fn merge_chunk(
         m.errors = errors;
         m.sort = started.elapsed();
         return Ok(m);
+    }
+    // Keys an earlier chunk had: with another value, a duplicate (checked after staging).
+    let mut repeats = 0usize;
+    {
+        let mut seen = seen
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the import's key set was poisoned"))?;
+        for r in &mut buf {
+            let year = u16::try_from(r.year).unwrap_or(u16::MAX);
+            let sex = u8::try_from(r.sex).unwrap_or(u8::MAX);
+            r.repeat = seen.insert(r.area_id, r.indicator_id, year, sex);
+            repeats += usize::from(r.repeat);
+        }
     }
     let mut indicators: Vec<i64> = buf.iter().map(|r| r.indicator_id).collect();
     indicators.sort_unstable();
@@ -941,14 +973,15 @@ async fn merge_chunk(
                 .bind(import_id).bind(Utc::now())
                 .execute(&mut **t).await?.rows_affected();
             if updated > 0 {
-                // A value this import wrote in an earlier chunk, now different: a duplicate.
-                let own: Option<i64> = sqlx::query_scalar(
+                // A key of an earlier chunk (marked as a repeat, or a value this import
+                // wrote), now with another value: a duplicate.
+                let earlier = repeats > 0 || sqlx::query_scalar::<_, i64>(
                     "SELECT id FROM indicator_value_revisions WHERE import_id = $1 LIMIT 1",
-                ).bind(import_id).fetch_optional(&mut **t).await?;
-                if own.is_some() {
+                ).bind(import_id).fetch_optional(&mut **t).await?.is_some();
+                if earlier {
                     let lines: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                         "SELECT s.line FROM import_stage s JOIN indicator_values v ON {KEY_JOIN} \
-                         WHERE v.import_id = $1 AND {DIFFERS} ORDER BY s.line LIMIT 200"
+                         WHERE (v.import_id = $1 OR s.repeat = 1) AND {DIFFERS} ORDER BY s.line LIMIT 200"
                     ))).bind(import_id).fetch_all(&mut **t).await?;
                     for l in lines {
                         let loc = location_of(locations, first, l);
@@ -1034,7 +1067,8 @@ fn to_i64(n: u64) -> i64 {
 }
 
 /// Rows in `COPY`'s text format: the key, value, count and denominator, then the
-/// import's id (for the store) or, without one, the row's ordinal (for the staging table).
+/// import's id (for the store) or, without one, the row's ordinal and whether it is a
+/// repeat (for the staging table).
 fn copy_text<'a>(rows: impl Iterator<Item = &'a Staged>, import_id: Option<i64>) -> String {
     let mut text = String::with_capacity(CHUNK * 56);
     for r in rows {
@@ -1051,7 +1085,14 @@ fn copy_text<'a>(rows: impl Iterator<Item = &'a Staged>, import_id: Option<i64>)
                 None => text.push_str("\\N\t"),
             }
         }
-        let _ = writeln!(text, "{}", import_id.unwrap_or(r.ordinal));
+        match import_id {
+            Some(id) => {
+                let _ = writeln!(text, "{id}");
+            }
+            None => {
+                let _ = writeln!(text, "{}\t{}", r.ordinal, i32::from(r.repeat));
+            }
+        }
     }
     text
 }
@@ -1065,7 +1106,7 @@ fn sqlite_insert(rows: usize) -> String {
         if r > 0 {
             sql.push(',');
         }
-        sql.push_str("(?,?,?,?,?,?,?,?)");
+        sql.push_str("(?,?,?,?,?,?,?,?,?)");
     }
     sql
 }
@@ -1083,7 +1124,8 @@ fn bind_rows<'q>(
             .bind(r.value)
             .bind(r.count)
             .bind(r.denominator)
-            .bind(r.ordinal);
+            .bind(r.ordinal)
+            .bind(i32::from(r.repeat));
     }
     q
 }

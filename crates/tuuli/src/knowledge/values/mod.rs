@@ -13,5 +13,6 @@
 
 pub mod catalogue;
 pub mod engine;
+mod seen;
 
 pub use engine::{AreaRef, ImportMeta, Importer, InRow, IndicatorRef, Summary};
