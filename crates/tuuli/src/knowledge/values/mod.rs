@@ -13,6 +13,9 @@
 
 pub mod catalogue;
 pub mod engine;
+mod merge;
+pub mod model;
 mod seen;
 
-pub use engine::{AreaRef, ImportMeta, Importer, InRow, IndicatorRef, Summary};
+pub use engine::Importer;
+pub use model::{AreaRef, ImportMeta, InRow, IndicatorRef, Summary};
