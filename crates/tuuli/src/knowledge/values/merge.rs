@@ -155,11 +155,17 @@ pub(super) async fn merge_chunk(
         let mut seen = seen
             .lock()
             .map_err(|_| anyhow::anyhow!("the import's key set was poisoned"))?;
-        for r in &mut buf {
-            let year = u16::try_from(r.year).unwrap_or(u16::MAX);
-            let sex = u8::try_from(r.sex).unwrap_or(u8::MAX);
-            r.repeat = seen.insert(r.area_id, r.indicator_id, year, sex);
-            repeats += usize::from(r.repeat);
+        // Sorted by the key: one lookup per area × indicator.
+        for run in
+            buf.chunk_by_mut(|a, b| (a.area_id, a.indicator_id) == (b.area_id, b.indicator_id))
+        {
+            let years = seen.pair(run[0].area_id, run[0].indicator_id);
+            for r in run {
+                let year = u16::try_from(r.year).unwrap_or(u16::MAX);
+                let sex = u8::try_from(r.sex).unwrap_or(u8::MAX);
+                r.repeat = years.insert(year, sex);
+                repeats += usize::from(r.repeat);
+            }
         }
     }
     let mut indicators: Vec<i64> = buf.iter().map(|r| r.indicator_id).collect();

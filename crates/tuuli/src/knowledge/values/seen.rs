@@ -5,9 +5,9 @@
 //!
 //! Compact, since an import may hold millions of keys: one entry per (area, indicator)
 //! with a bit per year and sex in a window of [`WINDOW`] years around the first year
-//! seen, and a plain set for the rare key outside its window: 48 bytes per area ×
-//! indicator, so 13 million values over 175,000 areas × indicators take about 13 MB
-//! (262,144 buckets of 49 bytes).
+//! seen, and a set of its own for a year outside the window: 56 bytes per area ×
+//! indicator, so 13 million values over 175,000 areas × indicators take about 15 MB
+//! (262,144 buckets of 57 bytes).
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,29 +16,31 @@ const WINDOW: u16 = 64;
 /// Years before the first year seen that the window covers.
 const BEFORE: u16 = 24;
 
-/// One (area, indicator)'s years and sexes seen.
-#[derive(Debug, Clone, Copy)]
-struct Years {
-    first: u16,
+/// One area × indicator's years and sexes seen.
+#[derive(Debug, Default)]
+pub struct Years {
+    /// The window's first year (set by the first year seen).
+    first: Option<u16>,
     bits: [u64; 3],
+    /// Years and sexes outside the window.
+    outside: Option<Box<HashSet<(u16, u8)>>>,
 }
 
 impl Years {
-    fn new(year: u16) -> Self {
-        Self {
-            first: year.saturating_sub(BEFORE),
-            bits: [0; 3],
+    /// Marks a year and sex as seen; true if it was seen before.
+    pub fn insert(&mut self, year: u16, sex: u8) -> bool {
+        let first = *self.first.get_or_insert(year.saturating_sub(BEFORE));
+        let offset = year.checked_sub(first).filter(|o| *o < WINDOW);
+        match offset {
+            Some(offset) if sex <= 2 => {
+                let n = usize::from(offset) * 3 + usize::from(sex);
+                let (word, mask) = (n / 64, 1u64 << (n % 64));
+                let before = self.bits[word] & mask != 0;
+                self.bits[word] |= mask;
+                before
+            }
+            _ => !self.outside.get_or_insert_default().insert((year, sex)),
         }
-    }
-
-    /// The bit of a year and sex, if inside the window.
-    fn bit(&self, year: u16, sex: u8) -> Option<(usize, u64)> {
-        if sex > 2 {
-            return None;
-        }
-        let offset = year.checked_sub(self.first).filter(|o| *o < WINDOW)?;
-        let n = usize::from(offset) * 3 + usize::from(sex);
-        Some((n / 64, 1u64 << (n % 64)))
     }
 }
 
@@ -46,24 +48,12 @@ impl Years {
 #[derive(Debug, Default)]
 pub struct SeenKeys {
     pairs: HashMap<(i64, i64), Years>,
-    outside: HashSet<(i64, i64, u16, u8)>,
 }
 
 impl SeenKeys {
-    /// Marks the key as seen; true if it was seen before.
-    pub fn insert(&mut self, area: i64, indicator: i64, year: u16, sex: u8) -> bool {
-        let years = self
-            .pairs
-            .entry((area, indicator))
-            .or_insert_with(|| Years::new(year));
-        match years.bit(year, sex) {
-            Some((word, mask)) => {
-                let before = years.bits[word] & mask != 0;
-                years.bits[word] |= mask;
-                before
-            }
-            None => !self.outside.insert((area, indicator, year, sex)),
-        }
+    /// One area × indicator's years and sexes (look it up once for a run of rows).
+    pub fn pair(&mut self, area: i64, indicator: i64) -> &mut Years {
+        self.pairs.entry((area, indicator)).or_default()
     }
 }
 
@@ -74,37 +64,37 @@ mod tests {
     #[test]
     fn a_key_is_new_once_and_seen_after() {
         let mut s = SeenKeys::default();
-        assert!(!s.insert(1, 2, 2020, 0));
-        assert!(s.insert(1, 2, 2020, 0));
+        assert!(!s.pair(1, 2).insert(2020, 0));
+        assert!(s.pair(1, 2).insert(2020, 0));
         // Every other part of the key makes another key.
-        assert!(!s.insert(1, 2, 2020, 1));
-        assert!(!s.insert(1, 2, 2020, 2));
-        assert!(!s.insert(1, 2, 2021, 0));
-        assert!(!s.insert(2, 2, 2020, 0));
-        assert!(!s.insert(1, 3, 2020, 0));
-        assert!(s.insert(1, 2, 2020, 2));
+        assert!(!s.pair(1, 2).insert(2020, 1));
+        assert!(!s.pair(1, 2).insert(2020, 2));
+        assert!(!s.pair(1, 2).insert(2021, 0));
+        assert!(!s.pair(2, 2).insert(2020, 0));
+        assert!(!s.pair(1, 3).insert(2020, 0));
+        assert!(s.pair(1, 2).insert(2020, 2));
     }
 
     #[test]
     fn years_far_from_the_first_are_kept_too() {
         let mut s = SeenKeys::default();
-        assert!(!s.insert(7, 9, 2015, 0));
+        assert!(!s.pair(7, 9).insert(2015, 0));
         for year in [1900, 1990, 1991, 2038, 2039, 2040, 2100] {
             for sex in 0..3 {
-                assert!(!s.insert(7, 9, year, sex), "{year} {sex}");
-                assert!(s.insert(7, 9, year, sex), "{year} {sex}");
+                assert!(!s.pair(7, 9).insert(year, sex), "{year} {sex}");
+                assert!(s.pair(7, 9).insert(year, sex), "{year} {sex}");
             }
         }
         // Every year of the range, each sex, once new and once seen.
         let mut all = SeenKeys::default();
         for year in 1900..=2100 {
             for sex in 0..3 {
-                assert!(!all.insert(1, 1, year, sex), "{year} {sex}");
+                assert!(!all.pair(1, 1).insert(year, sex), "{year} {sex}");
             }
         }
         for year in 1900..=2100 {
             for sex in 0..3 {
-                assert!(all.insert(1, 1, year, sex), "{year} {sex}");
+                assert!(all.pair(1, 1).insert(year, sex), "{year} {sex}");
             }
         }
     }
