@@ -39,6 +39,15 @@ fn action_values(a: &Action) -> ActionInput {
     }
 }
 
+impl FormInput for ActionInput {
+    fn check_into(&self, c: &mut Check) {
+        self.check(c);
+    }
+    fn version(&self) -> Option<i64> {
+        self.version
+    }
+}
+
 /// The organisations the chooser offers: those chosen (lead and others) and, when a search
 /// text is given, at most 30 that match it; and whether more matched.
 async fn org_choices(ctx: &PageCtx, v: &Value) -> AppResult<(Vec<(i64, String)>, bool)> {
@@ -141,37 +150,29 @@ pub(in crate::plan) async fn create_action(
     let g = store::get_goal(&ctx.state.db, goal_id).await?;
     let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
-    let v = typed(&form);
-    if !form.get("_find").is_empty() {
-        let page = action_form(
-            &ctx,
-            &plan,
-            goal_id,
-            None,
-            &v,
-            &FieldErrors::new(),
-            None,
-            &[],
+    let page = async |v: Value, r: Refusal| {
+        action_form(
+            &ctx, &plan, goal_id, None, &v, &r.errors, r.conflict, &r.changes,
         )
-        .await?;
-        return Ok(page.into_response());
-    }
-    let (input, mut pre) = action_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::create_action(&ctx.state.db, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
+        .await
     };
-    match result {
-        Ok(a) => Ok(Redirect::to(&format!("/actions/{}?saved=1", a.id)).into_response()),
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                action_form(&ctx, &plan, goal_id, None, &v, &errors, c, &[]).await
-            })
-            .await
-        }
+    // "Find" shows the form again with the organisations that match, saving nothing.
+    if !form.get("_find").is_empty() {
+        return Ok(page(typed(&form), Refusal::default())
+            .await?
+            .into_response());
     }
+    save_or_redisplay(
+        &form,
+        action_input(&form),
+        async |input| {
+            let a = store::create_action(&ctx.state.db, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/actions/{}?saved=1", a.id))
+        },
+        nothing_newer,
+        page,
+    )
+    .await
 }
 
 pub(in crate::plan) async fn edit_action(
@@ -202,80 +203,61 @@ pub(in crate::plan) async fn update_action(
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let a = store::get_action(&ctx.state.db, id).await?;
     let plan = store::get_plan(&ctx.state.db, a.plan_id, true).await?;
-    let mut v = typed(&form);
-    if !form.get("_find").is_empty() {
-        let page = action_form(
+    let page = async |v: Value, r: Refusal| {
+        action_form(
             &ctx,
             &plan,
             a.goal_id,
             Some(id),
             &v,
-            &FieldErrors::new(),
-            None,
-            &[],
+            &r.errors,
+            r.conflict,
+            &r.changes,
         )
-        .await?;
-        return Ok(page.into_response());
-    }
-    let (input, mut pre) = action_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::update_action(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
+        .await
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/actions/{id}?saved=1")).into_response()),
-        Err(AppError::Conflict(EDIT_CONFLICT)) => {
-            let saved_action = store::get_action(&ctx.state.db, id).await?;
-            let saved = action_values(&saved_action);
-            let mut changes = conflict::changes(
-                &ActionInput {
-                    version: saved.version,
-                    ..input
-                },
-                &saved,
-            );
-            // Names, not ids, for the linked rows.
-            let (areas, orgs) =
-                crate::plan::views::action_names(&ctx.state.db, &saved_action).await?;
-            let names = |v: &[crate::plan::views::Named]| {
-                v.iter()
-                    .map(|n| n.name_fi.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            for c in changes.iter_mut() {
-                match c.field.as_str() {
-                    "lead_organisation_id" => {
-                        c.saved = saved_action.lead_name.clone().unwrap_or_default()
-                    }
-                    "organisations" => c.saved = names(&orgs),
-                    "municipalities" => c.saved = names(&areas),
-                    _ => {}
-                }
-            }
-            set_version(&mut v, saved.version);
-            let page = action_form(
-                &ctx,
-                &plan,
-                a.goal_id,
-                Some(id),
-                &v,
-                &FieldErrors::new(),
-                Some(EDIT_CONFLICT),
-                &changes,
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                action_form(&ctx, &plan, a.goal_id, Some(id), &v, &errors, c, &[]).await
-            })
-            .await
+    // "Find" shows the form again with the organisations that match, saving nothing.
+    if !form.get("_find").is_empty() {
+        return Ok(page(typed(&form), Refusal::default())
+            .await?
+            .into_response());
+    }
+    save_or_redisplay(
+        &form,
+        action_input(&form),
+        async |input| {
+            store::update_action(&ctx.state.db, id, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/actions/{id}?saved=1"))
+        },
+        async |typed| {
+            let saved = store::get_action(&ctx.state.db, id).await?;
+            let mut newer = Newer::than(typed, &action_values(&saved));
+            name_linked_rows(&ctx, &saved, &mut newer.changes).await?;
+            Ok(newer)
+        },
+        page,
+    )
+    .await
+}
+
+/// Shows the saved organisations and municipalities in a conflict by name, not by id.
+async fn name_linked_rows(ctx: &PageCtx, saved: &Action, changes: &mut [Change]) -> AppResult<()> {
+    let (areas, orgs) = crate::plan::views::action_names(&ctx.state.db, saved).await?;
+    let names = |v: &[crate::plan::views::Named]| {
+        v.iter()
+            .map(|n| n.name_fi.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for c in changes.iter_mut() {
+        match c.field.as_str() {
+            "lead_organisation_id" => c.saved = saved.lead_name.clone().unwrap_or_default(),
+            "organisations" => c.saved = names(&orgs),
+            "municipalities" => c.saved = names(&areas),
+            _ => {}
         }
     }
+    Ok(())
 }
 
 pub(in crate::plan) async fn delete_action(

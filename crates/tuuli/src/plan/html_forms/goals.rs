@@ -31,6 +31,15 @@ fn goal_values(g: &Goal) -> GoalInput {
     }
 }
 
+impl FormInput for GoalInput {
+    fn check_into(&self, c: &mut Check) {
+        self.check(c);
+    }
+    fn version(&self) -> Option<i64> {
+        self.version
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn goal_form(
     ctx: &PageCtx,
@@ -90,23 +99,22 @@ pub(in crate::plan) async fn create_goal(
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let pr = store::get_promise(&ctx.state.db, promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
-    let v = typed(&form);
-    let (input, mut pre) = goal_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::create_goal(&ctx.state.db, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(g) => Ok(Redirect::to(&format!("/goals/{}?saved=1", g.id)).into_response()),
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                goal_form(&ctx, &plan, promise_id, None, &v, &errors, c, &[]).await
-            })
+    save_or_redisplay(
+        &form,
+        goal_input(&form),
+        async |input| {
+            let g = store::create_goal(&ctx.state.db, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/goals/{}?saved=1", g.id))
+        },
+        nothing_newer,
+        async |v, r| {
+            goal_form(
+                &ctx, &plan, promise_id, None, &v, &r.errors, r.conflict, &r.changes,
+            )
             .await
-        }
-    }
+        },
+    )
+    .await
 }
 
 pub(in crate::plan) async fn edit_goal(
@@ -139,46 +147,32 @@ pub(in crate::plan) async fn update_goal(
     let g = store::get_goal(&ctx.state.db, id).await?;
     let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
-    let mut v = typed(&form);
-    let (input, mut pre) = goal_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::update_goal(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/goals/{id}?saved=1")).into_response()),
-        Err(AppError::Conflict(EDIT_CONFLICT)) => {
-            let saved = goal_values(&store::get_goal(&ctx.state.db, id).await?);
-            let changes = conflict::changes(
-                &GoalInput {
-                    version: saved.version,
-                    ..input
-                },
-                &saved,
-            );
-            set_version(&mut v, saved.version);
-            let page = goal_form(
+    save_or_redisplay(
+        &form,
+        goal_input(&form),
+        async |input| {
+            store::update_goal(&ctx.state.db, id, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/goals/{id}?saved=1"))
+        },
+        async |typed| {
+            let saved = store::get_goal(&ctx.state.db, id).await?;
+            Ok(Newer::than(typed, &goal_values(&saved)))
+        },
+        async |v, r| {
+            goal_form(
                 &ctx,
                 &plan,
                 g.promise_id,
                 Some(id),
                 &v,
-                &FieldErrors::new(),
-                Some(EDIT_CONFLICT),
-                &changes,
+                &r.errors,
+                r.conflict,
+                &r.changes,
             )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                goal_form(&ctx, &plan, g.promise_id, Some(id), &v, &errors, c, &[]).await
-            })
             .await
-        }
-    }
+        },
+    )
+    .await
 }
 
 pub(in crate::plan) async fn delete_goal(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {

@@ -32,6 +32,15 @@ fn plan_values(p: &Plan) -> PlanInput {
     }
 }
 
+impl FormInput for PlanInput {
+    fn check_into(&self, c: &mut Check) {
+        self.check(c);
+    }
+    fn version(&self) -> Option<i64> {
+        self.version
+    }
+}
+
 fn plan_form(
     ctx: &PageCtx,
     id: Option<i64>,
@@ -85,23 +94,17 @@ pub(in crate::plan) async fn edit_plan(
 
 pub(in crate::plan) async fn create_plan(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
-    let v = typed(&form);
-    let (input, mut pre) = plan_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::create_plan(&ctx.state.db, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(p) => Ok(Redirect::to(&format!("/plans/{}?saved=1", p.id)).into_response()),
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                plan_form(&ctx, None, &v, &errors, c, &[])
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        plan_input(&form),
+        async |input| {
+            let p = store::create_plan(&ctx.state.db, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/plans/{}?saved=1", p.id))
+        },
+        nothing_newer,
+        async |v, r| plan_form(&ctx, None, &v, &r.errors, r.conflict, &r.changes),
+    )
+    .await
 }
 
 pub(in crate::plan) async fn update_plan(
@@ -110,39 +113,18 @@ pub(in crate::plan) async fn update_plan(
     form: RawForm,
 ) -> AppResult<Response> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
-    let mut v = typed(&form);
-    let (input, mut pre) = plan_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::update_plan(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?saved=1")).into_response()),
-        Err(AppError::Conflict(EDIT_CONFLICT)) => {
-            let saved = plan_values(&store::get_plan(&ctx.state.db, id, true).await?);
-            let typed_input = PlanInput {
-                version: saved.version,
-                ..input
-            };
-            let changes = conflict::changes(&typed_input, &saved);
-            set_version(&mut v, saved.version);
-            let page = plan_form(
-                &ctx,
-                Some(id),
-                &v,
-                &FieldErrors::new(),
-                Some(EDIT_CONFLICT),
-                &changes,
-            )?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                plan_form(&ctx, Some(id), &v, &errors, c, &[])
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        plan_input(&form),
+        async |input| {
+            store::update_plan(&ctx.state.db, id, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/plans/{id}?saved=1"))
+        },
+        async |typed| {
+            let saved = store::get_plan(&ctx.state.db, id, true).await?;
+            Ok(Newer::than(typed, &plan_values(&saved)))
+        },
+        async |v, r| plan_form(&ctx, Some(id), &v, &r.errors, r.conflict, &r.changes),
+    )
+    .await
 }
