@@ -39,15 +39,6 @@ fn action_values(a: &Action) -> ActionInput {
     }
 }
 
-impl FormInput for ActionInput {
-    fn check_into(&self, c: &mut Check) {
-        self.check(c);
-    }
-    fn version(&self) -> Option<i64> {
-        self.version
-    }
-}
-
 /// The organisations the chooser offers: those chosen (lead and others) and, when a search
 /// text is given, at most 30 that match it; and whether more matched.
 async fn org_choices(ctx: &PageCtx, v: &Value) -> AppResult<(Vec<(i64, String)>, bool)> {
@@ -79,16 +70,13 @@ async fn org_choices(ctx: &PageCtx, v: &Value) -> AppResult<(Vec<(i64, String)>,
     Ok((out, more))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn action_form(
     ctx: &PageCtx,
     plan: &Plan,
     goal_id: i64,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     let goals = crate::plan::views::goal_choices(&ctx.state.db, plan.id).await?;
     let (orgs, more) = org_choices(ctx, v).await?;
@@ -106,9 +94,7 @@ async fn action_form(
             cancel: id.map_or(format!("/goals/{goal_id}"), |i| format!("/actions/{i}")),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! {
             plan, goals, orgs, more, searched,
@@ -128,17 +114,7 @@ pub(in crate::plan) async fn new_action(
     let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
     let v = shown(&serde_json::json!({"goal_id": goal_id}));
-    action_form(
-        &ctx,
-        &plan,
-        goal_id,
-        None,
-        &v,
-        &FieldErrors::new(),
-        None,
-        &[],
-    )
-    .await
+    action_form(&ctx, &plan, goal_id, None, &v, &Refusal::none()).await
 }
 
 pub(in crate::plan) async fn create_action(
@@ -150,12 +126,7 @@ pub(in crate::plan) async fn create_action(
     let g = store::get_goal(&ctx.state.db, goal_id).await?;
     let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
-    let page = async |v: Value, r: Refusal| {
-        action_form(
-            &ctx, &plan, goal_id, None, &v, &r.errors, r.conflict, &r.changes,
-        )
-        .await
-    };
+    let page = async |v: Value, r: Refusal| action_form(&ctx, &plan, goal_id, None, &v, &r).await;
     // "Find" shows the form again with the organisations that match, saving nothing.
     if !form.get("_find").is_empty() {
         return Ok(page(typed(&form), Refusal::default())
@@ -188,9 +159,7 @@ pub(in crate::plan) async fn edit_action(
         a.goal_id,
         Some(id),
         &shown(&action_values(&a)),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
     .await
 }
@@ -203,19 +172,8 @@ pub(in crate::plan) async fn update_action(
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let a = store::get_action(&ctx.state.db, id).await?;
     let plan = store::get_plan(&ctx.state.db, a.plan_id, true).await?;
-    let page = async |v: Value, r: Refusal| {
-        action_form(
-            &ctx,
-            &plan,
-            a.goal_id,
-            Some(id),
-            &v,
-            &r.errors,
-            r.conflict,
-            &r.changes,
-        )
-        .await
-    };
+    let page =
+        async |v: Value, r: Refusal| action_form(&ctx, &plan, a.goal_id, Some(id), &v, &r).await;
     // "Find" shows the form again with the organisations that match, saving nothing.
     if !form.get("_find").is_empty() {
         return Ok(page(typed(&form), Refusal::default())

@@ -31,25 +31,13 @@ fn goal_values(g: &Goal) -> GoalInput {
     }
 }
 
-impl FormInput for GoalInput {
-    fn check_into(&self, c: &mut Check) {
-        self.check(c);
-    }
-    fn version(&self) -> Option<i64> {
-        self.version
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
 async fn goal_form(
     ctx: &PageCtx,
     plan: &Plan,
     promise_id: i64,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     let promises = crate::plan::views::promise_choices(&ctx.state.db, plan.id).await?;
     render(
@@ -62,9 +50,7 @@ async fn goal_form(
             cancel: id.map_or(format!("/plans/{}", plan.id), |i| format!("/goals/{i}")),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! { plan, promises, themes => ctx.state.themes().await? },
     )
@@ -78,17 +64,7 @@ pub(in crate::plan) async fn new_goal(
     let pr = store::get_promise(&ctx.state.db, promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
     let v = shown(&serde_json::json!({"promise_id": promise_id, "position": 0}));
-    goal_form(
-        &ctx,
-        &plan,
-        promise_id,
-        None,
-        &v,
-        &FieldErrors::new(),
-        None,
-        &[],
-    )
-    .await
+    goal_form(&ctx, &plan, promise_id, None, &v, &Refusal::none()).await
 }
 
 pub(in crate::plan) async fn create_goal(
@@ -107,12 +83,7 @@ pub(in crate::plan) async fn create_goal(
             Ok(format!("/goals/{}?saved=1", g.id))
         },
         nothing_newer,
-        async |v, r| {
-            goal_form(
-                &ctx, &plan, promise_id, None, &v, &r.errors, r.conflict, &r.changes,
-            )
-            .await
-        },
+        async |v, r| goal_form(&ctx, &plan, promise_id, None, &v, &r).await,
     )
     .await
 }
@@ -131,9 +102,7 @@ pub(in crate::plan) async fn edit_goal(
         g.promise_id,
         Some(id),
         &shown(&goal_values(&g)),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
     .await
 }
@@ -158,19 +127,7 @@ pub(in crate::plan) async fn update_goal(
             let saved = store::get_goal(&ctx.state.db, id).await?;
             Ok(Newer::than(typed, &goal_values(&saved)))
         },
-        async |v, r| {
-            goal_form(
-                &ctx,
-                &plan,
-                g.promise_id,
-                Some(id),
-                &v,
-                &r.errors,
-                r.conflict,
-                &r.changes,
-            )
-            .await
-        },
+        async |v, r| goal_form(&ctx, &plan, g.promise_id, Some(id), &v, &r).await,
     )
     .await
 }

@@ -137,6 +137,22 @@ impl<'a> Numbers<'a> {
     }
 }
 
+/// Why a form is shown again: errors beside its fields, or a conflict's message with the
+/// saved values that differ from the typed ones; `none` for a form shown fresh. (One type
+/// without lifetimes, so that the handlers' futures stay `Send` for axum.)
+#[derive(Default)]
+struct Refusal {
+    errors: FieldErrors,
+    conflict: Option<&'static str>,
+    changes: Vec<Change>,
+}
+
+impl Refusal {
+    fn none() -> Refusal {
+        Refusal::default()
+    }
+}
+
 /// Everything a form template needs besides its own choices.
 struct FormPage<'a> {
     template: &'static str,
@@ -145,15 +161,14 @@ struct FormPage<'a> {
     cancel: String,
     editing: bool,
     v: &'a Value,
-    errors: &'a FieldErrors,
-    conflict: Option<&'a str>,
-    changes: &'a [Change],
+    refusal: &'a Refusal,
 }
 
 fn render(ctx: &PageCtx, f: FormPage<'_>, extra: minijinja::Value) -> AppResult<Html<String>> {
     let base = minijinja::context! {
         action => f.action, cancel => f.cancel, editing => f.editing, v => f.v,
-        errors => f.errors.0, conflict => f.conflict, changes => f.changes,
+        errors => f.refusal.errors.0, conflict => f.refusal.conflict,
+        changes => f.refusal.changes,
     };
     ctx.render(f.template, minijinja::context! { ..base, ..extra })
 }
@@ -182,6 +197,21 @@ trait FormInput: Serialize {
     /// The version the form was read at (none for a create).
     fn version(&self) -> Option<i64>;
 }
+
+/// The inputs of the edit forms: each has its model's `check` and a `version`.
+macro_rules! form_input {
+    ($($input:ty),*) => {$(
+        impl FormInput for $input {
+            fn check_into(&self, c: &mut Check) {
+                self.check(c);
+            }
+            fn version(&self) -> Option<i64> {
+                self.version
+            }
+        }
+    )*};
+}
+form_input!(PlanInput, PromiseInput, GoalInput, ActionInput);
 
 /// Saves only what reads right: when a number in the form did not read, `save` does not
 /// run and the input's own checks add their errors to the numbers' ones, so the form
@@ -219,16 +249,6 @@ impl Newer {
 /// For a create: there is no older version to be refused for.
 async fn nothing_newer<I>(_: &I) -> AppResult<Newer> {
     Ok(Newer::default())
-}
-
-/// Why `save_or_redisplay` shows a form again: errors beside its fields, or a conflict's
-/// message with the saved values that differ from the typed ones. (One type without
-/// lifetimes, so that the handlers' futures are `Send` for axum.)
-#[derive(Default)]
-struct Refusal {
-    errors: FieldErrors,
-    conflict: Option<&'static str>,
-    changes: Vec<Change>,
 }
 
 /// Saves a create or edit form and sends the browser to the address `save` gives, or

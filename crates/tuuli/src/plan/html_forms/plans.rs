@@ -32,22 +32,11 @@ fn plan_values(p: &Plan) -> PlanInput {
     }
 }
 
-impl FormInput for PlanInput {
-    fn check_into(&self, c: &mut Check) {
-        self.check(c);
-    }
-    fn version(&self) -> Option<i64> {
-        self.version
-    }
-}
-
 fn plan_form(
     ctx: &PageCtx,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     let statuses: Vec<(&str, String)> = PLAN_STATUSES
         .iter()
@@ -61,9 +50,7 @@ fn plan_form(
             cancel: id.map_or("/plans".into(), |i| format!("/plans/{i}")),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! { statuses },
     )
@@ -73,7 +60,7 @@ pub(in crate::plan) async fn new_plan(ctx: PageCtx) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let year = chrono::Datelike::year(&crate::plan::html::today());
     let v = serde_json::json!({"status": "draft", "start_year": year.to_string(), "end_year": (year + 3).to_string()});
-    plan_form(&ctx, None, &v, &FieldErrors::new(), None, &[])
+    plan_form(&ctx, None, &v, &Refusal::none())
 }
 
 pub(in crate::plan) async fn edit_plan(
@@ -82,14 +69,7 @@ pub(in crate::plan) async fn edit_plan(
 ) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let p = store::get_plan(&ctx.state.db, id, true).await?;
-    plan_form(
-        &ctx,
-        Some(id),
-        &shown(&plan_values(&p)),
-        &FieldErrors::new(),
-        None,
-        &[],
-    )
+    plan_form(&ctx, Some(id), &shown(&plan_values(&p)), &Refusal::none())
 }
 
 pub(in crate::plan) async fn create_plan(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
@@ -102,7 +82,7 @@ pub(in crate::plan) async fn create_plan(ctx: PageCtx, form: RawForm) -> AppResu
             Ok(format!("/plans/{}?saved=1", p.id))
         },
         nothing_newer,
-        async |v, r| plan_form(&ctx, None, &v, &r.errors, r.conflict, &r.changes),
+        async |v, r| plan_form(&ctx, None, &v, &r),
     )
     .await
 }
@@ -124,7 +104,7 @@ pub(in crate::plan) async fn update_plan(
             let saved = store::get_plan(&ctx.state.db, id, true).await?;
             Ok(Newer::than(typed, &plan_values(&saved)))
         },
-        async |v, r| plan_form(&ctx, Some(id), &v, &r.errors, r.conflict, &r.changes),
+        async |v, r| plan_form(&ctx, Some(id), &v, &r),
     )
     .await
 }

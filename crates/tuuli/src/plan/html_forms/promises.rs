@@ -26,24 +26,12 @@ fn promise_values(p: &Promise) -> PromiseInput {
     }
 }
 
-impl FormInput for PromiseInput {
-    fn check_into(&self, c: &mut Check) {
-        self.check(c);
-    }
-    fn version(&self) -> Option<i64> {
-        self.version
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
 fn promise_form(
     ctx: &PageCtx,
     plan: &Plan,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     render(
         ctx,
@@ -55,9 +43,7 @@ fn promise_form(
             cancel: format!("/plans/{}", plan.id),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! { plan, id },
     )
@@ -74,9 +60,7 @@ pub(in crate::plan) async fn new_promise(
         &plan,
         None,
         &serde_json::json!({"position": "0"}),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
 }
 
@@ -95,7 +79,7 @@ pub(in crate::plan) async fn create_promise(
             Ok(format!("/plans/{plan_id}?saved=1"))
         },
         nothing_newer,
-        async |v, r| promise_form(&ctx, &plan, None, &v, &r.errors, r.conflict, &r.changes),
+        async |v, r| promise_form(&ctx, &plan, None, &v, &r),
     )
     .await
 }
@@ -112,9 +96,7 @@ pub(in crate::plan) async fn edit_promise(
         &plan,
         Some(id),
         &shown(&promise_values(&p)),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
 }
 
@@ -137,7 +119,7 @@ pub(in crate::plan) async fn update_promise(
             let saved = store::get_promise(&ctx.state.db, id).await?;
             Ok(Newer::than(typed, &promise_values(&saved)))
         },
-        async |v, r| promise_form(&ctx, &plan, Some(id), &v, &r.errors, r.conflict, &r.changes),
+        async |v, r| promise_form(&ctx, &plan, Some(id), &v, &r),
     )
     .await
 }
@@ -157,9 +139,10 @@ pub(in crate::plan) async fn delete_promise(
                 &plan,
                 Some(id),
                 &shown(&promise_values(&p)),
-                &FieldErrors::new(),
-                Some(key),
-                &[],
+                &Refusal {
+                    conflict: Some(key),
+                    ..Refusal::none()
+                },
             )?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }
