@@ -22,12 +22,7 @@ both!(
         let p = profile(&app, s, "&set=test_set").await;
         assert_eq!(p["rows"][0]["comparison"], "better");
         // A finished import brings a newer year.
-        let import = scalar(
-            &app,
-            "INSERT INTO imports (kind, status, started_at) VALUES ('csv', 'done', '2026-01-01T00:00:00+00:00') RETURNING id",
-            &[],
-        )
-        .await;
+        let import = finished_import(&app).await;
         value(&app, s, ind, import, 2025, (Some(20.0), Some(400.0), 5.0)).await;
         let p = profile(&app, s, "&set=test_set").await;
         assert_eq!(p["rows"][0]["latest"]["year"], 2025);
@@ -39,6 +34,16 @@ both!(
         assert!(page.body.contains("2025"));
     }
 );
+
+/// A finished import, for the values of a newer year.
+async fn finished_import(app: &TestApp) -> i64 {
+    scalar(
+        app,
+        "INSERT INTO imports (kind, status, started_at) VALUES ('csv', 'done', '2026-01-01T00:00:00+00:00') RETURNING id",
+        &[],
+    )
+    .await
+}
 
 /// The funnel of an indicator from the API (the home region, the latest year).
 async fn funnel_json(app: &TestApp, ind: i64) -> Value {
@@ -82,12 +87,7 @@ both!(
         }
         // A finished import brings 2025 (20 of 400 = 5 %): every kept view shows it on the
         // next request.
-        let import = scalar(
-            &app,
-            "INSERT INTO imports (kind, status, started_at) VALUES ('csv', 'done', '2026-01-01T00:00:00+00:00') RETURNING id",
-            &[],
-        )
-        .await;
+        let import = finished_import(&app).await;
         value(&app, s, ind, import, 2025, (Some(20.0), Some(400.0), 5.0)).await;
         value(
             &app,
