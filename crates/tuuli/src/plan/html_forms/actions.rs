@@ -129,9 +129,7 @@ pub(in crate::plan) async fn create_action(
     let page = async |v: Value, r: Refusal| action_form(&ctx, &plan, goal_id, None, &v, &r).await;
     // "Find" shows the form again with the organisations that match, saving nothing.
     if !form.get("_find").is_empty() {
-        return Ok(page(typed(&form), Refusal::default())
-            .await?
-            .into_response());
+        return Ok(page(typed(&form), Refusal::none()).await?.into_response());
     }
     save_or_redisplay(
         &form,
@@ -176,9 +174,7 @@ pub(in crate::plan) async fn update_action(
         async |v: Value, r: Refusal| action_form(&ctx, &plan, a.goal_id, Some(id), &v, &r).await;
     // "Find" shows the form again with the organisations that match, saving nothing.
     if !form.get("_find").is_empty() {
-        return Ok(page(typed(&form), Refusal::default())
-            .await?
-            .into_response());
+        return Ok(page(typed(&form), Refusal::none()).await?.into_response());
     }
     save_or_redisplay(
         &form,
