@@ -84,6 +84,36 @@ async fn xlsx(app: &TestApp, bytes: &[u8]) -> Summary {
     s
 }
 
+/// A CSV whose second row has the year "20O4" for `local:{key}`, imported as the command
+/// line does: refused, with that one error recorded.
+async fn refused_csv(app: &TestApp, key: &str) -> Summary {
+    let dir = std::env::temp_dir().join(format!(
+        "tuuli-ip-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("huono.csv");
+    let text = format!(
+        "indicator;area;year;sex;value\nlocal:{key};KU398;2024;total;1\nlocal:{key};KU398;20O4;total;1\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let meta = ImportMeta {
+        kind: "csv",
+        source_name: "huono.csv".into(),
+        vintage: None,
+        is_synthetic: false,
+        actor: Actor::system("cli"),
+        job_id: None,
+    };
+    let s = imports::local_csv(&app.db, &path, meta, None)
+        .await
+        .unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+    assert_eq!(s.status, "failed");
+    s
+}
+
 fn reasons(s: &Summary) -> Vec<String> {
     s.errors.errors.iter().map(|e| e.to_string()).collect()
 }
@@ -198,14 +228,12 @@ both!(
 both!(
     an_uploaded_workbook_is_imported_and_each_import_has_its_own_page,
     |app| async move {
-        use crate::uploads::{Part, multipart, post_multipart};
-        use tuuli::jobs::{JobStatus, registry, worker};
+        use tuuli::jobs::JobStatus;
         areas_national::load(&app.db).await.unwrap();
         local_indicator(&app, "upload", "percent").await;
         app.add_user("coord@example.fi", Role::Coordinator, None, None)
             .await;
         app.sign_in("coord@example.fi").await;
-        let token = app.csrf().await;
         let data = workbook(&[
             header(),
             vec![
@@ -216,16 +244,8 @@ both!(
                 C::N(42.5),
             ],
         ]);
-        let body = multipart(&[
-            Part::Field("_csrf", &token),
-            Part::File("file", "arvot.xlsx", &data),
-        ]);
-        let res = post_multipart(&app, "/imports", body, &[]).await;
-        res.assert_status(303);
-        let job: i64 = res.location().trim_start_matches("/jobs/").parse().unwrap();
-        let w = worker::spawn(app.state.clone(), registry(), crate::jobs::fast());
-        let done = crate::jobs::wait_done(&app, job).await;
-        w.shutdown().await;
+        let done = crate::jobs::import_on_the_page(&app, "arvot.xlsx", &data).await;
+        let job = done.id;
         assert_eq!(done.status, JobStatus::Succeeded, "{done:?}");
         let result = done.result.unwrap();
         assert_eq!(result["inserted"].as_u64(), Some(1), "{result}");
@@ -255,27 +275,7 @@ both!(
         }
 
         // A refused import, run from the command line: its errors, translated.
-        let dir = std::env::temp_dir().join(format!(
-            "tuuli-ip-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("huono.csv");
-        std::fs::write(&path, "indicator;area;year;sex;value\nlocal:upload;KU398;2024;total;1\nlocal:upload;KU398;20O4;total;1\n").unwrap();
-        let meta = ImportMeta {
-            kind: "csv",
-            source_name: "huono.csv".into(),
-            vintage: None,
-            is_synthetic: false,
-            actor: Actor::system("cli"),
-            job_id: None,
-        };
-        let s = imports::local_csv(&app.db, &path, meta, None)
-            .await
-            .unwrap();
-        let _ = std::fs::remove_dir_all(dir);
-        assert_eq!(s.status, "failed");
+        let s = refused_csv(&app, "upload").await;
         for (lang, texts) in [
             (
                 "fi",
@@ -332,31 +332,7 @@ both!(
             .await;
         app.add_user("member@example.fi", Role::Member, None, None)
             .await;
-        let dir = std::env::temp_dir().join(format!(
-            "tuuli-ia-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("huono.csv");
-        std::fs::write(
-            &path,
-            "indicator;area;year;sex;value\nlocal:apiraw;KU398;2024;total;1\nlocal:apiraw;KU398;20O4;total;1\n",
-        )
-        .unwrap();
-        let meta = ImportMeta {
-            kind: "csv",
-            source_name: "huono.csv".into(),
-            vintage: None,
-            is_synthetic: false,
-            actor: Actor::system("cli"),
-            job_id: None,
-        };
-        let s = imports::local_csv(&app.db, &path, meta, None)
-            .await
-            .unwrap();
-        let _ = std::fs::remove_dir_all(dir);
-        assert_eq!(s.status, "failed");
+        let s = refused_csv(&app, "apiraw").await;
 
         let url = format!("/api/v1/imports/{}?lang=en", s.import_id);
         app.api(Method::GET, &url, None, None)

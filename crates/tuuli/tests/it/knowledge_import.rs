@@ -729,7 +729,7 @@ both!(
     |app| async move {
         use crate::uploads::{Part, multipart, post_multipart};
         use tuuli::auth::Role;
-        use tuuli::jobs::{JobStatus, registry, worker};
+        use tuuli::jobs::JobStatus;
         local_indicator(&app, "upload", "percent").await;
         app.add_user("member@example.fi", Role::Member, None, None)
             .await;
@@ -752,18 +752,9 @@ both!(
         app.add_user("coord@example.fi", Role::Coordinator, None, None)
             .await;
         app.sign_in("coord@example.fi").await;
-        let token = app.csrf().await;
         let data = "indikaattori;alue;vuosi;sukupuoli;arvo\nlocal:upload;KU398;2024;yhteensä;42,5\nlocal:upload;KU081;2024;naiset;40\n";
-        let body = multipart(&[
-            Part::Field("_csrf", &token),
-            Part::File("file", "arvot.csv", data.as_bytes()),
-        ]);
-        let res = post_multipart(&app, "/imports", body, &[]).await;
-        res.assert_status(303);
-        let id: i64 = res.location().trim_start_matches("/jobs/").parse().unwrap();
-        let w = worker::spawn(app.state.clone(), registry(), crate::jobs::fast());
-        let job = crate::jobs::wait_done(&app, id).await;
-        w.shutdown().await;
+        let job = crate::jobs::import_on_the_page(&app, "arvot.csv", data.as_bytes()).await;
+        let id = job.id;
         assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
         let result = job.result.unwrap();
         assert_eq!(

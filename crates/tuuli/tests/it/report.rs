@@ -35,6 +35,40 @@ async fn coordinator(app: &TestApp) -> String {
     app.token_for("kertomus.koordinaattori@example.fi").await
 }
 
+/// The demo data, a signed-in coordinator with a token, and a new report on the demo plan.
+struct DemoReport {
+    app: TestApp,
+    token: String,
+    plan: i64,
+    rid: i64,
+}
+
+/// A [`DemoReport`] for the years `from`–`to`.
+async fn demo_report(app: TestApp, from: i32, to: i32) -> DemoReport {
+    let app = app.with_demo().await;
+    let token = coordinator(&app).await;
+    let plan = demo_plan(&app).await;
+    let rid = new_report(&app, &token, plan, from, to).await;
+    DemoReport {
+        app,
+        token,
+        plan,
+        rid,
+    }
+}
+
+/// Publishes a report through the API.
+async fn publish(app: &TestApp, token: &str, plan: i64, rid: i64) {
+    app.api(
+        Method::POST,
+        &format!("/api/v1/plans/{plan}/reports/{rid}/publish"),
+        Some(token),
+        None,
+    )
+    .await
+    .assert_status(201);
+}
+
 async fn new_report(app: &TestApp, token: &str, plan: i64, from: i32, to: i32) -> i64 {
     let res = app
         .api(
@@ -139,10 +173,7 @@ both!(
 both!(
     a_period_with_no_data_renders_and_says_so,
     |app| async move {
-        let app = app.with_demo().await;
-        let token = coordinator(&app).await;
-        let plan = demo_plan(&app).await;
-        let rid = new_report(&app, &token, plan, 2040, 2040).await;
+        let DemoReport { app, plan, rid, .. } = demo_report(app, 2040, 2040).await;
         let page = app
             .get(&format!("/plans/{plan}/reports/{rid}?lang=fi"))
             .await;
@@ -164,10 +195,12 @@ both!(
 both!(
     a_published_report_reads_the_same_after_the_plan_changes_and_the_comparison_shows_what_changed,
     |app| async move {
-        let app = app.with_demo().await;
-        let token = coordinator(&app).await;
-        let plan = demo_plan(&app).await;
-        let rid = new_report(&app, &token, plan, 2021, 2025).await;
+        let DemoReport {
+            app,
+            token,
+            plan,
+            rid,
+        } = demo_report(app, 2021, 2025).await;
         let res = app
             .post_form(&format!("/plans/{plan}/reports/{rid}/publish"), &[])
             .await;
@@ -248,18 +281,13 @@ both!(
 both!(
     the_published_pdf_has_the_five_promises_names_as_text_with_their_finnish_letters,
     |app| async move {
-        let app = app.with_demo().await;
-        let token = coordinator(&app).await;
-        let plan = demo_plan(&app).await;
-        let rid = new_report(&app, &token, plan, 2021, 2025).await;
-        app.api(
-            Method::POST,
-            &format!("/api/v1/plans/{plan}/reports/{rid}/publish"),
-            Some(&token),
-            None,
-        )
-        .await
-        .assert_status(201);
+        let DemoReport {
+            app,
+            token,
+            plan,
+            rid,
+        } = demo_report(app, 2021, 2025).await;
+        publish(&app, &token, plan, rid).await;
         app.sign_out_locally();
         let req =
             axum::http::Request::get(format!("/plans/{plan}/reports/{rid}/published.pdf?lang=fi"))
@@ -298,10 +326,12 @@ impl Oneshot for axum::Router {
 both!(
     drafts_are_hidden_from_the_public_and_only_coordinators_write_and_publish,
     |app| async move {
-        let app = app.with_demo().await;
-        let token = coordinator(&app).await;
-        let plan = demo_plan(&app).await;
-        let rid = new_report(&app, &token, plan, 2024, 2024).await;
+        let DemoReport {
+            app,
+            token,
+            plan,
+            rid,
+        } = demo_report(app, 2024, 2024).await;
         app.sign_out_locally();
         // Not published yet: nothing for the public, not even in the list.
         assert_eq!(
@@ -352,14 +382,7 @@ both!(
             Some(json!({"title_fi": "Luonnos", "start_year": 2026, "end_year": 2027, "status": "draft"}))).await.json()["id"]
             .as_i64().expect("plan");
         let drid = new_report(&app, &token, draft_plan, 2026, 2026).await;
-        app.api(
-            Method::POST,
-            &format!("/api/v1/plans/{draft_plan}/reports/{drid}/publish"),
-            Some(&token),
-            None,
-        )
-        .await
-        .assert_status(201);
+        publish(&app, &token, draft_plan, drid).await;
         assert_eq!(
             app.get(&format!("/plans/{draft_plan}/reports/{drid}/published"))
                 .await
@@ -379,10 +402,12 @@ both!(
 both!(
     narratives_are_saved_sanitised_and_a_stale_version_is_refused,
     |app| async move {
-        let app = app.with_demo().await;
-        let token = coordinator(&app).await;
-        let plan = demo_plan(&app).await;
-        let rid = new_report(&app, &token, plan, 2023, 2023).await;
+        let DemoReport {
+            app,
+            token,
+            plan,
+            rid,
+        } = demo_report(app, 2023, 2023).await;
         let tree = app
             .api(Method::GET, &format!("/api/v1/plans/{plan}"), None, None)
             .await
@@ -428,10 +453,12 @@ both!(
 both!(
     the_next_plan_carries_the_unfinished_actions_each_with_its_origin,
     |app| async move {
-        let app = app.with_demo().await;
-        let token = coordinator(&app).await;
-        let plan = demo_plan(&app).await;
-        let rid = new_report(&app, &token, plan, 2021, 2025).await;
+        let DemoReport {
+            app,
+            token,
+            plan,
+            rid,
+        } = demo_report(app, 2021, 2025).await;
         // An unfinished goal with an indicator target (a copy of a demo target).
         tuuli::with_db!(&app.db, p => sqlx::query(
             "INSERT INTO goal_targets (goal_id, indicator_id, area_id, baseline_value, baseline_year, target_value, target_year, created_at, updated_at) \
@@ -527,40 +554,15 @@ fn the_cli_writes_the_annual_report_as_a_pdf_and_as_html() {
     let pdf = dir.join("kertomus.pdf");
     let html = dir.join("kertomus.html");
     let (pdf_s, html_s) = (pdf.display().to_string(), html.display().to_string());
-    run(&[
-        "report",
-        "annual",
-        "--plan",
-        "1",
-        "--from",
-        "2021",
-        "--to",
-        "2025",
-        "--format",
-        "pdf",
-        "--out",
-        &pdf_s,
-        "--database",
-        &url,
-    ]);
-    run(&[
-        "report",
-        "annual",
-        "--plan",
-        "1",
-        "--from",
-        "2021",
-        "--to",
-        "2025",
-        "--format",
-        "html",
-        "--lang",
-        "sv",
-        "--out",
-        &html_s,
-        "--database",
-        &url,
-    ]);
+    let annual = |format: &str, out: &str, more: &[&str]| {
+        let head = [
+            "report", "annual", "--plan", "1", "--from", "2021", "--to", "2025",
+        ];
+        let tail = ["--format", format, "--out", out, "--database", &url];
+        run(&[&head[..], more, &tail[..]].concat());
+    };
+    annual("pdf", &pdf_s, &[]);
+    annual("html", &html_s, &["--lang", "sv"]);
     let bytes = std::fs::read(&pdf).expect("pdf written");
     assert!(bytes.starts_with(b"%PDF-"));
     let text = pdf_extract::extract_text_from_mem(&bytes).expect("text");

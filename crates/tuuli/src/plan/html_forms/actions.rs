@@ -70,16 +70,13 @@ async fn org_choices(ctx: &PageCtx, v: &Value) -> AppResult<(Vec<(i64, String)>,
     Ok((out, more))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn action_form(
     ctx: &PageCtx,
     plan: &Plan,
     goal_id: i64,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     let goals = crate::plan::views::goal_choices(&ctx.state.db, plan.id).await?;
     let (orgs, more) = org_choices(ctx, v).await?;
@@ -97,9 +94,7 @@ async fn action_form(
             cancel: id.map_or(format!("/goals/{goal_id}"), |i| format!("/actions/{i}")),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! {
             plan, goals, orgs, more, searched,
@@ -119,17 +114,7 @@ pub(in crate::plan) async fn new_action(
     let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
     let v = shown(&serde_json::json!({"goal_id": goal_id}));
-    action_form(
-        &ctx,
-        &plan,
-        goal_id,
-        None,
-        &v,
-        &FieldErrors::new(),
-        None,
-        &[],
-    )
-    .await
+    action_form(&ctx, &plan, goal_id, None, &v, &Refusal::none()).await
 }
 
 pub(in crate::plan) async fn create_action(
@@ -141,37 +126,22 @@ pub(in crate::plan) async fn create_action(
     let g = store::get_goal(&ctx.state.db, goal_id).await?;
     let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
-    let v = typed(&form);
+    let page = async |v: Value, r: Refusal| action_form(&ctx, &plan, goal_id, None, &v, &r).await;
+    // "Find" shows the form again with the organisations that match, saving nothing.
     if !form.get("_find").is_empty() {
-        let page = action_form(
-            &ctx,
-            &plan,
-            goal_id,
-            None,
-            &v,
-            &FieldErrors::new(),
-            None,
-            &[],
-        )
-        .await?;
-        return Ok(page.into_response());
+        return Ok(page(typed(&form), Refusal::none()).await?.into_response());
     }
-    let (input, mut pre) = action_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::create_action(&ctx.state.db, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(a) => Ok(Redirect::to(&format!("/actions/{}?saved=1", a.id)).into_response()),
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                action_form(&ctx, &plan, goal_id, None, &v, &errors, c, &[]).await
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        action_input(&form),
+        async |input| {
+            let a = store::create_action(&ctx.state.db, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/actions/{}?saved=1", a.id))
+        },
+        nothing_newer,
+        page,
+    )
+    .await
 }
 
 pub(in crate::plan) async fn edit_action(
@@ -187,9 +157,7 @@ pub(in crate::plan) async fn edit_action(
         a.goal_id,
         Some(id),
         &shown(&action_values(&a)),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
     .await
 }
@@ -202,80 +170,48 @@ pub(in crate::plan) async fn update_action(
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let a = store::get_action(&ctx.state.db, id).await?;
     let plan = store::get_plan(&ctx.state.db, a.plan_id, true).await?;
-    let mut v = typed(&form);
+    let page =
+        async |v: Value, r: Refusal| action_form(&ctx, &plan, a.goal_id, Some(id), &v, &r).await;
+    // "Find" shows the form again with the organisations that match, saving nothing.
     if !form.get("_find").is_empty() {
-        let page = action_form(
-            &ctx,
-            &plan,
-            a.goal_id,
-            Some(id),
-            &v,
-            &FieldErrors::new(),
-            None,
-            &[],
-        )
-        .await?;
-        return Ok(page.into_response());
+        return Ok(page(typed(&form), Refusal::none()).await?.into_response());
     }
-    let (input, mut pre) = action_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::update_action(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
+    save_or_redisplay(
+        &form,
+        action_input(&form),
+        async |input| {
+            store::update_action(&ctx.state.db, id, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/actions/{id}?saved=1"))
+        },
+        async |typed| {
+            let saved = store::get_action(&ctx.state.db, id).await?;
+            let mut newer = Newer::than(typed, &action_values(&saved));
+            name_linked_rows(&ctx, &saved, &mut newer.changes).await?;
+            Ok(newer)
+        },
+        page,
+    )
+    .await
+}
+
+/// Shows the saved organisations and municipalities in a conflict by name, not by id.
+async fn name_linked_rows(ctx: &PageCtx, saved: &Action, changes: &mut [Change]) -> AppResult<()> {
+    let (areas, orgs) = crate::plan::views::action_names(&ctx.state.db, saved).await?;
+    let names = |v: &[crate::plan::views::Named]| {
+        v.iter()
+            .map(|n| n.name_fi.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/actions/{id}?saved=1")).into_response()),
-        Err(AppError::Conflict(EDIT_CONFLICT)) => {
-            let saved_action = store::get_action(&ctx.state.db, id).await?;
-            let saved = action_values(&saved_action);
-            let mut changes = conflict::changes(
-                &ActionInput {
-                    version: saved.version,
-                    ..input
-                },
-                &saved,
-            );
-            // Names, not ids, for the linked rows.
-            let (areas, orgs) =
-                crate::plan::views::action_names(&ctx.state.db, &saved_action).await?;
-            let names = |v: &[crate::plan::views::Named]| {
-                v.iter()
-                    .map(|n| n.name_fi.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            for c in changes.iter_mut() {
-                match c.field.as_str() {
-                    "lead_organisation_id" => {
-                        c.saved = saved_action.lead_name.clone().unwrap_or_default()
-                    }
-                    "organisations" => c.saved = names(&orgs),
-                    "municipalities" => c.saved = names(&areas),
-                    _ => {}
-                }
-            }
-            set_version(&mut v, saved.version);
-            let page = action_form(
-                &ctx,
-                &plan,
-                a.goal_id,
-                Some(id),
-                &v,
-                &FieldErrors::new(),
-                Some(EDIT_CONFLICT),
-                &changes,
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                action_form(&ctx, &plan, a.goal_id, Some(id), &v, &errors, c, &[]).await
-            })
-            .await
+    for c in changes.iter_mut() {
+        match c.field.as_str() {
+            "lead_organisation_id" => c.saved = saved.lead_name.clone().unwrap_or_default(),
+            "organisations" => c.saved = names(&orgs),
+            "municipalities" => c.saved = names(&areas),
+            _ => {}
         }
     }
+    Ok(())
 }
 
 pub(in crate::plan) async fn delete_action(

@@ -31,16 +31,13 @@ fn goal_values(g: &Goal) -> GoalInput {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn goal_form(
     ctx: &PageCtx,
     plan: &Plan,
     promise_id: i64,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     let promises = crate::plan::views::promise_choices(&ctx.state.db, plan.id).await?;
     render(
@@ -53,9 +50,7 @@ async fn goal_form(
             cancel: id.map_or(format!("/plans/{}", plan.id), |i| format!("/goals/{i}")),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! { plan, promises, themes => ctx.state.themes().await? },
     )
@@ -69,17 +64,7 @@ pub(in crate::plan) async fn new_goal(
     let pr = store::get_promise(&ctx.state.db, promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
     let v = shown(&serde_json::json!({"promise_id": promise_id, "position": 0}));
-    goal_form(
-        &ctx,
-        &plan,
-        promise_id,
-        None,
-        &v,
-        &FieldErrors::new(),
-        None,
-        &[],
-    )
-    .await
+    goal_form(&ctx, &plan, promise_id, None, &v, &Refusal::none()).await
 }
 
 pub(in crate::plan) async fn create_goal(
@@ -90,23 +75,17 @@ pub(in crate::plan) async fn create_goal(
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let pr = store::get_promise(&ctx.state.db, promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
-    let v = typed(&form);
-    let (input, mut pre) = goal_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::create_goal(&ctx.state.db, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(g) => Ok(Redirect::to(&format!("/goals/{}?saved=1", g.id)).into_response()),
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                goal_form(&ctx, &plan, promise_id, None, &v, &errors, c, &[]).await
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        goal_input(&form),
+        async |input| {
+            let g = store::create_goal(&ctx.state.db, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/goals/{}?saved=1", g.id))
+        },
+        nothing_newer,
+        async |v, r| goal_form(&ctx, &plan, promise_id, None, &v, &r).await,
+    )
+    .await
 }
 
 pub(in crate::plan) async fn edit_goal(
@@ -123,9 +102,7 @@ pub(in crate::plan) async fn edit_goal(
         g.promise_id,
         Some(id),
         &shown(&goal_values(&g)),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
     .await
 }
@@ -139,46 +116,20 @@ pub(in crate::plan) async fn update_goal(
     let g = store::get_goal(&ctx.state.db, id).await?;
     let pr = store::get_promise(&ctx.state.db, g.promise_id).await?;
     let plan = store::get_plan(&ctx.state.db, pr.plan_id, true).await?;
-    let mut v = typed(&form);
-    let (input, mut pre) = goal_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::update_goal(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/goals/{id}?saved=1")).into_response()),
-        Err(AppError::Conflict(EDIT_CONFLICT)) => {
-            let saved = goal_values(&store::get_goal(&ctx.state.db, id).await?);
-            let changes = conflict::changes(
-                &GoalInput {
-                    version: saved.version,
-                    ..input
-                },
-                &saved,
-            );
-            set_version(&mut v, saved.version);
-            let page = goal_form(
-                &ctx,
-                &plan,
-                g.promise_id,
-                Some(id),
-                &v,
-                &FieldErrors::new(),
-                Some(EDIT_CONFLICT),
-                &changes,
-            )
-            .await?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                goal_form(&ctx, &plan, g.promise_id, Some(id), &v, &errors, c, &[]).await
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        goal_input(&form),
+        async |input| {
+            store::update_goal(&ctx.state.db, id, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/goals/{id}?saved=1"))
+        },
+        async |typed| {
+            let saved = store::get_goal(&ctx.state.db, id).await?;
+            Ok(Newer::than(typed, &goal_values(&saved)))
+        },
+        async |v, r| goal_form(&ctx, &plan, g.promise_id, Some(id), &v, &r).await,
+    )
+    .await
 }
 
 pub(in crate::plan) async fn delete_goal(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Response> {

@@ -9,7 +9,8 @@
 //! matches — no JavaScript, and never the whole registry in a select.
 //!
 //! This file holds what every form shares (the typed values, numbers read from text, the
-//! page and its refusal); each entity's handlers are in a file of their own.
+//! page and its refusal, and `save_or_redisplay`: what every create and edit does with a
+//! submitted form); each entity's handlers are in a file of their own.
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -136,6 +137,22 @@ impl<'a> Numbers<'a> {
     }
 }
 
+/// Why a form is shown again: errors beside its fields, or a conflict's message with the
+/// saved values that differ from the typed ones; `none` for a form shown fresh. (One type
+/// without lifetimes, so that the handlers' futures stay `Send` for axum.)
+#[derive(Default)]
+struct Refusal {
+    errors: FieldErrors,
+    conflict: Option<&'static str>,
+    changes: Vec<Change>,
+}
+
+impl Refusal {
+    fn none() -> Refusal {
+        Refusal::default()
+    }
+}
+
 /// Everything a form template needs besides its own choices.
 struct FormPage<'a> {
     template: &'static str,
@@ -144,15 +161,14 @@ struct FormPage<'a> {
     cancel: String,
     editing: bool,
     v: &'a Value,
-    errors: &'a FieldErrors,
-    conflict: Option<&'a str>,
-    changes: &'a [Change],
+    refusal: &'a Refusal,
 }
 
 fn render(ctx: &PageCtx, f: FormPage<'_>, extra: minijinja::Value) -> AppResult<Html<String>> {
     let base = minijinja::context! {
         action => f.action, cancel => f.cancel, editing => f.editing, v => f.v,
-        errors => f.errors.0, conflict => f.conflict, changes => f.changes,
+        errors => f.refusal.errors.0, conflict => f.refusal.conflict,
+        changes => f.refusal.changes,
     };
     ctx.render(f.template, minijinja::context! { ..base, ..extra })
 }
@@ -171,5 +187,111 @@ where
 fn set_version(v: &mut Value, version: Option<i64>) {
     if let (Value::Object(m), Some(n)) = (v, version) {
         m.insert("version".into(), Value::from(n.to_string()));
+    }
+}
+
+/// A form's input as its handlers save it.
+trait FormInput: Serialize {
+    /// Adds the model's own errors (the store checks again when it saves).
+    fn check_into(&self, c: &mut Check);
+    /// The version the form was read at (none for a create).
+    fn version(&self) -> Option<i64>;
+}
+
+/// The inputs of the edit forms: each has its model's `check` and a `version`.
+macro_rules! form_input {
+    ($($input:ty),*) => {$(
+        impl FormInput for $input {
+            fn check_into(&self, c: &mut Check) {
+                self.check(c);
+            }
+            fn version(&self) -> Option<i64> {
+                self.version
+            }
+        }
+    )*};
+}
+form_input!(PlanInput, PromiseInput, GoalInput, ActionInput);
+
+/// Saves only what reads right: when a number in the form did not read, `save` does not
+/// run and the input's own checks add their errors to the numbers' ones, so the form
+/// shows them all at once.
+async fn checked<I: FormInput, T>(
+    input: &I,
+    mut numbers: Check,
+    save: impl AsyncFnOnce(&I) -> AppResult<T>,
+) -> AppResult<T> {
+    if numbers.errors.is_empty() {
+        save(input).await
+    } else {
+        input.check_into(&mut numbers);
+        Err(AppError::Validation(numbers.errors))
+    }
+}
+
+/// What an edit based on an older version is shown again with: the version saved since,
+/// and the saved values that differ from the typed ones.
+#[derive(Default)]
+struct Newer {
+    version: Option<i64>,
+    changes: Vec<Change>,
+}
+
+impl Newer {
+    fn than<I: FormInput>(typed: &I, saved: &I) -> Newer {
+        Newer {
+            version: saved.version(),
+            changes: conflict::changes(typed, saved),
+        }
+    }
+}
+
+/// For a create: there is no older version to be refused for.
+async fn nothing_newer<I>(_: &I) -> AppResult<Newer> {
+    Ok(Newer::default())
+}
+
+/// Saves a create or edit form and sends the browser to the address `save` gives, or
+/// shows the form again through `page`, with what was typed, saying why not:
+/// - field errors (see `checked`): 422;
+/// - an edit based on an older version: the saved values that `newer` reads beside the
+///   typed ones, and the newer version in the form, so a second save keeps the typed
+///   values (409);
+/// - any other refusal through `refused`.
+async fn save_or_redisplay<I: FormInput>(
+    form: &RawForm,
+    (input, numbers): (I, Check),
+    save: impl AsyncFnOnce(&I) -> AppResult<String>,
+    newer: impl AsyncFnOnce(&I) -> AppResult<Newer>,
+    page: impl AsyncFnOnce(Value, Refusal) -> AppResult<Html<String>>,
+) -> AppResult<Response> {
+    let mut v = typed(form);
+    match checked(&input, numbers, save).await {
+        Ok(to) => Ok(Redirect::to(&to).into_response()),
+        Err(AppError::Conflict(EDIT_CONFLICT)) => {
+            let newer = newer(&input).await?;
+            set_version(&mut v, newer.version);
+            let refusal = Refusal {
+                errors: FieldErrors::new(),
+                conflict: Some(EDIT_CONFLICT),
+                changes: newer.changes,
+            };
+            let shown = page(v, refusal).await?;
+            Ok((StatusCode::CONFLICT, shown).into_response())
+        }
+        Err(e) => {
+            let changes = vec![];
+            refused(e, |errors, conflict| {
+                page(
+                    v,
+                    Refusal {
+                        errors,
+                        conflict,
+                        changes,
+                    },
+                )
+            })
+            .await
+        }
     }
 }

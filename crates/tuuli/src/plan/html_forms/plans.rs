@@ -36,9 +36,7 @@ fn plan_form(
     ctx: &PageCtx,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     let statuses: Vec<(&str, String)> = PLAN_STATUSES
         .iter()
@@ -52,9 +50,7 @@ fn plan_form(
             cancel: id.map_or("/plans".into(), |i| format!("/plans/{i}")),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! { statuses },
     )
@@ -64,7 +60,7 @@ pub(in crate::plan) async fn new_plan(ctx: PageCtx) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let year = chrono::Datelike::year(&crate::plan::html::today());
     let v = serde_json::json!({"status": "draft", "start_year": year.to_string(), "end_year": (year + 3).to_string()});
-    plan_form(&ctx, None, &v, &FieldErrors::new(), None, &[])
+    plan_form(&ctx, None, &v, &Refusal::none())
 }
 
 pub(in crate::plan) async fn edit_plan(
@@ -73,35 +69,22 @@ pub(in crate::plan) async fn edit_plan(
 ) -> AppResult<Html<String>> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let p = store::get_plan(&ctx.state.db, id, true).await?;
-    plan_form(
-        &ctx,
-        Some(id),
-        &shown(&plan_values(&p)),
-        &FieldErrors::new(),
-        None,
-        &[],
-    )
+    plan_form(&ctx, Some(id), &shown(&plan_values(&p)), &Refusal::none())
 }
 
 pub(in crate::plan) async fn create_plan(ctx: PageCtx, form: RawForm) -> AppResult<Response> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
-    let v = typed(&form);
-    let (input, mut pre) = plan_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::create_plan(&ctx.state.db, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(p) => Ok(Redirect::to(&format!("/plans/{}?saved=1", p.id)).into_response()),
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                plan_form(&ctx, None, &v, &errors, c, &[])
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        plan_input(&form),
+        async |input| {
+            let p = store::create_plan(&ctx.state.db, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/plans/{}?saved=1", p.id))
+        },
+        nothing_newer,
+        async |v, r| plan_form(&ctx, None, &v, &r),
+    )
+    .await
 }
 
 pub(in crate::plan) async fn update_plan(
@@ -110,39 +93,18 @@ pub(in crate::plan) async fn update_plan(
     form: RawForm,
 ) -> AppResult<Response> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
-    let mut v = typed(&form);
-    let (input, mut pre) = plan_input(&form);
-    let result = if pre.errors.is_empty() {
-        store::update_plan(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?saved=1")).into_response()),
-        Err(AppError::Conflict(EDIT_CONFLICT)) => {
-            let saved = plan_values(&store::get_plan(&ctx.state.db, id, true).await?);
-            let typed_input = PlanInput {
-                version: saved.version,
-                ..input
-            };
-            let changes = conflict::changes(&typed_input, &saved);
-            set_version(&mut v, saved.version);
-            let page = plan_form(
-                &ctx,
-                Some(id),
-                &v,
-                &FieldErrors::new(),
-                Some(EDIT_CONFLICT),
-                &changes,
-            )?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                plan_form(&ctx, Some(id), &v, &errors, c, &[])
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        plan_input(&form),
+        async |input| {
+            store::update_plan(&ctx.state.db, id, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/plans/{id}?saved=1"))
+        },
+        async |typed| {
+            let saved = store::get_plan(&ctx.state.db, id, true).await?;
+            Ok(Newer::than(typed, &plan_values(&saved)))
+        },
+        async |v, r| plan_form(&ctx, Some(id), &v, &r),
+    )
+    .await
 }

@@ -2,6 +2,16 @@
 
 use super::*;
 
+impl FormInput for ProgressInput {
+    fn check_into(&self, c: &mut Check) {
+        self.check(c);
+    }
+    /// A report is added, never edited.
+    fn version(&self) -> Option<i64> {
+        None
+    }
+}
+
 /// Adds a progress update from the form on the action page; refused input shows the page
 /// again with the typed values and the errors next to their fields (422).
 pub(in crate::plan) async fn add_progress(
@@ -31,12 +41,10 @@ pub(in crate::plan) async fn add_progress(
     if form.get("percent").is_empty() {
         pre.add("percent", "error-required");
     }
-    let result = if pre.errors.is_empty() {
-        store::add_progress(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
+    let result = checked(&input, pre, async |input| {
+        store::add_progress(&ctx.state.db, id, input, &ctx.viewer.actor()).await
+    })
+    .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/actions/{id}?reported=1")).into_response()),
         Err(e) => {

@@ -26,15 +26,12 @@ fn promise_values(p: &Promise) -> PromiseInput {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn promise_form(
     ctx: &PageCtx,
     plan: &Plan,
     id: Option<i64>,
     v: &Value,
-    errors: &FieldErrors,
-    conflict: Option<&str>,
-    changes: &[Change],
+    refusal: &Refusal,
 ) -> AppResult<Html<String>> {
     render(
         ctx,
@@ -46,9 +43,7 @@ fn promise_form(
             cancel: format!("/plans/{}", plan.id),
             editing: id.is_some(),
             v,
-            errors,
-            conflict,
-            changes,
+            refusal,
         },
         minijinja::context! { plan, id },
     )
@@ -65,9 +60,7 @@ pub(in crate::plan) async fn new_promise(
         &plan,
         None,
         &serde_json::json!({"position": "0"}),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
 }
 
@@ -78,23 +71,17 @@ pub(in crate::plan) async fn create_promise(
 ) -> AppResult<Response> {
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let plan = store::get_plan(&ctx.state.db, plan_id, true).await?;
-    let v = typed(&form);
-    let (input, mut pre) = promise_input(&form, plan_id);
-    let result = if pre.errors.is_empty() {
-        store::create_promise(&ctx.state.db, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{plan_id}?saved=1")).into_response()),
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                promise_form(&ctx, &plan, None, &v, &errors, c, &[])
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        promise_input(&form, plan_id),
+        async |input| {
+            store::create_promise(&ctx.state.db, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/plans/{plan_id}?saved=1"))
+        },
+        nothing_newer,
+        async |v, r| promise_form(&ctx, &plan, None, &v, &r),
+    )
+    .await
 }
 
 pub(in crate::plan) async fn edit_promise(
@@ -109,9 +96,7 @@ pub(in crate::plan) async fn edit_promise(
         &plan,
         Some(id),
         &shown(&promise_values(&p)),
-        &FieldErrors::new(),
-        None,
-        &[],
+        &Refusal::none(),
     )
 }
 
@@ -123,44 +108,20 @@ pub(in crate::plan) async fn update_promise(
     require(&ctx.viewer, can_edit_plans(&ctx.viewer))?;
     let current = store::get_promise(&ctx.state.db, id).await?;
     let plan = store::get_plan(&ctx.state.db, current.plan_id, true).await?;
-    let mut v = typed(&form);
-    let (input, mut pre) = promise_input(&form, current.plan_id);
-    let result = if pre.errors.is_empty() {
-        store::update_promise(&ctx.state.db, id, &input, &ctx.viewer.actor()).await
-    } else {
-        input.check(&mut pre);
-        Err(AppError::Validation(pre.errors))
-    };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{}?saved=1", plan.id)).into_response()),
-        Err(AppError::Conflict(EDIT_CONFLICT)) => {
-            let saved = promise_values(&store::get_promise(&ctx.state.db, id).await?);
-            let changes = conflict::changes(
-                &PromiseInput {
-                    version: saved.version,
-                    ..input
-                },
-                &saved,
-            );
-            set_version(&mut v, saved.version);
-            let page = promise_form(
-                &ctx,
-                &plan,
-                Some(id),
-                &v,
-                &FieldErrors::new(),
-                Some(EDIT_CONFLICT),
-                &changes,
-            )?;
-            Ok((StatusCode::CONFLICT, page).into_response())
-        }
-        Err(e) => {
-            refused(e, |errors, c| async move {
-                promise_form(&ctx, &plan, Some(id), &v, &errors, c, &[])
-            })
-            .await
-        }
-    }
+    save_or_redisplay(
+        &form,
+        promise_input(&form, current.plan_id),
+        async |input| {
+            store::update_promise(&ctx.state.db, id, input, &ctx.viewer.actor()).await?;
+            Ok(format!("/plans/{}?saved=1", plan.id))
+        },
+        async |typed| {
+            let saved = store::get_promise(&ctx.state.db, id).await?;
+            Ok(Newer::than(typed, &promise_values(&saved)))
+        },
+        async |v, r| promise_form(&ctx, &plan, Some(id), &v, &r),
+    )
+    .await
 }
 
 pub(in crate::plan) async fn delete_promise(
@@ -178,9 +139,10 @@ pub(in crate::plan) async fn delete_promise(
                 &plan,
                 Some(id),
                 &shown(&promise_values(&p)),
-                &FieldErrors::new(),
-                Some(key),
-                &[],
+                &Refusal {
+                    conflict: Some(key),
+                    ..Refusal::none()
+                },
             )?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }

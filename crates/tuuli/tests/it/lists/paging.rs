@@ -1,0 +1,295 @@
+//! Long lists: keyset pages in a stable order, a count capped at its limit, and searches
+//! with many matches that list the same pages as sorting them.
+
+use super::*;
+use crate::both;
+
+/// Inserts organisations with these names, one SQL statement each (faster than the store
+/// for hundreds), keys folded like the store's.
+async fn bulk_orgs(app: &crate::helpers::TestApp, names: &[String]) {
+    let now = chrono::Utc::now();
+    for name in names {
+        let key = tuuli::db::keys::fold(name);
+        tuuli::with_db!(&app.db, p => sqlx::query("INSERT INTO organisations (name_fi, org_type, created_at, updated_at, name_key, search_key) VALUES ($1, 'ngo', $2, $2, $3, $3)")
+            .bind(name).bind(now).bind(&key).execute(p).await.map(|_| ())).expect("org");
+    }
+}
+
+/// The `href` of the pager link with `rel`.
+fn pager_link(body: &str, rel: &str) -> Option<String> {
+    let at = body.find(&format!("<a rel=\"{rel}\" href=\""))?;
+    let s = &body[at + rel.len() + 16..];
+    Some(
+        s[..s.find('"')?]
+            .replace("&amp;", "&")
+            .replace("&#x2f;", "/"),
+    )
+}
+
+/// The ids of the people listed on a page, in order.
+fn people_on(body: &str) -> Vec<i64> {
+    body.split("<th scope=\"row\"><a href=\"/people/")
+        .skip(1)
+        .map(|s| s[..s.find('"').expect("id")].parse().expect("number"))
+        .collect()
+}
+
+both!(
+    keyset_pages_walk_the_whole_list_in_a_stable_order_even_with_equal_names,
+    |app| async move {
+        // 60 people, 30 of them with the very same name: the id breaks the tie, so pages
+        // neither repeat nor skip anyone.
+        let now = chrono::Utc::now();
+        let mut expected: Vec<(String, i64)> = Vec::new();
+        for n in 0..60 {
+            let name = if n % 2 == 0 {
+                "Äijä Sama".to_owned()
+            } else {
+                format!("Äijä {n:02}")
+            };
+            let key = tuuli::db::keys::fold(&name);
+            let id = tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>("INSERT INTO people (name, created_at, updated_at, name_key, search_key) VALUES ($1, $2, $2, $3, $3) RETURNING id")
+                .bind(&name).bind(now).bind(&key).fetch_one(p).await).expect("person");
+            expected.push((key, id));
+        }
+        coordinator(&app).await;
+        expected.sort();
+        let sorted: Vec<i64> = expected.into_iter().map(|(_, id)| id).collect();
+        let mut seen: Vec<i64> = Vec::new();
+        let mut url = "/people".to_owned();
+        let mut pages = 0;
+        loop {
+            let page = app.get(&url).await;
+            page.assert_status(200);
+            seen.extend(people_on(&page.body));
+            pages += 1;
+            match pager_link(&page.body, "next") {
+                Some(next) => {
+                    assert!(next.contains("after="), "{next}");
+                    url = next;
+                }
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3);
+        assert_eq!(seen, sorted, "everyone once, by name and then id");
+        // Back from page 3 with ?before=: page 2 again, the same people.
+        let page3 = app.get(&url).await;
+        let prev = pager_link(&page3.body, "prev").expect("prev");
+        assert!(prev.contains("before="), "{prev}");
+        assert_eq!(
+            people_on(&app.get(&prev).await.body),
+            sorted[25..50].to_vec()
+        );
+        // The same page by number (OFFSET) is the same as by cursor.
+        let by_number = app.get("/people?page=2").await;
+        assert_eq!(people_on(&by_number.body), sorted[25..50].to_vec());
+        // A cursor whose row is gone falls back to the page number.
+        let gone = app.get("/people?page=2&after=999999").await;
+        assert_eq!(people_on(&gone.body), sorted[25..50].to_vec());
+        // A deep page by number has the right rows too.
+        let page3 = app.get("/people?page=3").await;
+        assert_eq!(people_on(&page3.body), sorted[50..].to_vec());
+    }
+);
+
+both!(
+    a_list_counts_exactly_up_to_the_cap_and_says_more_than_the_cap_beyond_it,
+    |app| async move {
+        let cap = tuuli::core::paging::Paging::COUNT_CAP as usize;
+        let names: Vec<String> = (0..cap).map(|n| format!("Seura {n:04}")).collect();
+        bulk_orgs(&app, &names).await;
+        let page = app.get("/organisations?lang=en").await;
+        assert!(
+            page.body.contains(&format!("{cap} items")),
+            "exactly the cap: an exact count"
+        );
+        bulk_orgs(&app, &["Seura viimeinen".to_owned()]).await;
+        let page = app.get("/organisations").await;
+        assert!(
+            page.body.contains(&format!("More than {cap} items")),
+            "{}",
+            &page.body[..2000.min(page.body.len())]
+        );
+        // The capped pager still walks on (no total of pages is known).
+        assert!(page.body.contains("Page 1<") && pager_link(&page.body, "next").is_some());
+        // The JSON list counts exactly.
+        let res = app
+            .api(
+                axum::http::Method::GET,
+                "/api/v1/organisations?per_page=1",
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(res.json()["total"], (cap + 1) as i64);
+        // A search is counted (and capped) the same way: "seura" matches all, "0999" one.
+        let page = app.get("/organisations?q=seura").await;
+        assert!(page.body.contains(&format!("More than {cap} items")));
+        let page = app.get("/organisations?q=0999").await;
+        assert!(
+            page.body.contains("1 item<") || page.body.contains("1 item"),
+            "{}",
+            page.body
+        );
+    }
+);
+
+/// 2,400 organisations "Yhdistys 1NNNN nuoriso|muu" (every third one "nuoriso", spread
+/// evenly through the name order) and 300 "Öljy 1NNN" (which sort after all of them), in
+/// two statements.
+async fn search_registry(app: &crate::helpers::TestApp) {
+    let now = chrono::Utc::now();
+    tuuli::with_db!(&app.db, p => sqlx::query(
+        "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 2399) \
+         INSERT INTO organisations (name_fi, org_type, created_at, updated_at, name_key, search_key) \
+         SELECT 'Yhdistys ' || (10000 + n) || CASE WHEN n % 3 = 0 THEN ' nuoriso' ELSE ' muu' END, 'ngo', $1, $1, \
+                'yhdistys ' || (10000 + n) || CASE WHEN n % 3 = 0 THEN ' nuoriso' ELSE ' muu' END, \
+                'yhdistys ' || (10000 + n) || CASE WHEN n % 3 = 0 THEN ' nuoriso' ELSE ' muu' END FROM s")
+        .bind(now).execute(p).await.map(|_| ())).expect("orgs");
+    tuuli::with_db!(&app.db, p => sqlx::query(
+        "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 299) \
+         INSERT INTO organisations (name_fi, org_type, created_at, updated_at, name_key, search_key) \
+         SELECT 'Öljy ' || (1000 + n), 'ngo', $1, $1, 'öljy ' || (1000 + n), 'öljy ' || (1000 + n) FROM s")
+        .bind(now).execute(p).await.map(|_| ())).expect("orgs");
+}
+
+/// The ids of the organisations whose search key contains `text`, sorted by name.
+async fn sorted_matches(app: &crate::helpers::TestApp, text: &str) -> Vec<i64> {
+    tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM organisations WHERE search_key LIKE $1 ORDER BY name_key, id")
+        .bind(format!("%{text}%")).fetch_all(p).await)
+    .expect("matches")
+}
+
+/// The ids of the organisations listed on a page, in order.
+fn orgs_on(body: &str) -> Vec<i64> {
+    body.split("<th scope=\"row\"><a href=\"/organisations/")
+        .skip(1)
+        .map(|s| s[..s.find('"').expect("id")].parse().expect("number"))
+        .collect()
+}
+
+both!(
+    a_search_with_many_matches_walks_the_name_index_and_lists_the_same_pages_as_sorting_them,
+    |app| async move {
+        use tuuli::core::paging::Paging;
+        use tuuli::db::filter::Filter;
+        search_registry(&app).await;
+        let nuoriso = sorted_matches(&app, "nuoriso").await;
+        assert_eq!(nuoriso.len(), 800);
+        // The walk finds the first page (and the row after it) among its first entries.
+        let mut f = Filter::new();
+        f.search(&app.db, "organisations", "o", "NUORISO");
+        let paging = Paging::new(None, None, 25);
+        let walked = f
+            .walk_page_ids(&app.db, "organisations", "o", &paging, 800)
+            .await
+            .expect("walk");
+        assert_eq!(walked, Some(nuoriso[..26].to_vec()));
+        // Matches that all sort after the walk's last entry: no answer from the walk.
+        let mut f = Filter::new();
+        f.search(&app.db, "organisations", "o", "öljy");
+        let walked = f
+            .walk_page_ids(&app.db, "organisations", "o", &paging, 300)
+            .await
+            .expect("walk");
+        assert_eq!(walked, None);
+
+        // The list pages: by number, by the pager's keyset links forwards and back.
+        let page = app.get("/organisations?q=nuoriso&lang=en").await;
+        page.assert_status(200);
+        assert!(
+            page.body.contains("800 items"),
+            "an exact count below the cap"
+        );
+        assert_eq!(orgs_on(&page.body), nuoriso[..25].to_vec());
+        let next = pager_link(&page.body, "next").expect("next");
+        assert!(next.contains("after="), "{next}");
+        let page2 = app.get(&next).await;
+        assert_eq!(orgs_on(&page2.body), nuoriso[25..50].to_vec());
+        let prev = pager_link(&page2.body, "prev").expect("prev");
+        assert_eq!(orgs_on(&app.get(&prev).await.body), nuoriso[..25].to_vec());
+        let page3 = app.get("/organisations?q=nuoriso&page=3").await;
+        assert_eq!(orgs_on(&page3.body), nuoriso[50..75].to_vec());
+        // The JSON list: a page of 10, counted exactly.
+        let res = app
+            .api(
+                axum::http::Method::GET,
+                "/api/v1/organisations?q=nuoriso&per_page=10&page=2",
+                None,
+                None,
+            )
+            .await;
+        let json = res.json();
+        assert_eq!(json["total"], 800);
+        let ids: Vec<i64> = json["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|o| o["id"].as_i64().expect("id"))
+            .collect();
+        assert_eq!(ids, nuoriso[10..20].to_vec());
+
+        // Matches late in the alphabet: found by sorting them, the same pages.
+        let oljy = sorted_matches(&app, "öljy").await;
+        assert_eq!(oljy.len(), 300);
+        let page = app.get("/organisations?q=%C3%96LJY&lang=en").await;
+        assert!(page.body.contains("300 items"));
+        assert_eq!(orgs_on(&page.body), oljy[..25].to_vec());
+        let page2 = app
+            .get(&pager_link(&page.body, "next").expect("next"))
+            .await;
+        assert_eq!(orgs_on(&page2.body), oljy[25..50].to_vec());
+        // The last page of a search (fewer rows than a page): no next link.
+        let last = app.get("/organisations?q=%C3%B6ljy&page=12").await;
+        assert_eq!(orgs_on(&last.body), oljy[275..].to_vec());
+        assert!(pager_link(&last.body, "next").is_none());
+    }
+);
+
+both!(
+    a_people_search_with_many_matches_lists_the_same_pages_as_sorting_them,
+    |app| async move {
+        let now = chrono::Utc::now();
+        // 2,100 people, every fifth a "Mäkinen" (spread through the name order), one of
+        // them erased (a tombstone is never listed).
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 2099) \
+             INSERT INTO people (name, created_at, updated_at, name_key, search_key) \
+             SELECT 'Henkilö ' || (10000 + n) || CASE WHEN n % 5 = 0 THEN ' Mäkinen' ELSE ' Muu' END, $1, $1, \
+                    'henkilö ' || (10000 + n) || CASE WHEN n % 5 = 0 THEN ' mäkinen' ELSE ' muu' END, \
+                    'henkilö ' || (10000 + n) || CASE WHEN n % 5 = 0 THEN ' mäkinen' ELSE ' muu' END FROM s")
+            .bind(now).execute(p).await.map(|_| ())).expect("people");
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "UPDATE people SET erased = TRUE, search_key = '' WHERE name = 'Henkilö 10005 Mäkinen'")
+            .execute(p).await.map(|_| ()))
+        .expect("erase");
+        let expected: Vec<i64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM people WHERE erased = FALSE AND search_key LIKE '%mäkinen%' ORDER BY name_key, id")
+            .fetch_all(p).await).expect("expected");
+        assert_eq!(expected.len(), 419);
+        app.add_user("admin@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("admin@example.fi").await;
+        for (page, range) in [(1, 0..20), (2, 20..40), (21, 400..419)] {
+            let res = app
+                .api(
+                    axum::http::Method::GET,
+                    &format!("/api/v1/people?q=M%C3%84KINEN&per_page=20&page={page}"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+            let json = res.json();
+            assert_eq!(json["total"], 419);
+            let ids: Vec<i64> = json["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|p| p["id"].as_i64().expect("id"))
+                .collect();
+            assert_eq!(ids, expected[range].to_vec(), "page {page}");
+        }
+    }
+);
