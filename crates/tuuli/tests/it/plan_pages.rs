@@ -269,6 +269,17 @@ both!(
                 "{query}"
             );
         }
+        // The chosen municipality stays chosen in the filter (the options are kept
+        // rendered per language; the request's choice is marked on them).
+        let chosen = app
+            .get(&format!("{base}?municipality={}", t.area))
+            .await
+            .body;
+        assert!(
+            chosen.contains(&format!("<option value=\"{}\" selected>", t.area)),
+            "{chosen}"
+        );
+        assert_eq!(count(&chosen, " selected>"), 1 + count(&all, " selected>"));
         // Nothing matches: the page says so instead of listing promises.
         let none = app.get(&format!("{base}?status=cancelled")).await.body;
         assert!(none.contains("Mikään toimenpide ei vastaa rajauksia"));
