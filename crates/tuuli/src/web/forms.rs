@@ -3,7 +3,7 @@
 //! structs of `String`s, so that whatever the user typed can be shown back.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::error::FieldErrors;
 
@@ -236,6 +236,10 @@ pub fn is_http_url(v: &str) -> bool {
 /// Renders Markdown to HTML safely: raw HTML in the source is shown as text, and only
 /// http(s), mailto and relative links survive.
 pub fn markdown_to_html(src: &str) -> String {
+    // An image from another site would not load (the pages' Content-Security-Policy allows
+    // images from Tuuli itself only) and would tell that site who reads the page: it is
+    // shown as a link to the image, its alt text the link's text.
+    let mut image_as_link = false;
     let parser =
         Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
             match ev {
@@ -256,18 +260,35 @@ pub fn markdown_to_html(src: &str) -> String {
                     dest_url,
                     title,
                     id,
-                }) if !safe_link(&dest_url) => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: "#".into(),
-                    title,
-                    id,
-                }),
+                }) if !local_url(&dest_url) => {
+                    image_as_link = true;
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: if safe_link(&dest_url) {
+                            dest_url
+                        } else {
+                            "#".into()
+                        },
+                        title,
+                        id,
+                    })
+                }
+                Event::End(TagEnd::Image) if image_as_link => {
+                    image_as_link = false;
+                    Event::End(TagEnd::Link)
+                }
                 other => other,
             }
         });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, parser);
     out
+}
+
+/// A path on Tuuli itself (`/…`, not `//host/…`).
+fn local_url(url: &str) -> bool {
+    let u = url.trim();
+    u.starts_with('/') && !u.starts_with("//") && !u.starts_with("/\\")
 }
 
 fn safe_link(url: &str) -> bool {
@@ -328,6 +349,29 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
+    }
+
+    #[test]
+    fn an_image_from_another_site_is_a_link_and_one_from_tuuli_an_image() {
+        let html = markdown_to_html(
+            "![Logo](https://tracker.example/pixel.png) ![x](//tracker.example/p.png) \
+             ![bad](javascript:alert(1)) ![Kartta](/assets/map.png)",
+        );
+        assert!(
+            html.contains(r#"<a href="https://tracker.example/pixel.png">Logo</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="//tracker.example/p.png">x</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r##"<a href="#">bad</a>"##), "{html}");
+        assert!(
+            html.contains(r#"<img src="/assets/map.png" alt="Kartta" />"#),
+            "{html}"
+        );
+        assert_eq!(html.matches("<img").count(), 1, "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
     }
 
     #[test]
