@@ -22,7 +22,9 @@ pub struct Years {
     /// The window's first year (set by the first year seen).
     first: Option<u16>,
     bits: [u64; 3],
-    /// Years and sexes outside the window.
+    /// Years and sexes outside the window. Boxed: rarely there, and a `HashSet` inline
+    /// would make every pair's entry 48 bytes larger.
+    #[allow(clippy::box_collection)]
     outside: Option<Box<HashSet<(u16, u8)>>>,
 }
 
