@@ -258,7 +258,7 @@ impl Filter {
     /// - a search with many matches early in the name order: a short walk of the
     ///   name-and-search index ([`Self::walk_page_ids`]);
     /// - otherwise on PostgreSQL, a search: the matches are found once by the trigram
-    ///   index, sorted, and counted in the same statement (`COUNT(*) OVER ()`), instead
+    ///   index, sorted, and counted in the same statement ([`Self::page_ids_counted`]), instead
     ///   of once for the count and once for the page. PostgreSQL tries the walk first
     ///   (at most [`WALK_ENTRIES`] index entries) instead of counting first;
     /// - otherwise on SQLite, a search of few matches or one the walk missed: sorted
@@ -292,21 +292,17 @@ impl Filter {
             }
             if paging.cursor.is_none() {
                 let sql = self.page_ids_counted(table, alias, &paging.probe_sql());
-                let rows: Vec<(i64, i64)> = crate::bind_filter!(
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
-                    self
-                )
-                .fetch_all(pool)
-                .await?;
-                let total = match rows.first() {
-                    Some((_, total)) => *total,
-                    // A page past the end: nothing was counted.
-                    None => count().await?,
-                };
-                return Ok((total, Some(rows.into_iter().map(|(id, _)| id).collect())));
+                let (total, ids): (i64, Vec<i64>) =
+                    crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), self)
+                        .fetch_one(pool)
+                        .await?;
+                return Ok((total, Some(ids)));
             }
             let total = count().await?;
-            return Ok((total, Some(self.page_id_list(db, table, alias, paging).await?)));
+            return Ok((
+                total,
+                Some(self.page_id_list(db, table, alias, paging).await?),
+            ));
         }
         let total = count().await?;
         if let Some(ids) = self.walk_page_ids(db, table, alias, paging, total).await? {
@@ -317,17 +313,22 @@ impl Filter {
         }
         Ok(match db {
             Db::Sqlite(_) => (total, None),
-            Db::Postgres(_) => (total, Some(self.page_id_list(db, table, alias, paging).await?)),
+            Db::Postgres(_) => (
+                total,
+                Some(self.page_id_list(db, table, alias, paging).await?),
+            ),
         })
     }
 
-    /// PostgreSQL: [`Self::page_ids`] of a search with the number of all its matches on
-    /// every row (`SELECT id, COUNT(*) OVER ()`): the window is counted over the matches
-    /// before they are sorted and cut to the page.
+    /// PostgreSQL: the number of a search's matches and [`Self::page_ids`] in one row
+    /// (`SELECT COUNT(*), ARRAY(… ORDER BY … LIMIT …)`), the matches read once into a
+    /// materialised CTE (on 1,666 matches 1.0 ms, where `COUNT(*) OVER ()` took 1.2 ms and
+    /// a count and a page apart 0.6 + 0.8 ms). A page past the end still has its count.
     fn page_ids_counted(&self, table: &str, alias: &str, paging: &str) -> String {
         let cond = self.sql();
         format!(
-            "SELECT m.id, COUNT(*) OVER () FROM (SELECT {alias}.id, {alias}.name_key FROM {table} {alias}{cond} OFFSET 0) m ORDER BY m.name_key, m.id{paging}"
+            "WITH m AS MATERIALIZED (SELECT {alias}.id, {alias}.name_key FROM {table} {alias}{cond}) \
+             SELECT (SELECT COUNT(*) FROM m), ARRAY(SELECT m.id FROM m ORDER BY m.name_key, m.id{paging})"
         )
     }
 

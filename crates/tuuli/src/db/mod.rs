@@ -132,7 +132,12 @@ pub fn id_list(ids: impl Iterator<Item = i64>) -> String {
 /// [joins]` (without WHERE), and the rows come ordered by `<alias>.name_key, <alias>.id`.
 /// PostgreSQL binds the ids as one array (`= ANY($1)`: one prepared statement for every
 /// page); SQLite writes them in (`IN (…)`, see [`id_list`]).
-pub async fn rows_by_ids<T>(db: &Db, select: &str, alias: &str, ids: &[i64]) -> Result<Vec<T>, sqlx::Error>
+pub async fn rows_by_ids<T>(
+    db: &Db,
+    select: &str,
+    alias: &str,
+    ids: &[i64],
+) -> Result<Vec<T>, sqlx::Error>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
         + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
