@@ -239,7 +239,7 @@ impl Filter {
         };
         self.search_at.is_some()
             && !self.unindexed
-            && offset + paging.limit() + 1 <= WALK_ENTRIES / 8
+            && offset + paging.limit() < WALK_ENTRIES / 8
     }
 
     /// SQLite: lets the search's FTS5 matches drive the page query (`id IN (matches)`,
