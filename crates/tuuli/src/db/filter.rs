@@ -237,9 +237,7 @@ impl Filter {
         } else {
             paging.offset()
         };
-        self.search_at.is_some()
-            && !self.unindexed
-            && offset + paging.limit() < WALK_ENTRIES / 8
+        self.search_at.is_some() && !self.unindexed && offset + paging.limit() < WALK_ENTRIES / 8
     }
 
     /// SQLite: lets the search's FTS5 matches drive the page query (`id IN (matches)`,

@@ -843,3 +843,53 @@ both!(
         }
     }
 );
+
+/// `SELECT COUNT(*) FROM organisations`.
+async fn actual(app: &crate::helpers::TestApp) -> i64 {
+    scalar(app, "SELECT COUNT(*) FROM organisations").await
+}
+
+/// The total of the JSON list of every organisation.
+async fn total(app: &crate::helpers::TestApp) -> i64 {
+    api_orgs(app, "/api/v1/organisations?per_page=1").await.1
+}
+
+both!(
+    the_json_list_of_every_organisation_counts_exactly_through_inserts_deletes_and_bulk_loads,
+    |app| async move {
+        use axum::http::Method;
+        let before = actual(&app).await;
+        assert_eq!(total(&app).await, before);
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("adm@example.fi").await;
+        let res = app
+            .api(
+                Method::POST,
+                "/api/v1/organisations",
+                Some(&token),
+                Some(serde_json::json!({"name_fi": "Laskettava ry", "org_type": "ngo"})),
+            )
+            .await;
+        res.assert_status(201);
+        let id = res.json()["id"].as_i64().expect("id");
+        assert_eq!(total(&app).await, before + 1);
+        // Many in one statement, and many deleted in one statement.
+        search_registry(&app).await;
+        assert_eq!(total(&app).await, before + 1 + 2700);
+        tuuli::with_db!(&app.db, p => sqlx::query("DELETE FROM organisations WHERE name_fi LIKE 'Öljy 10%'")
+            .execute(p).await.map(|_| ())).expect("delete");
+        assert_eq!(total(&app).await, before + 1 + 2700 - 100);
+        let res = app
+            .api(
+                Method::DELETE,
+                &format!("/api/v1/organisations/{id}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        res.assert_status(204);
+        assert_eq!(total(&app).await, actual(&app).await);
+        assert_eq!(actual(&app).await, before + 2600);
+    }
+);
