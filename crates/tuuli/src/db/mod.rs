@@ -128,6 +128,45 @@ pub fn id_list(ids: impl Iterator<Item = i64>) -> String {
     ids.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
+/// The rows of these ids, by name: `select` is a list's `SELECT … FROM <table> <alias>
+/// [joins]` (without WHERE), and the rows come ordered by `<alias>.name_key, <alias>.id`.
+/// PostgreSQL binds the ids as one array (`= ANY($1)`: one prepared statement for every
+/// page); SQLite writes them in (`IN (…)`, see [`id_list`]).
+pub async fn rows_by_ids<T>(
+    db: &Db,
+    select: &str,
+    alias: &str,
+    ids: &[i64],
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + Send
+        + Unpin,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    match db {
+        Db::Postgres(p) => {
+            let sql = format!(
+                "{select} WHERE {alias}.id = ANY($1) ORDER BY {alias}.name_key, {alias}.id"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(ids)
+                .fetch_all(p)
+                .await
+        }
+        Db::Sqlite(p) => {
+            let sql = format!(
+                "{select} WHERE {alias}.id IN ({}) ORDER BY {alias}.name_key, {alias}.id",
+                id_list(ids.iter().copied())
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await
+        }
+    }
+}
+
 /// Which backend a URL selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -217,7 +256,11 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(5))
                     // Each connection keeps its own page cache (SQLite's default: 2 MB).
-                    .pragma("cache_size", format!("-{}", sqlite_cache_kib()));
+                    .pragma("cache_size", format!("-{}", sqlite_cache_kib()))
+                    // sqlx's worker thread hands the rows over through a channel of this
+                    // many; with its default of 50, a page of 200 rows stopped the worker
+                    // three times to wait for the reading task (two thread wake-ups each).
+                    .row_buffer_size(256);
                 let pool = SqlitePoolOptions::new()
                     // The connections live in this process: no ping before every query
                     // (a round trip to the connection's worker thread).

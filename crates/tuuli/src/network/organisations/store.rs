@@ -62,9 +62,10 @@ fn filter(db: &Db, f: &OrgFilter) -> Filter {
 /// straight to its first entry); only those rows are read and joined. One row more than
 /// the page is read to know whether a next page exists (`Page::window`). The total is its
 /// own query with only the filters given, capped when `Paging::count_cap` says so:
-/// unfiltered and exact, SQLite answers `SELECT COUNT(*) FROM organisations` from its
-/// smallest index without visiting rows. It is counted first: a search with many matches
-/// then finds its page by a short walk of the name index (`Filter::walk_page_ids`).
+/// unfiltered and exact, it is the count that the triggers of migration 0023 keep in
+/// `row_counts` (no index read whole on every request). How a search finds its page (a short walk of the
+/// name index, or its matches sorted, counted in the same statement on PostgreSQL) is
+/// `Filter::find_page`'s choice.
 pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Organisation>> {
     let mut paging = paging;
     let counted = filter(db, f);
@@ -75,15 +76,20 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
     let count_sql = counted.count_sql("organisations", "o", cap);
     // A search alone is counted in the FTS5 index, without reading the rows it found.
     let fts_count = counted.fts_count_capped(cap).filter(|_| counted.len() == 1);
-    let total: i64 = with_db!(db, p => match &fts_count {
-        Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await,
-        None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted).fetch_one(p).await,
-    })?;
-    // A search with many matches: the page's ids from a short walk of the name index.
-    let walked = w
-        .walk_page_ids(db, "organisations", "o", &paging, total)
+    // Every organisation, exactly (the JSON list): the count the triggers of migration
+    // 0023 keep, instead of reading a whole index.
+    let all = counted.is_empty() && cap.is_none();
+    let count = || async {
+        with_db!(db, p => match &fts_count {
+            Some((sql, phrase)) => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await,
+            None if all => sqlx::query_scalar("SELECT n FROM row_counts WHERE name = 'organisations'").fetch_one(p).await,
+            None => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted).fetch_one(p).await,
+        })
+    };
+    let (total, ids) = w
+        .find_page(db, "organisations", "o", &paging, count)
         .await?;
-    let mut items: Vec<Organisation> = match (db, walked) {
+    let mut items: Vec<Organisation> = match (db, ids) {
         // SQLite joins the page's ids to the rows in one statement.
         (Db::Sqlite(p), None) => {
             let sql = format!(
@@ -94,42 +100,11 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
                 .fetch_all(p)
                 .await?
         }
-        (_, walked) => {
-            let ids = match walked {
-                Some(ids) => ids,
-                None => w.page_id_list(db, "organisations", "o", &paging).await?,
-            };
-            by_ids(db, &ids).await?
-        }
+        (_, ids) => crate::db::rows_by_ids(db, SELECT, "o", &ids.unwrap_or_default()).await?,
     };
     let window = Window::trim(&mut items, &paging, |o| o.id);
     attach_themes(db, &mut items).await?;
     Ok(Page::new(items, total, paging).windowed(window, cap))
-}
-
-/// The organisations of these ids (without themes), by name.
-async fn by_ids(db: &Db, ids: &[i64]) -> AppResult<Vec<Organisation>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(match db {
-        Db::Postgres(p) => {
-            let sql = format!("{SELECT} WHERE o.id = ANY($1) ORDER BY o.name_key, o.id");
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(ids)
-                .fetch_all(p)
-                .await?
-        }
-        Db::Sqlite(p) => {
-            let sql = format!(
-                "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
-                crate::db::id_list(ids.iter().copied())
-            );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(p)
-                .await?
-        }
-    })
 }
 
 /// How many organisations a chooser lists at most.

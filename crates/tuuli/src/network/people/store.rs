@@ -152,23 +152,24 @@ pub async fn list(
     let fts_count = counted
         .fts_count_capped(cap)
         .filter(|_| s.all && counted.len() == 2);
-    // Counted first: a search with many matches then finds its page by a short walk of
-    // the name index (`Filter::walk_page_ids`).
-    let total: i64 = with_db!(db, p => {
-        if let Some((sql, phrase)) = &fts_count {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await?
-        } else if everyone {
-            let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await?;
-            let erased: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE erased = TRUE").fetch_one(p).await?;
-            all - erased
-        } else {
-            crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted)
-                .fetch_one(p).await?
-        }
-    });
-    // A search with many matches: the page's ids from a short walk of the name index.
-    let walked = w.walk_page_ids(db, "people", "p", &paging, total).await?;
-    let mut items: Vec<Person> = match (db, walked) {
+    let count = || async {
+        with_db!(db, p => {
+            if let Some((sql, phrase)) = &fts_count {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(*phrase).fetch_one(p).await
+            } else if everyone {
+                let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people").fetch_one(p).await?;
+                let erased: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people WHERE erased = TRUE").fetch_one(p).await?;
+                Ok(all - erased)
+            } else {
+                crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.as_str())), counted)
+                    .fetch_one(p).await
+            }
+        })
+    };
+    // A search finds its page by a short walk of the name index or by sorting its
+    // matches (counted in the same statement on PostgreSQL): `Filter::find_page`.
+    let (total, ids) = w.find_page(db, "people", "p", &paging, count).await?;
+    let mut items: Vec<Person> = match (db, ids) {
         // SQLite joins the page's ids to the rows in one statement.
         (Db::Sqlite(p), None) => {
             let sql = format!(
@@ -179,43 +180,12 @@ pub async fn list(
                 .fetch_all(p)
                 .await?
         }
-        (_, walked) => {
-            let ids = match walked {
-                Some(ids) => ids,
-                None => w.page_id_list(db, "people", "p", &paging).await?,
-            };
-            by_ids(db, &ids).await?
-        }
+        (_, ids) => crate::db::rows_by_ids(db, SELECT, "p", &ids.unwrap_or_default()).await?,
     };
     let window = Window::trim(&mut items, &paging, |p| p.id);
     attach_organisations(db, &mut items).await?;
     mask(&s, &mut items);
     Ok(Page::new(items, total, paging).windowed(window, cap))
-}
-
-/// The people of these ids (unmasked, without organisations), by name.
-async fn by_ids(db: &Db, ids: &[i64]) -> AppResult<Vec<Person>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(match db {
-        Db::Postgres(p) => {
-            let sql = format!("{SELECT} WHERE p.id = ANY($1) ORDER BY p.name_key, p.id");
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(ids)
-                .fetch_all(p)
-                .await?
-        }
-        Db::Sqlite(p) => {
-            let sql = format!(
-                "{SELECT} WHERE p.id IN ({}) ORDER BY p.name_key, p.id",
-                crate::db::id_list(ids.iter().copied())
-            );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .fetch_all(p)
-                .await?
-        }
-    })
 }
 
 /// One person the viewer may see; 404 otherwise, so that existence does not leak.

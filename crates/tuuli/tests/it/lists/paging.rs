@@ -293,3 +293,170 @@ both!(
         }
     }
 );
+
+/// The ids of the organisations in a JSON list's answer, and its total.
+async fn api_orgs(app: &crate::helpers::TestApp, url: &str) -> (Vec<i64>, i64) {
+    let res = app.api(axum::http::Method::GET, url, None, None).await;
+    res.assert_status(200);
+    let json = res.json();
+    let ids = json["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|o| o["id"].as_i64().expect("id"))
+        .collect();
+    (ids, json["total"].as_i64().expect("total"))
+}
+
+both!(
+    a_search_whose_matches_are_few_or_sort_late_lists_and_counts_them_as_sorting_them_would,
+    |app| async move {
+        search_registry(&app).await;
+        // 1,100 more names after every other ("Åbo förening NNNN": å sorts after z), so
+        // that a search of them passes the count cap and the walk finds none of them.
+        let now = chrono::Utc::now();
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 1099) \
+             INSERT INTO organisations (name_fi, org_type, created_at, updated_at, name_key, search_key) \
+             SELECT 'Åbo förening ' || (5000 + n), 'ngo', $1, $1, 'åbo förening ' || (5000 + n), 'åbo förening ' || (5000 + n) FROM s")
+            .bind(now).execute(p).await.map(|_| ())).expect("orgs");
+        let forening = sorted_matches(&app, "förening").await;
+        assert_eq!(forening.len(), 1100);
+        let cap = tuuli::core::paging::Paging::COUNT_CAP;
+
+        // The page: capped count, the first matches by name, and the pager goes on.
+        let page = app.get("/organisations?q=F%C3%B6rening&lang=en").await;
+        page.assert_status(200);
+        assert!(page.body.contains(&format!("More than {cap} items")));
+        assert_eq!(orgs_on(&page.body), forening[..25].to_vec());
+        let next = pager_link(&page.body, "next").expect("next");
+        assert_eq!(
+            orgs_on(&app.get(&next).await.body),
+            forening[25..50].to_vec()
+        );
+        let deep = app.get("/organisations?q=f%C3%B6rening&page=44").await;
+        assert_eq!(orgs_on(&deep.body), forening[1075..1100].to_vec());
+        assert!(pager_link(&deep.body, "next").is_none(), "the last page");
+
+        // The JSON list counts exactly, also on its last page and past its end.
+        let url = "/api/v1/organisations?q=f%C3%B6rening&per_page=200";
+        assert_eq!(api_orgs(&app, url).await, (forening[..200].to_vec(), 1100));
+        let last = api_orgs(&app, &format!("{url}&page=6")).await;
+        assert_eq!(last, (forening[1000..].to_vec(), 1100));
+        let past = api_orgs(&app, &format!("{url}&page=7")).await;
+        assert_eq!(past, (vec![], 1100));
+
+        // Few matches, in and after the alphabet ("1012": Yhdistys 10120–10129 and 11012,
+        // and Öljy 1012): all of them, by name, on one page, counted exactly.
+        let few = sorted_matches(&app, "1012").await;
+        assert_eq!(few.len(), 12);
+        let page = app.get("/organisations?q=1012&lang=en").await;
+        assert!(page.body.contains("12 items"));
+        assert_eq!(orgs_on(&page.body), few);
+        assert_eq!(
+            api_orgs(&app, "/api/v1/organisations?q=1012&per_page=5&page=3").await,
+            (few[10..].to_vec(), 12)
+        );
+        // Nothing found: an empty page counted as zero.
+        assert_eq!(
+            api_orgs(&app, "/api/v1/organisations?q=%C3%A5%C3%A4%C3%B6x").await,
+            (vec![], 0)
+        );
+    }
+);
+
+both!(
+    a_people_search_of_few_matches_after_z_lists_and_counts_them_without_the_erased,
+    |app| async move {
+        let now = chrono::Utc::now();
+        // 600 people: every twentieth an "Örjan Öhman" (after z in the name order), the
+        // rest "Henkilö"; one Örjan erased.
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 599) \
+             INSERT INTO people (name, created_at, updated_at, name_key, search_key) \
+             SELECT CASE WHEN n % 20 = 0 THEN 'Örjan Öhman ' ELSE 'Henkilö ' END || (1000 + n), $1, $1, \
+                    CASE WHEN n % 20 = 0 THEN 'örjan öhman ' ELSE 'henkilö ' END || (1000 + n), \
+                    CASE WHEN n % 20 = 0 THEN 'örjan öhman ' ELSE 'henkilö ' END || (1000 + n) FROM s")
+            .bind(now).execute(p).await.map(|_| ())).expect("people");
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "UPDATE people SET erased = TRUE, search_key = '' WHERE name = 'Örjan Öhman 1020'")
+            .execute(p).await.map(|_| ()))
+        .expect("erase");
+        let expected: Vec<i64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar(
+            "SELECT id FROM people WHERE erased = FALSE AND search_key LIKE '%örjan ö%' ORDER BY name_key, id")
+            .fetch_all(p).await).expect("expected");
+        assert_eq!(expected.len(), 29);
+        app.add_user("admin@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("admin@example.fi").await;
+        for (page, range) in [(1, 0..20), (2, 20..29), (3, 29..29)] {
+            let res = app
+                .api(
+                    axum::http::Method::GET,
+                    &format!("/api/v1/people?q=%C3%96RJAN%20%C3%B6&per_page=20&page={page}"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+            let json = res.json();
+            assert_eq!(json["total"], 29, "page {page}");
+            let ids: Vec<i64> = json["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|p| p["id"].as_i64().expect("id"))
+                .collect();
+            assert_eq!(ids, expected[range].to_vec(), "page {page}");
+        }
+    }
+);
+
+/// `SELECT COUNT(*) FROM organisations`.
+async fn actual(app: &crate::helpers::TestApp) -> i64 {
+    scalar(app, "SELECT COUNT(*) FROM organisations").await
+}
+
+/// The total of the JSON list of every organisation.
+async fn total(app: &crate::helpers::TestApp) -> i64 {
+    api_orgs(app, "/api/v1/organisations?per_page=1").await.1
+}
+
+both!(
+    the_json_list_of_every_organisation_counts_exactly_through_inserts_deletes_and_bulk_loads,
+    |app| async move {
+        use axum::http::Method;
+        let before = actual(&app).await;
+        assert_eq!(total(&app).await, before);
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("adm@example.fi").await;
+        let res = app
+            .api(
+                Method::POST,
+                "/api/v1/organisations",
+                Some(&token),
+                Some(serde_json::json!({"name_fi": "Laskettava ry", "org_type": "ngo"})),
+            )
+            .await;
+        res.assert_status(201);
+        let id = res.json()["id"].as_i64().expect("id");
+        assert_eq!(total(&app).await, before + 1);
+        // Many in one statement, and many deleted in one statement.
+        search_registry(&app).await;
+        assert_eq!(total(&app).await, before + 1 + 2700);
+        tuuli::with_db!(&app.db, p => sqlx::query("DELETE FROM organisations WHERE name_fi LIKE 'Öljy 10%'")
+            .execute(p).await.map(|_| ())).expect("delete");
+        assert_eq!(total(&app).await, before + 1 + 2700 - 100);
+        let res = app
+            .api(
+                Method::DELETE,
+                &format!("/api/v1/organisations/{id}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        res.assert_status(204);
+        assert_eq!(total(&app).await, actual(&app).await);
+        assert_eq!(actual(&app).await, before + 2600);
+    }
+);
