@@ -114,13 +114,24 @@ pub async fn judge_goal_targets(db: &Db, goal_ids: &[i64]) -> AppResult<HashMap<
     ))
 }
 
-/// Judges every target of some areas (for the flags).
-pub async fn judge_for_areas(db: &Db, area_ids: &[i64]) -> AppResult<Vec<Judged>> {
+/// Judges every target of some areas (for the flags). The targets of goals of unpublished
+/// plans only when `sees_drafts` (`plan::sees_unpublished`): a flag names its goal.
+pub async fn judge_for_areas(
+    db: &Db,
+    area_ids: &[i64],
+    sees_drafts: bool,
+) -> AppResult<Vec<Judged>> {
     if area_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let published = if sees_drafts {
+        ""
+    } else {
+        " AND goal_id IN (SELECT g.id FROM plan_goals g JOIN plan_promises pr ON pr.id = g.promise_id \
+         JOIN plans pl ON pl.id = pr.plan_id WHERE pl.published)"
+    };
     let sql = format!(
-        "SELECT {COLS} FROM goal_targets WHERE area_id IN ({}) ORDER BY goal_id, id",
+        "SELECT {COLS} FROM goal_targets WHERE area_id IN ({}){published} ORDER BY goal_id, id",
         id_list(area_ids.iter().copied())
     );
     let targets = with_db!(db, p => sqlx::query_as::<_, GoalTarget>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;

@@ -162,11 +162,18 @@ pub async fn report(
         .collect();
     let work = work(db, area_id, from, to, drafts).await?;
     let set_key = p.set.as_ref().map(|s| s.key.clone());
-    let flags = flags::flags(db, Some(area_id), None, set_key.as_deref(), Level::P95)
-        .await?
-        .into_iter()
-        .filter(|f| !left_out.contains(&f.indicator_id))
-        .collect();
+    let flags = flags::flags(
+        db,
+        Some(area_id),
+        None,
+        set_key.as_deref(),
+        Level::P95,
+        drafts,
+    )
+    .await?
+    .into_iter()
+    .filter(|f| !left_out.contains(&f.indicator_id))
+    .collect();
     let narrative = narrative(db, area_id, from, to).await?;
     Ok(WelfareReport {
         area: p.area,

@@ -228,3 +228,57 @@ both!(
         assert!(page.contains(&format!("href=\"/indicators/{ind}/stats\"")));
     }
 );
+
+both!(
+    a_goal_of_an_unpublished_plan_flags_only_for_signed_in_readers,
+    |app| async move {
+        // The flags (API, page, theme page, welfare report) name the goal whose target is off
+        // track: a draft plan's goal must not reach the public that way.
+        let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
+        let token = coordinator(&app).await;
+        let g = goal(&app, &token).await;
+        app.api(Method::POST, &format!("/api/v1/goals/{g}/targets"), Some(&token),
+            Some(json!({"indicator_id": ind, "area_id": s, "baseline_value": 10.0, "baseline_year": 2020, "target_value": 2.0, "target_year": 2028})))
+            .await
+            .assert_status(201);
+        let goal_flags = |list: Vec<Value>| {
+            list.iter()
+                .filter(|f| f["kind"] == "goal_off_track")
+                .count()
+        };
+        assert_eq!(
+            goal_flags(flags(&app, s, "fi").await),
+            1,
+            "published: public"
+        );
+        tuuli::with_db!(&app.db, p => sqlx::query("UPDATE plans SET published = FALSE").execute(p).await.map(|_| ()))
+            .unwrap();
+        assert_eq!(
+            goal_flags(flags(&app, s, "fi").await),
+            0,
+            "unpublished: not public"
+        );
+        let signed_in = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/flags?area={s}"),
+                Some(&token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(goal_flags(signed_in.as_array().unwrap().clone()), 1);
+        for path in [
+            format!("/flags?area={s}"),
+            "/flags".to_owned(),
+            format!("/areas/{s}/welfare-report"),
+        ] {
+            let page = app.get(&path).await;
+            page.assert_status(200);
+            assert!(!page.body.contains("Vähemmän humalajuomista"), "{path}");
+        }
+        app.sign_in("koordinaattori@example.fi").await;
+        let page = app.get(&format!("/flags?area={s}")).await;
+        assert!(page.body.contains("Vähemmän humalajuomista"));
+    }
+);
