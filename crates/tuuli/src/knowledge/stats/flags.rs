@@ -258,7 +258,9 @@ pub fn explain(f: &Flag, lang: Lang, in_benchmark: &str) -> String {
             let t = num(g.map(|g| g.target_value));
             let by = g.map(|g| g.baseline_year.to_string()).unwrap_or_default();
             let ty = g.map(|g| g.target_year.to_string()).unwrap_or_default();
-            let goal = g.map(|g| g.goal_title.as_str()).unwrap_or("");
+            let goal = g
+                .map(|g| lang.pick(&g.goal_title, &g.goal_title_sv, &g.goal_title_en))
+                .unwrap_or("");
             let mut args = common.to_vec();
             args.extend([
                 ("baseline", b.as_str()),
