@@ -161,3 +161,4 @@ error-area-in-use = The area was not deleted because organisations or other area
 users-edit = Edit { $name }
 users-edit-title = User { $email }
 error-demote-self = You cannot take the admin role away from yourself.
+error-integer-range = The number is too large or too small for this field.

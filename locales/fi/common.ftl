@@ -158,3 +158,4 @@ error-area-in-use = Aluetta ei poistettu, koska siihen kuuluu vielä organisaati
 users-edit = Muokkaa: { $name }
 users-edit-title = Käyttäjä { $email }
 error-demote-self = Et voi poistaa itseltäsi ylläpitäjän roolia.
+error-integer-range = Luku on liian suuri tai liian pieni tähän kenttään.

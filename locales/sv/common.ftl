@@ -161,3 +161,4 @@ error-area-in-use = Området raderades inte eftersom det fortfarande har organis
 users-edit = Redigera: { $name }
 users-edit-title = Användare { $email }
 error-demote-self = Du kan inte ta bort administratörsrollen från dig själv.
+error-integer-range = Talet är för stort eller för litet för det här fältet.

@@ -7,6 +7,7 @@ pub mod areas;
 pub mod areas_national;
 pub mod areas_write;
 pub mod cache;
+pub mod csv_cell;
 pub mod kinds;
 pub mod memo;
 pub mod paging;

@@ -21,6 +21,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::core::csv_cell::guard;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{I18n, Lang, with_args};
@@ -306,9 +307,11 @@ fn push_csv_row(
         comma(row.value),
         comma(row.count),
         comma(row.denominator),
-        row.indicator_title_fi.clone(),
-        area_name(row, lang),
-        source_text(row, attr, label),
+        // Texts that the importer does not read back: written so that no spreadsheet runs
+        // them as formulas (an indicator's title comes from whoever imported it).
+        guard(row.indicator_title_fi.clone()),
+        guard(area_name(row, lang)),
+        guard(source_text(row, attr, label)),
     ];
     write_record(buf, &fields);
 }

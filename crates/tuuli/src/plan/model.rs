@@ -297,12 +297,19 @@ pub struct ActionValues {
     pub version: Option<i64>,
 }
 
-/// A non-negative finite amount.
+/// The largest amount of euros or days an action plans or an update reports: far above
+/// any real one, and small enough that the sums over a plan stay finite (a total of
+/// `inf` would be shown as ".." and written as `null`).
+pub const MAX_AMOUNT: f64 = 1e12;
+
+/// A non-negative finite amount, at most [`MAX_AMOUNT`].
 fn amount(c: &mut Check, field: &str, v: Option<f64>) -> Option<f64> {
-    if let Some(x) = v
-        && !(x.is_finite() && x >= 0.0)
-    {
-        c.add(field, "error-negative");
+    if let Some(x) = v {
+        if !(x.is_finite() && x >= 0.0) {
+            c.add(field, "error-negative");
+        } else if x > MAX_AMOUNT {
+            c.add(field, "plan-error-amount-too-large");
+        }
     }
     v
 }

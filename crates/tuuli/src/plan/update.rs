@@ -180,8 +180,12 @@ fn check_row(r: &RowInput, errors: &mut FieldErrors) -> RowValues {
         }
     };
     let mut amount = |name: &str, raw: &str| match parse_number(raw) {
-        Ok(Some(x)) if x >= 0.0 => Some(x),
+        Ok(Some(x)) if (0.0..=super::model::MAX_AMOUNT).contains(&x) => Some(x),
         Ok(None) => None,
+        Ok(Some(x)) if x > super::model::MAX_AMOUNT => {
+            errors.add(&field(name, id), "plan-error-amount-too-large");
+            None
+        }
         Ok(Some(_)) => {
             errors.add(&field(name, id), "error-negative");
             None

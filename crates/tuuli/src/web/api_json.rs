@@ -162,6 +162,28 @@ fn check(schema: &Value, v: &Value, components: &Map<String, Value>) -> Result<(
     if !typed {
         return Err("error-type");
     }
+    // An integer that does not fit its field's width (serde would refuse the whole body
+    // without naming the field).
+    let n = v
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| v.as_u64().map(i128::from));
+    let range: Option<(i128, i128)> = match schema.get("format").and_then(Value::as_str) {
+        Some("int8") => Some((i8::MIN.into(), i8::MAX.into())),
+        Some("int16") => Some((i16::MIN.into(), i16::MAX.into())),
+        Some("int32") => Some((i32::MIN.into(), i32::MAX.into())),
+        Some("int64") => Some((i64::MIN.into(), i64::MAX.into())),
+        Some("uint8") => Some((0, u8::MAX.into())),
+        Some("uint16") => Some((0, u16::MAX.into())),
+        Some("uint32") => Some((0, u32::MAX.into())),
+        Some("uint64") => Some((0, u64::MAX.into())),
+        _ => None,
+    };
+    if let (Some(n), Some((lo, hi))) = (n, range)
+        && !(lo..=hi).contains(&n)
+    {
+        return Err("error-integer-range");
+    }
     if let Some(values) = schema.get("enum").and_then(Value::as_array)
         && !v.is_null()
         && !values.contains(v)

@@ -104,3 +104,46 @@ both!(oversized_bodies_get_413, |app| async move {
         .await;
     res.assert_status(413);
 });
+
+both!(
+    an_integer_too_wide_for_its_field_is_named_as_that_field,
+    |app| async move {
+        // Serde refuses such a body as a whole; the caller must still learn which field.
+        app.add_user("k@example.fi", Role::Coordinator, None, None)
+            .await;
+        let token = app.token_for("k@example.fi").await;
+        let res = app
+            .api(
+                Method::POST,
+                "/api/v1/plans",
+                Some(&token),
+                Some(
+                    json!({"title_fi": "Suunnitelma", "start_year": 4_294_967_296_i64,
+                    "end_year": 2027, "status": "draft"}),
+                ),
+            )
+            .await;
+        res.assert_status(422);
+        let body = res.json();
+        assert!(body["details"].get("body").is_none(), "{body}");
+        assert_eq!(
+            body["details"]["start_year"],
+            "Luku on liian suuri tai liian pieni tähän kenttään."
+        );
+        let res = app
+            .api(
+                Method::POST,
+                "/api/v1/actions",
+                Some(&token),
+                Some(json!({"goal_id": u64::MAX, "title": "Toimenpide"})),
+            )
+            .await;
+        res.assert_status(422);
+        assert!(
+            res.json()["details"]["goal_id"].is_string(),
+            "{}",
+            res.json()
+        );
+        assert!(res.json()["details"].get("body").is_none());
+    }
+);

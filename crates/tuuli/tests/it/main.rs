@@ -38,6 +38,7 @@ mod plan_pages;
 mod plan_update;
 mod reference;
 mod report;
+mod report_access;
 mod report_knowledge;
 mod robustness;
 mod routes;

@@ -297,3 +297,41 @@ both!(
         );
     }
 );
+
+both!(
+    a_public_meeting_links_its_decisions_action_only_while_the_plan_is_published,
+    |app| async move {
+        // The public meeting page and its JSON show the action made from a decision; an
+        // unpublished plan's action must not be announced (its page is 404 for them).
+        let token = coordinator_token(&app).await;
+        let org = app.add_org("Koollekutsuja ry", "ngo").await;
+        let t = plan_with_actions(&app, &token, org, &["Vertaistukiryhmä"], "2026-01-01").await;
+        let (meeting, d) = decision(&app, org).await;
+        let action = t.actions[0];
+        tuuli::with_db!(&app.db, p => sqlx::query("UPDATE plan_actions SET source_decision_id = $1 WHERE id = $2")
+            .bind(d).bind(action).execute(p).await.map(|_| ()))
+        .unwrap();
+        let link = format!("href=\"/actions/{action}\"");
+        let api = format!("/api/v1/meetings/{meeting}");
+        let page = app.get(&format!("/meetings/{meeting}")).await;
+        assert!(page.body.contains(&link), "published: linked");
+        let json = app.api(Method::GET, &api, None, None).await.json();
+        assert_eq!(json["decisions"][0]["action_id"], action);
+        tuuli::with_db!(&app.db, p => sqlx::query("UPDATE plans SET published = FALSE")
+            .execute(p).await.map(|_| ()))
+        .unwrap();
+        let page = app.get(&format!("/meetings/{meeting}")).await;
+        page.assert_status(200);
+        assert!(
+            !page.body.contains(&link),
+            "unpublished: not for the public"
+        );
+        let json = app.api(Method::GET, &api, None, None).await.json();
+        assert!(json["decisions"][0]["action_id"].is_null(), "{json}");
+        let json = app.api(Method::GET, &api, Some(&token), None).await.json();
+        assert_eq!(
+            json["decisions"][0]["action_id"], action,
+            "signed in: still linked"
+        );
+    }
+);

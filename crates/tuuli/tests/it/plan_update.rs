@@ -488,3 +488,65 @@ mod fast_update_timing {
         }
     }
 }
+
+both!(
+    an_implausibly_large_amount_is_refused_by_its_field_everywhere,
+    |app| async move {
+        // Two actions of 1.7e308 € each sum to infinity: the totals would show ".." and
+        // the JSON null. Amounts above a trillion are refused at every door.
+        let token = coordinator_token(&app).await;
+        let org = app.add_org("Vastuu ry", "ngo").await;
+        let t = plan_with_actions(&app, &token, org, &["Eka"], "2030-01-01").await;
+        let res = app
+            .api(Method::POST, "/api/v1/actions", Some(&token),
+                Some(serde_json::json!({"goal_id": t.goal, "title": "Iso", "planned_euros": 1.7e308, "planned_days": 1e13})))
+            .await;
+        res.assert_status(422);
+        let body = res.json();
+        assert_eq!(
+            body["details"]["planned_euros"], "Määrä on epäuskottavan suuri; tarkista se.",
+            "{body}"
+        );
+        assert!(body["details"]["planned_days"].is_string(), "{body}");
+        let a = t.actions[0];
+        let res = app
+            .api(Method::POST, &format!("/api/v1/actions/{a}/progress"), Some(&token),
+                Some(serde_json::json!({"report_date": "2030-02-01", "status": "on_track", "percent": 10, "euros_used": 2e12})))
+            .await;
+        res.assert_status(422);
+        assert!(res.json()["details"]["euros_used"].is_string());
+        // A trillion itself is still an amount.
+        app.api(Method::POST, &format!("/api/v1/actions/{a}/progress"), Some(&token),
+            Some(serde_json::json!({"report_date": "2030-02-01", "status": "on_track", "percent": 10, "euros_used": 1e12})))
+            .await
+            .assert_status(201);
+        // The plan's CSV import: the row refused with the message.
+        let csv = format!("action_id;goal;action;planned_euros\n{a};Tavoite;Eka;10000000000000\n");
+        let path = format!("/api/v1/plans/{}/actions.csv", t.plan);
+        let res =
+            crate::plan_exchange::upload(&app, &token, &path, "plan.csv", csv.as_bytes()).await;
+        res.assert_status(422);
+        assert!(
+            res.body.contains("Määrä on epäuskottavan suuri"),
+            "{}",
+            res.body
+        );
+        // The fast update screen: the typed value back with the message, nothing saved.
+        editor_of(&app, org, "muokkaaja@example.fi").await;
+        let before = progress_count(&app, a).await;
+        let res = submit(
+            &app,
+            org,
+            vec![row(a, &[("status", "delayed"), ("euros_used", "5e15")])],
+        )
+        .await;
+        res.assert_status(422);
+        assert!(res.body.contains("5e15"), "{}", res.body);
+        assert!(
+            res.body.contains("Määrä on epäuskottavan suuri"),
+            "{}",
+            res.body
+        );
+        assert_eq!(progress_count(&app, a).await, before);
+    }
+);

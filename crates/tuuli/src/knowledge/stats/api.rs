@@ -163,6 +163,7 @@ pub struct FlagOut {
     responses((status = 200, body = Vec<FlagOut>), (status = 404)))]
 async fn list_flags(
     State(state): State<AppState>,
+    viewer: Viewer,
     lang: Option<Extension<Lang>>,
     Query(q): Query<FlagsQuery>,
 ) -> AppResult<Json<Vec<FlagOut>>> {
@@ -174,6 +175,7 @@ async fn list_flags(
         q.theme.as_deref(),
         q.set.as_deref(),
         level,
+        sees_drafts(&viewer),
     )
     .await?;
     Ok(Json(super::explained(&state, lang, list)))

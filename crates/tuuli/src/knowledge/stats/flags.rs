@@ -59,13 +59,15 @@ pub struct Flag {
     pub synthetic: bool,
 }
 
-/// Flags of the region's municipalities (or of one area), optionally of one theme.
+/// Flags of the region's municipalities (or of one area), optionally of one theme. Goals of
+/// unpublished plans flag only for viewers who see drafts (`sees_drafts`).
 pub async fn flags(
     db: &Db,
     area: Option<i64>,
     theme: Option<&str>,
     set: Option<&str>,
     level: Level,
+    sees_drafts: bool,
 ) -> AppResult<Vec<Flag>> {
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let (areas, region) = match area {
@@ -157,7 +159,7 @@ pub async fn flags(
     }
     // Goals off track for these areas (and this theme's indicators).
     let area_ids: Vec<i64> = areas.iter().map(|a| a.id).collect();
-    for j in goals::judge_for_areas(db, &area_ids).await? {
+    for j in goals::judge_for_areas(db, &area_ids, sees_drafts).await? {
         if j.on_track != Some(false) || (theme.is_some() && !ind_ids.contains(&j.indicator_id)) {
             continue;
         }
@@ -256,7 +258,9 @@ pub fn explain(f: &Flag, lang: Lang, in_benchmark: &str) -> String {
             let t = num(g.map(|g| g.target_value));
             let by = g.map(|g| g.baseline_year.to_string()).unwrap_or_default();
             let ty = g.map(|g| g.target_year.to_string()).unwrap_or_default();
-            let goal = g.map(|g| g.goal_title.as_str()).unwrap_or("");
+            let goal = g
+                .map(|g| lang.pick(&g.goal_title, &g.goal_title_sv, &g.goal_title_en))
+                .unwrap_or("");
             let mut args = common.to_vec();
             args.extend([
                 ("baseline", b.as_str()),

@@ -49,6 +49,9 @@ pub struct Judged {
     pub target_id: i64,
     pub goal_id: i64,
     pub goal_title: String,
+    /// The goal's Swedish and English titles (empty when not given).
+    pub goal_title_sv: String,
+    pub goal_title_en: String,
     pub indicator_id: i64,
     pub area_id: i64,
     pub baseline_value: f64,
@@ -114,13 +117,24 @@ pub async fn judge_goal_targets(db: &Db, goal_ids: &[i64]) -> AppResult<HashMap<
     ))
 }
 
-/// Judges every target of some areas (for the flags).
-pub async fn judge_for_areas(db: &Db, area_ids: &[i64]) -> AppResult<Vec<Judged>> {
+/// Judges every target of some areas (for the flags). The targets of goals of unpublished
+/// plans only when `sees_drafts` (`plan::sees_unpublished`): a flag names its goal.
+pub async fn judge_for_areas(
+    db: &Db,
+    area_ids: &[i64],
+    sees_drafts: bool,
+) -> AppResult<Vec<Judged>> {
     if area_ids.is_empty() {
         return Ok(Vec::new());
     }
+    let published = if sees_drafts {
+        ""
+    } else {
+        " AND goal_id IN (SELECT g.id FROM plan_goals g JOIN plan_promises pr ON pr.id = g.promise_id \
+         JOIN plans pl ON pl.id = pr.plan_id WHERE pl.published)"
+    };
     let sql = format!(
-        "SELECT {COLS} FROM goal_targets WHERE area_id IN ({}) ORDER BY goal_id, id",
+        "SELECT {COLS} FROM goal_targets WHERE area_id IN ({}){published} ORDER BY goal_id, id",
         id_list(area_ids.iter().copied())
     );
     let targets = with_db!(db, p => sqlx::query_as::<_, GoalTarget>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
@@ -146,11 +160,12 @@ async fn judge(db: &Db, targets: Vec<GoalTarget>) -> AppResult<Vec<Judged>> {
         latest.insert((a, i), (y, v, s));
     }
     let sql = format!(
-        "SELECT g.id, g.title_fi FROM plan_goals g WHERE g.id IN ({})",
+        "SELECT g.id, g.title_fi, COALESCE(g.title_sv, ''), COALESCE(g.title_en, '') FROM plan_goals g WHERE g.id IN ({})",
         ids(|t| t.goal_id)
     );
-    let titles: HashMap<i64, String> = with_db!(db, p => sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?
+    let titles: HashMap<i64, (String, String, String)> = with_db!(db, p => sqlx::query_as::<_, (i64, String, String, String)>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?
         .into_iter()
+        .map(|(id, fi, sv, en)| (id, (fi, sv, en)))
         .collect();
     let sql = format!(
         "SELECT id, polarity FROM indicators WHERE id IN ({})",
@@ -171,10 +186,14 @@ async fn judge(db: &Db, targets: Vec<GoalTarget>) -> AppResult<Vec<Judged>> {
                 .map(String::as_str)
                 .unwrap_or("none");
             let track = l.map(|(y, v, _)| on_track(&t, pol, v, y));
+            let (goal_title, goal_title_sv, goal_title_en) =
+                titles.get(&t.goal_id).cloned().unwrap_or_default();
             Judged {
                 target_id: t.id,
                 goal_id: t.goal_id,
-                goal_title: titles.get(&t.goal_id).cloned().unwrap_or_default(),
+                goal_title,
+                goal_title_sv,
+                goal_title_en,
                 indicator_id: t.indicator_id,
                 area_id: t.area_id,
                 baseline_value: t.baseline_value,

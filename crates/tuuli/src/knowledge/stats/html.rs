@@ -299,6 +299,7 @@ async fn theme_page(
         Some(&theme),
         q.set.as_deref(),
         params.level,
+        sees_drafts(&ctx.viewer),
     )
     .await?;
     let flags = super::explained(&ctx.state, ctx.lang, list);
@@ -331,7 +332,15 @@ async fn flags_page(ctx: PageCtx, Query(q): Query<ViewQuery>) -> AppResult<Html<
     let area = q.areas().first().copied();
     let level = model::level(q.level.as_deref());
     let theme = q.theme.as_deref().filter(|t| !t.is_empty());
-    let list = flags::flags(&ctx.state.db, area, theme, q.set.as_deref(), level).await?;
+    let list = flags::flags(
+        &ctx.state.db,
+        area,
+        theme,
+        q.set.as_deref(),
+        level,
+        sees_drafts(&ctx.viewer),
+    )
+    .await?;
     let synthetic = list.iter().any(|f| f.synthetic);
     let flags = super::explained(&ctx.state, ctx.lang, list);
     let themes = ctx.state.themes().await?;

@@ -45,6 +45,9 @@ pub struct WorkRow {
     pub action_title: String,
     pub goal_id: i64,
     pub goal_title: String,
+    /// The goal's Swedish and English titles (empty when not given).
+    pub goal_title_sv: String,
+    pub goal_title_en: String,
     pub planned_euros: Option<f64>,
     pub planned_days: Option<f64>,
 }
@@ -162,11 +165,18 @@ pub async fn report(
         .collect();
     let work = work(db, area_id, from, to, drafts).await?;
     let set_key = p.set.as_ref().map(|s| s.key.clone());
-    let flags = flags::flags(db, Some(area_id), None, set_key.as_deref(), Level::P95)
-        .await?
-        .into_iter()
-        .filter(|f| !left_out.contains(&f.indicator_id))
-        .collect();
+    let flags = flags::flags(
+        db,
+        Some(area_id),
+        None,
+        set_key.as_deref(),
+        Level::P95,
+        drafts,
+    )
+    .await?
+    .into_iter()
+    .filter(|f| !left_out.contains(&f.indicator_id))
+    .collect();
     let narrative = narrative(db, area_id, from, to).await?;
     Ok(WelfareReport {
         area: p.area,
@@ -191,7 +201,7 @@ async fn work(db: &Db, area: i64, from: i32, to: i32, drafts: bool) -> AppResult
         return Ok(Vec::new());
     };
     Ok(with_db!(db, p => sqlx::query_as::<_, WorkRow>(
-        "SELECT a.id AS action_id, a.title AS action_title, g.id AS goal_id, g.title_fi AS goal_title, a.planned_euros, a.planned_days \
+        "SELECT a.id AS action_id, a.title AS action_title, g.id AS goal_id, g.title_fi AS goal_title, COALESCE(g.title_sv, '') AS goal_title_sv, COALESCE(g.title_en, '') AS goal_title_en, a.planned_euros, a.planned_days \
          FROM plan_action_areas aa JOIN plan_actions a ON a.id = aa.action_id JOIN plan_goals g ON g.id = a.goal_id \
          JOIN plan_promises pr ON pr.id = g.promise_id JOIN plans pl ON pl.id = pr.plan_id \
          WHERE aa.area_id = $1 AND (a.start_date IS NULL OR a.start_date <= $2) AND (a.end_date IS NULL OR a.end_date >= $3) \

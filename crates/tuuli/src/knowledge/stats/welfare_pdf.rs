@@ -230,7 +230,7 @@ pub fn document(
                 "- {} ({}: {})\n",
                 escape(&w.action_title),
                 escape(&t("stats-goal")),
-                escape(&w.goal_title)
+                escape(lang.pick(&w.goal_title, &w.goal_title_sv, &w.goal_title_en))
             ));
         }
         body.push('\n');

@@ -53,7 +53,11 @@ async fn get_one(
     Path(id): Path<i64>,
 ) -> AppResult<Json<MeetingDetail>> {
     let (m, internals) = visible(&state.db, &viewer, id).await?;
-    Ok(Json(store::detail_of(&state.db, m, internals).await?))
+    let mut detail = store::detail_of(&state.db, m, internals).await?;
+    if !crate::plan::sees_unpublished(&viewer) {
+        super::minutes_store::hide_unpublished_actions(&state.db, &mut detail.decisions).await?;
+    }
+    Ok(Json(detail))
 }
 
 /// Creates a meeting (coordinators, and editors of the group's convener).

@@ -139,7 +139,10 @@ async fn detail_page(
         }
     }
     let when_text = time_range(m.starts_at, m.ends_at);
-    let meeting = store::detail_of(db, m, internals).await?;
+    let mut meeting = store::detail_of(db, m, internals).await?;
+    if !crate::plan::sees_unpublished(&ctx.viewer) {
+        super::minutes_store::hide_unpublished_actions(db, &mut meeting.decisions).await?;
+    }
     let minutes_html = meeting
         .minutes
         .as_deref()

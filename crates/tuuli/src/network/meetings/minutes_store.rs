@@ -20,6 +20,29 @@ pub async fn decisions(db: &Db, meeting_id: i64) -> AppResult<Vec<Decision>> {
     )
 }
 
+/// Forgets the action made from a decision when that action's plan is unpublished: for
+/// readers who do not see unpublished plans (`plan::sees_unpublished`), whose link would
+/// lead to a 404 and tell that a draft plan has such an action.
+pub async fn hide_unpublished_actions(db: &Db, decisions: &mut [Decision]) -> AppResult<()> {
+    let ids: Vec<i64> = decisions.iter().filter_map(|d| d.action_id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT a.id FROM plan_actions a JOIN plan_goals g ON g.id = a.goal_id \
+         JOIN plan_promises pr ON pr.id = g.promise_id JOIN plans pl ON pl.id = pr.plan_id \
+         WHERE pl.published AND a.id IN ({})",
+        crate::db::id_list(ids.into_iter())
+    );
+    let published: Vec<i64> = with_db!(db, p => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    for d in decisions {
+        if d.action_id.is_some_and(|a| !published.contains(&a)) {
+            d.action_id = None;
+        }
+    }
+    Ok(())
+}
+
 /// One decision of a meeting (404 when it belongs to another meeting).
 pub async fn decision(db: &Db, meeting_id: i64, id: i64) -> AppResult<Decision> {
     let sql = format!("{SELECT_DECISION} WHERE d.id = $1 AND d.meeting_id = $2");

@@ -350,8 +350,12 @@ pub(super) fn plan_changes(
         let amount = |name: &str, old: Option<f64>| match cell(name) {
             None => old,
             Some(raw) => match parse_number(raw) {
-                Ok(Some(x)) if x >= 0.0 => Some(x),
+                Ok(Some(x)) if (0.0..=crate::plan::model::MAX_AMOUNT).contains(&x) => Some(x),
                 Ok(None) => None,
+                Ok(Some(x)) if x > crate::plan::model::MAX_AMOUNT => {
+                    add(name, "plan-error-amount-too-large", &[]);
+                    None
+                }
                 _ => {
                     add(name, "plan-update-import-amount", &[("value", raw)]);
                     None

@@ -221,7 +221,12 @@ pub async fn export_csv(db: &Db, plan: i64) -> AppResult<Vec<u8>> {
     let io = |e: csv::Error| crate::error::AppError::Internal(e.into());
     w.write_record(COLUMNS).map_err(io)?;
     for r in &rows {
-        w.write_record(cells(r)).map_err(io)?;
+        let mut cells = cells(r);
+        // The text columns (promise … municipalities) are what users typed.
+        for cell in &mut cells[1..=6] {
+            *cell = crate::core::csv_cell::guard(std::mem::take(cell));
+        }
+        w.write_record(cells).map_err(io)?;
     }
     w.into_inner()
         .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("{e}")))

@@ -56,7 +56,12 @@ pub fn read_csv(bytes: &[u8]) -> Result<Records, Problem> {
             problem(line, "", "plan-update-import-not-csv", &[])
         })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        out.push((line, rec.iter().map(str::to_owned).collect()));
+        out.push((
+            line,
+            rec.iter()
+                .map(|c| crate::core::csv_cell::unguard(c).to_owned())
+                .collect(),
+        ));
     }
     Ok(out)
 }

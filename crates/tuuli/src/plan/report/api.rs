@@ -111,7 +111,9 @@ async fn respond(
     })
 }
 
-/// A plan's saved reports: all for those signed in, published ones for the public.
+/// A plan's saved reports: all for those signed in, published ones for the public —
+/// without their narratives, which are the coordinators' working drafts (edits since the
+/// last publishing included); the published text is in `…/published`.
 #[utoipa::path(get, path = "/plans/{id}/reports", tag = "reports", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Report>), (status = 404)))]
 async fn list_reports(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Json<Vec<Report>>> {
@@ -120,6 +122,9 @@ async fn list_reports(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Json<Vec<R
     let mut list = store::list(&ctx.state.db, id).await?;
     if !all {
         list.retain(|r| r.published_at.is_some());
+        for r in &mut list {
+            r.narratives.clear();
+        }
     }
     Ok(Json(list))
 }

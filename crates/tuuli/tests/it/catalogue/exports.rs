@@ -250,3 +250,33 @@ both!(
         }
     }
 );
+
+both!(
+    a_csv_export_writes_a_formula_like_indicator_title_as_text_and_still_imports,
+    |app| async move {
+        // An indicator's title comes from whoever imported it; the public downloads it.
+        let (ind, _, _) = values(&app, false).await;
+        exec(
+            &app,
+            &format!("UPDATE indicators SET title_fi = '=HYPERLINK(\"http://evil.example\";\"x\")' WHERE id = {ind}"),
+        )
+        .await;
+        let (status, body) =
+            bytes(&app, &format!("/api/v1/values?indicator={ind}&format=csv")).await;
+        assert_eq!(status, 200);
+        let text = String::from_utf8(body.clone()).unwrap();
+        assert!(text.contains("\"'=HYPERLINK("), "{text}");
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(&body[3..]);
+        for rec in reader.records() {
+            for cell in rec.unwrap().iter() {
+                assert!(!cell.starts_with(['=', '+', '@']), "{cell:?} in {text}");
+            }
+        }
+        let rows: Vec<_> = tuuli::knowledge::import::local_csv::read(&body[..])
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        assert_eq!(rows.len(), 5);
+    }
+);

@@ -228,3 +228,108 @@ both!(
         assert!(page.contains(&format!("href=\"/indicators/{ind}/stats\"")));
     }
 );
+
+both!(
+    a_goal_of_an_unpublished_plan_flags_only_for_signed_in_readers,
+    |app| async move {
+        // The flags (API, page, theme page, welfare report) name the goal whose target is off
+        // track: a draft plan's goal must not reach the public that way.
+        let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
+        let token = coordinator(&app).await;
+        let g = goal(&app, &token).await;
+        app.api(Method::POST, &format!("/api/v1/goals/{g}/targets"), Some(&token),
+            Some(json!({"indicator_id": ind, "area_id": s, "baseline_value": 10.0, "baseline_year": 2020, "target_value": 2.0, "target_year": 2028})))
+            .await
+            .assert_status(201);
+        let goal_flags = |list: Vec<Value>| {
+            list.iter()
+                .filter(|f| f["kind"] == "goal_off_track")
+                .count()
+        };
+        assert_eq!(
+            goal_flags(flags(&app, s, "fi").await),
+            1,
+            "published: public"
+        );
+        tuuli::with_db!(&app.db, p => sqlx::query("UPDATE plans SET published = FALSE").execute(p).await.map(|_| ()))
+            .unwrap();
+        assert_eq!(
+            goal_flags(flags(&app, s, "fi").await),
+            0,
+            "unpublished: not public"
+        );
+        let signed_in = app
+            .api(
+                Method::GET,
+                &format!("/api/v1/flags?area={s}"),
+                Some(&token),
+                None,
+            )
+            .await
+            .json();
+        assert_eq!(goal_flags(signed_in.as_array().unwrap().clone()), 1);
+        for path in [
+            format!("/flags?area={s}"),
+            "/flags".to_owned(),
+            format!("/areas/{s}/welfare-report"),
+        ] {
+            let page = app.get(&path).await;
+            page.assert_status(200);
+            assert!(!page.body.contains("Vähemmän humalajuomista"), "{path}");
+        }
+        app.sign_in("koordinaattori@example.fi").await;
+        let page = app.get(&format!("/flags?area={s}")).await;
+        assert!(page.body.contains("Vähemmän humalajuomista"));
+    }
+);
+
+both!(
+    a_goal_off_track_is_named_in_the_readers_language,
+    |app| async move {
+        // The flag's sentence and the welfare report's work section name the goal: in
+        // Swedish and English by its Swedish and English titles, not always the Finnish one.
+        let (s, ind) = seeded(&app, (Some(40.0), Some(400.0), 10.0)).await;
+        let token = coordinator(&app).await;
+        let g = goal(&app, &token).await;
+        let promise: i64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT promise_id FROM plan_goals WHERE id = $1").bind(g).fetch_one(p).await)
+            .unwrap();
+        app.api(Method::PUT, &format!("/api/v1/goals/{g}"), Some(&token),
+            Some(json!({"promise_id": promise, "title_fi": "Vähemmän humalajuomista", "title_sv": "Mindre berusningsdrickande", "title_en": "Less binge drinking", "version": 1})))
+            .await
+            .assert_status(200);
+        app.api(Method::POST, &format!("/api/v1/goals/{g}/targets"), Some(&token),
+            Some(json!({"indicator_id": ind, "area_id": s, "baseline_value": 10.0, "baseline_year": 2020, "target_value": 2.0, "target_year": 2028})))
+            .await
+            .assert_status(201);
+        let sentence = |list: Vec<Value>| {
+            list.iter()
+                .find(|f| f["kind"] == "goal_off_track")
+                .map(|f| f["explanation"].as_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let fi = sentence(flags(&app, s, "fi").await);
+        let sv = sentence(flags(&app, s, "sv").await);
+        let en = sentence(flags(&app, s, "en").await);
+        assert!(fi.contains("Vähemmän humalajuomista"), "{fi}");
+        assert!(sv.contains("Mindre berusningsdrickande"), "{sv}");
+        assert!(en.contains("Less binge drinking"), "{en}");
+        // The welfare report's work section: an action of the goal in the municipality.
+        app.api(Method::POST, "/api/v1/actions", Some(&token),
+            Some(json!({"goal_id": g, "title": "Toimenpide", "municipalities": [s], "start_date": "2022-01-01"})))
+            .await
+            .assert_status(201);
+        let page = app
+            .get(&format!(
+                "/areas/{s}/welfare-report?from=2022&to=2024&lang=en"
+            ))
+            .await;
+        page.assert_status(200);
+        assert!(page.body.contains("Less binge drinking"), "{}", page.body);
+        let page = app
+            .get(&format!(
+                "/areas/{s}/welfare-report?from=2022&to=2024&lang=sv"
+            ))
+            .await;
+        assert!(page.body.contains("Mindre berusningsdrickande"));
+    }
+);
