@@ -310,6 +310,22 @@ both!(
         }
         app.get("/imports/987654").await.assert_status(404);
 
+        // Another coordinator sees the import but not its job (the job is its starter's
+        // and the admins'): no link that would answer 404.
+        app.sign_out_locally();
+        app.add_user("coord2@example.fi", Role::Coordinator, None, None)
+            .await;
+        app.sign_in("coord2@example.fi").await;
+        let other = app.get(&format!("/imports/{id}?lang=fi")).await;
+        other.assert_status(200);
+        assert!(other.body.contains("arvot.xlsx"), "{}", other.body);
+        assert!(
+            !other.body.contains(&format!("href=\"/jobs/{job}\"")),
+            "{}",
+            other.body
+        );
+        app.get(&format!("/jobs/{job}")).await.assert_status(404);
+
         // The page is for those who see the history: not for members.
         app.sign_out_locally();
         app.add_user("member@example.fi", Role::Member, None, None)
@@ -373,6 +389,22 @@ both!(
         app.api(Method::GET, "/api/v1/imports/987654", Some(&coord), None)
             .await
             .assert_status(404);
+        // The history gives each import as the detail does: errors in the reader's
+        // language, never the stored message keys.
+        let list = app
+            .api(Method::GET, "/api/v1/imports?lang=en", Some(&coord), None)
+            .await;
+        list.assert_status(200);
+        assert!(!list.body.contains("import-at-line"), "{}", list.body);
+        let listed = list.json();
+        let item = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"].as_i64() == Some(s.import_id))
+            .expect("listed");
+        assert_eq!(item["errors"], j["errors"], "{item}");
+        assert!(item.get("message").is_none(), "{item}");
 
         // A member is refused the API as the page refuses them.
         let member = app.token_for("member@example.fi").await;

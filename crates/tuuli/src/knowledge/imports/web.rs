@@ -167,9 +167,15 @@ async fn show(ctx: PageCtx, Path(id): Path<i64>) -> AppResult<Html<String>> {
         None => None,
     };
     let errors = error_rows(&i.message, crate::knowledge::import::MAX_ERRORS + 1);
+    // The job's page is for whoever started it and admins (`jobs::store::get_visible`):
+    // linked only for them, not as a dead link for other coordinators.
+    let sees_job = ctx
+        .viewer
+        .user()
+        .is_some_and(|u| u.is_admin() || i.user_id == Some(u.id));
     ctx.render(
         "knowledge/import.html",
-        minijinja::context! { import => i, who, errors },
+        minijinja::context! { import => i, who, errors, sees_job },
     )
 }
 
@@ -200,16 +206,25 @@ struct ImportUpload {
     file: Vec<u8>,
 }
 
-/// The latest 200 imports with their summaries, newest first (coordinators and admins).
+/// The latest 200 imports with their summaries and errors (in the request's language, as
+/// `GET /imports/{id}` gives them), newest first (coordinators and admins).
 #[utoipa::path(get, path = "/imports", tag = "knowledge",
     security(("bearer" = [])),
-    responses((status = 200, body = Vec<ImportView>), (status = 401), (status = 403)))]
+    responses((status = 200, body = Vec<ImportDetail>), (status = 401), (status = 403)))]
 async fn api_imports_list(
     State(state): State<AppState>,
     viewer: Viewer,
-) -> AppResult<Json<Vec<ImportView>>> {
+    lang: Option<Extension<Lang>>,
+) -> AppResult<Json<Vec<ImportDetail>>> {
     require_can_import(&viewer)?;
-    Ok(Json(recent(&state.db, 200).await?))
+    let lang = lang.map(|l| l.0).unwrap_or_default();
+    Ok(Json(
+        recent(&state.db, 200)
+            .await?
+            .into_iter()
+            .map(|i| ImportDetail::new(i, &state.i18n, lang))
+            .collect(),
+    ))
 }
 
 /// Uploads a coordinator's CSV or XLSX file and queues its import (coordinators and admins): all
