@@ -284,6 +284,15 @@ fn source_text(row: &ValueRow, attr: &HashMap<i64, Vec<String>>, label: &str) ->
     parts.join(" · ")
 }
 
+/// The indicator's title in the reader's language (Finnish when not translated).
+fn indicator_title(row: &ValueRow, lang: Lang) -> &str {
+    lang.pick(
+        &row.indicator_title_fi,
+        &row.indicator_title_sv,
+        &row.indicator_title_en,
+    )
+}
+
 fn area_name(row: &ValueRow, lang: Lang) -> String {
     lang.pick(&row.area_name_fi, &row.area_name_sv, &row.area_name_en)
         .to_owned()
@@ -309,7 +318,7 @@ fn push_csv_row(
         comma(row.denominator),
         // Texts that the importer does not read back: written so that no spreadsheet runs
         // them as formulas (an indicator's title comes from whoever imported it).
-        guard(row.indicator_title_fi.clone()),
+        guard(indicator_title(row, lang).to_owned()),
         guard(area_name(row, lang)),
         guard(source_text(row, attr, label)),
     ];
@@ -356,7 +365,7 @@ fn xlsx(
                 sheet.write_number(r, c, v)?;
             }
         }
-        sheet.write_string(r, 7, &row.indicator_title_fi)?;
+        sheet.write_string(r, 7, indicator_title(row, lang))?;
         sheet.write_string(r, 8, area_name(row, lang))?;
         sheet.write_string(r, 9, source_text(row, attr, label))?;
         synthetic |= row.synthetic;
@@ -410,7 +419,7 @@ pub fn jsonstat(
         if !inds.iter().any(|i| i.0 == iref) {
             inds.push((
                 iref,
-                r.indicator_title_fi.clone(),
+                indicator_title(r, lang).to_owned(),
                 r.decimals,
                 r.indicator_id,
             ));

@@ -41,6 +41,9 @@ pub struct ValueRow {
     pub indicator_source: String,
     pub indicator_source_id: String,
     pub indicator_title_fi: String,
+    /// The Swedish and English titles (empty when not translated).
+    pub indicator_title_sv: String,
+    pub indicator_title_en: String,
     pub area_id: i64,
     pub area_kind: String,
     /// The area's official code (municipality number, region code).
@@ -62,7 +65,7 @@ pub struct ValueRow {
 }
 
 const SELECT: &str = "SELECT v.indicator_id, i.source AS indicator_source, i.source_id AS indicator_source_id, \
-    i.title_fi AS indicator_title_fi, v.area_id, a.kind AS area_kind, a.official_code AS area_code, a.name_fi AS area_name_fi, \
+    i.title_fi AS indicator_title_fi, i.title_sv AS indicator_title_sv, i.title_en AS indicator_title_en, v.area_id, a.kind AS area_kind, a.official_code AS area_code, a.name_fi AS area_name_fi, \
     a.name_sv AS area_name_sv, a.name_en AS area_name_en, CAST(v.year AS BIGINT) AS year, CAST(v.sex AS BIGINT) AS sex, \
     v.value, v.count, v.denominator, CAST(i.decimals AS BIGINT) AS decimals, \
     m.is_synthetic AS synthetic";

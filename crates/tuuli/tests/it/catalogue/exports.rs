@@ -280,3 +280,51 @@ both!(
         assert_eq!(rows.len(), 5);
     }
 );
+
+both!(
+    every_export_names_the_indicator_in_the_readers_language,
+    |app| async move {
+        let (ind, _, _) = values(&app, true).await;
+        exec(&app, &format!(
+            "UPDATE indicators SET title_fi = 'Suomeksi nimetty', title_sv = 'På svenska', title_en = 'In English' WHERE id = {ind}")).await;
+        for (lang, title, other) in [
+            ("fi", "Suomeksi nimetty", "In English"),
+            ("sv", "På svenska", "Suomeksi nimetty"),
+            ("en", "In English", "Suomeksi nimetty"),
+        ] {
+            let (status, body) = bytes(
+                &app,
+                &format!("/api/v1/values?indicator={ind}&format=csv&lang={lang}"),
+            )
+            .await;
+            assert_eq!(status, 200);
+            let text = String::from_utf8(body).unwrap();
+            assert!(text.contains(title), "{lang}: {text}");
+            assert!(!text.contains(other), "{lang}: {text}");
+            let d = app
+                .get(&format!(
+                    "/api/v1/values?indicator={ind}&format=jsonstat&lang={lang}"
+                ))
+                .await
+                .json();
+            let labels = d["dimension"]["indicator"]["category"]["label"].to_string();
+            assert!(labels.contains(title), "{lang}: {labels}");
+        }
+        // Not translated: the Finnish title.
+        exec(
+            &app,
+            &format!("UPDATE indicators SET title_sv = '' WHERE id = {ind}"),
+        )
+        .await;
+        let (_, body) = bytes(
+            &app,
+            &format!("/api/v1/values?indicator={ind}&format=csv&lang=sv"),
+        )
+        .await;
+        assert!(
+            String::from_utf8(body)
+                .unwrap()
+                .contains("Suomeksi nimetty")
+        );
+    }
+);
