@@ -187,7 +187,8 @@ async fn update_action(
 }
 
 /// An action's progress updates, the latest first (404 for the public when its plan is
-/// unpublished).
+/// unpublished). Who reported each (`author_id`) is for signed-in readers, as on the
+/// action's page; `null` for the public.
 #[utoipa::path(get, path = "/actions/{id}/progress", tag = "plans", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<Progress>), (status = 404)))]
 async fn list_progress(
@@ -196,7 +197,13 @@ async fn list_progress(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<Progress>>> {
     super::visible_action(&state.db, &viewer, id).await?;
-    Ok(Json(store::list_progress(&state.db, id).await?))
+    let mut list = store::list_progress(&state.db, id).await?;
+    if !viewer.signed_in() {
+        for p in &mut list {
+            p.author_id = None;
+        }
+    }
+    Ok(Json(list))
 }
 
 /// Adds a progress update (editors of the action's responsible organisations,

@@ -344,3 +344,28 @@ both!(
         assert!(t["rollup"]["done"].as_i64().unwrap() >= 1);
     }
 );
+
+both!(
+    who_reported_progress_is_for_signed_in_readers_as_on_the_actions_page,
+    |app| async move {
+        let token = coordinator(&app).await;
+        let org = app.add_org("Raportoija ry", "ngo").await;
+        let (_, _, _, action) = tree(&app, &token, org, true).await;
+        progress(
+            &app,
+            &token,
+            action,
+            json!({"report_date": "2026-03-01", "status": "on_track", "percent": 40}),
+        )
+        .await
+        .assert_status(201);
+        let url = format!("/api/v1/actions/{action}/progress");
+        let public = app.api(Method::GET, &url, None, None).await;
+        public.assert_status(200);
+        let public = public.json();
+        assert_eq!(public.as_array().unwrap().len(), 1, "{public}");
+        assert!(public[0]["author_id"].is_null(), "{public}");
+        let signed = app.api(Method::GET, &url, Some(&token), None).await.json();
+        assert!(signed[0]["author_id"].as_i64().is_some(), "{signed}");
+    }
+);
