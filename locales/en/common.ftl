@@ -162,3 +162,4 @@ users-edit = Edit { $name }
 users-edit-title = User { $email }
 error-demote-self = You cannot take the admin role away from yourself.
 error-integer-range = The number is too large or too small for this field.
+error-single-line = Write this on one line.

@@ -159,3 +159,4 @@ users-edit = Muokkaa: { $name }
 users-edit-title = Käyttäjä { $email }
 error-demote-self = Et voi poistaa itseltäsi ylläpitäjän roolia.
 error-integer-range = Luku on liian suuri tai liian pieni tähän kenttään.
+error-single-line = Kirjoita tämä yhdelle riville.

@@ -162,3 +162,4 @@ users-edit = Redigera: { $name }
 users-edit-title = Användare { $email }
 error-demote-self = Du kan inte ta bort administratörsrollen från dig själv.
 error-integer-range = Talet är för stort eller för litet för det här fältet.
+error-single-line = Skriv detta på en rad.

@@ -24,7 +24,7 @@ pub fn check_profile(
     form: &RawForm,
     c: &mut Check,
 ) -> (String, Option<Role>, Option<i64>, Option<i64>) {
-    let name = c.required("name", &form.get("name"), 200);
+    let name = c.line("name", &form.get("name"), 200);
     let role = Role::parse(&c.one_of(
         "role",
         &form.get("role"),

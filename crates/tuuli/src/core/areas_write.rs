@@ -56,10 +56,10 @@ async fn validate(db: &Db, input: &AreaInput, id: Option<i64>) -> AppResult<Area
     let mut c = Check::new();
     let v = AreaInput {
         kind: c.one_of("kind", &input.kind, AREA_KINDS),
-        name_fi: c.required("name_fi", &input.name_fi, 200),
-        name_sv: c.optional("name_sv", &input.name_sv, 200),
-        name_en: c.optional("name_en", &input.name_en, 200),
-        official_code: c.required("official_code", &input.official_code, 20),
+        name_fi: c.line("name_fi", &input.name_fi, 200),
+        name_sv: c.optional_line("name_sv", &input.name_sv, 200),
+        name_en: c.optional_line("name_en", &input.name_en, 200),
+        official_code: c.line("official_code", &input.official_code, 20),
         statfin_code: c.optional("statfin_code", &input.statfin_code, 20),
         sotkanet_id: input.sotkanet_id,
         parent_id: input.parent_id,

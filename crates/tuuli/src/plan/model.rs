@@ -74,8 +74,8 @@ impl PlanInput {
             c.add("end_year", "error-end-before-start");
         }
         PlanInput {
-            title_fi: c.required("title_fi", &self.title_fi, 200),
-            title_sv: c.optional("title_sv", &self.title_sv, 200),
+            title_fi: c.line("title_fi", &self.title_fi, 200),
+            title_sv: c.optional_line("title_sv", &self.title_sv, 200),
             start_year: self.start_year,
             end_year: self.end_year,
             status: c.one_of("status", &self.status, PLAN_STATUSES),
@@ -132,9 +132,9 @@ impl PromiseInput {
         PromiseInput {
             plan_id: self.plan_id,
             position: position(c, self.position),
-            title_fi: c.required("title_fi", &self.title_fi, 500),
-            title_sv: c.optional("title_sv", &self.title_sv, 500),
-            title_en: c.optional("title_en", &self.title_en, 500),
+            title_fi: c.line("title_fi", &self.title_fi, 500),
+            title_sv: c.optional_line("title_sv", &self.title_sv, 500),
+            title_en: c.optional_line("title_en", &self.title_en, 500),
             version: self.version,
         }
     }
@@ -189,9 +189,9 @@ impl GoalInput {
         GoalInput {
             promise_id: self.promise_id,
             position: position(c, self.position),
-            title_fi: c.required("title_fi", &self.title_fi, 500),
-            title_sv: c.optional("title_sv", &self.title_sv, 500),
-            title_en: c.optional("title_en", &self.title_en, 500),
+            title_fi: c.line("title_fi", &self.title_fi, 500),
+            title_sv: c.optional_line("title_sv", &self.title_sv, 500),
+            title_en: c.optional_line("title_en", &self.title_en, 500),
             description: c.optional("description", &self.description, LONG_TEXT),
             themes: self.themes.clone(),
             version: self.version,
@@ -340,7 +340,7 @@ impl ActionInput {
         municipalities.dedup();
         ActionValues {
             goal_id: self.goal_id,
-            title: c.required("title", &self.title, 500),
+            title: c.line("title", &self.title, 500),
             description: c.optional("description", &self.description, LONG_TEXT),
             lead_organisation_id: self.lead_organisation_id,
             organisations,

@@ -81,6 +81,28 @@ impl Check {
         v.to_owned()
     }
 
+    /// A required name or title: at most `max` characters on one line (no line breaks,
+    /// tabs or other control characters, which would break lists, CSV rows and calendar
+    /// entries).
+    pub fn line(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = self.required(field, value, max);
+        self.one_line(field, &v);
+        v
+    }
+
+    /// An optional name or title on one line (see [`Check::line`]).
+    pub fn optional_line(&mut self, field: &str, value: &str, max: usize) -> String {
+        let v = self.optional(field, value, max);
+        self.one_line(field, &v);
+        v
+    }
+
+    fn one_line(&mut self, field: &str, v: &str) {
+        if v.chars().any(char::is_control) {
+            self.errors.add(field, "error-single-line");
+        }
+    }
+
     /// An optional email address (something@something.tld, no spaces).
     pub fn email(&mut self, field: &str, value: &str) -> String {
         let v = value.trim();
@@ -349,6 +371,25 @@ mod tests {
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
+    }
+
+    #[test]
+    fn a_name_is_one_line_without_control_characters() {
+        let mut c = Check::new();
+        assert_eq!(c.line("a", "  Lahden nuoret \n", 50), "Lahden nuoret");
+        c.line("b", "Kaksi\nriviä", 50);
+        c.line("c", "Sarake\tväli", 50);
+        c.optional_line("d", "Rivi\r\nvaihto", 50);
+        c.optional_line("e", "", 50);
+        c.line("f", "", 50);
+        c.line("g", "Pitkä\nnimi", 3);
+        let e = c.errors.0;
+        assert!(!e.contains_key("a") && !e.contains_key("e"), "{e:?}");
+        for f in ["b", "c", "d"] {
+            assert_eq!(e[f], "error-single-line", "{f}");
+        }
+        assert_eq!(e["f"], "error-required");
+        assert!(e["g"].starts_with("error-too-long"), "{e:?}");
     }
 
     #[test]

@@ -147,3 +147,30 @@ both!(
         assert!(res.json()["details"].get("body").is_none());
     }
 );
+
+both!(
+    a_name_with_a_line_break_is_refused_by_its_field_in_the_readers_language,
+    |app| async move {
+        app.add_user("adm@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("adm@example.fi").await;
+        for (lang, text) in [
+            ("fi", "Kirjoita tämä yhdelle riville."),
+            ("sv", "Skriv detta på en rad."),
+            ("en", "Write this on one line."),
+        ] {
+            let res = app
+                .api(
+                    Method::POST,
+                    &format!("/api/v1/organisations?lang={lang}"),
+                    Some(&token),
+                    Some(json!({"name_fi": "Kaksi\nriviä ry", "org_type": "ngo"})),
+                )
+                .await;
+            res.assert_status(422);
+            assert_eq!(res.json()["details"]["name_fi"], text, "{}", res.body);
+        }
+        let none: i64 = tuuli::with_db!(&app.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE name_fi LIKE 'Kaksi%'").fetch_one(p).await).unwrap();
+        assert_eq!(none, 0);
+    }
+);

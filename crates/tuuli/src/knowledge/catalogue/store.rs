@@ -151,8 +151,8 @@ async fn check_input(db: &Db, input: &IndicatorInput) -> AppResult<(IndicatorInp
     let mut c = Check::new();
     let v = IndicatorInput {
         polarity: c.one_of("polarity", &input.polarity, POLARITIES),
-        title_sv: c.optional("title_sv", &input.title_sv, 500),
-        title_en: c.optional("title_en", &input.title_en, 500),
+        title_sv: c.optional_line("title_sv", &input.title_sv, 500),
+        title_en: c.optional_line("title_en", &input.title_en, 500),
         themes: input.themes.clone(),
         version: input.version,
     };

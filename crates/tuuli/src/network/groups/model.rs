@@ -118,9 +118,9 @@ impl GroupInput {
     /// Checks the fields; the convener and the theme slugs are resolved by the store.
     pub fn check(&self, c: &mut Check) -> GroupInput {
         GroupInput {
-            name_fi: c.required("name_fi", &self.name_fi, 200),
-            name_sv: c.optional("name_sv", &self.name_sv, 200),
-            name_en: c.optional("name_en", &self.name_en, 200),
+            name_fi: c.line("name_fi", &self.name_fi, 200),
+            name_sv: c.optional_line("name_sv", &self.name_sv, 200),
+            name_en: c.optional_line("name_en", &self.name_en, 200),
             group_type: c.one_of("group_type", &self.group_type, GROUP_TYPES),
             status: c.one_of("status", &self.status, GROUP_STATUSES),
             convener_id: self.convener_id.filter(|id| {

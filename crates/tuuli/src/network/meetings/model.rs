@@ -236,9 +236,9 @@ impl MeetingInput {
         }
         MeetingValues {
             group_id,
-            title: c.required("title", &self.title, 300),
-            title_sv: c.optional("title_sv", &self.title_sv, 300),
-            title_en: c.optional("title_en", &self.title_en, 300),
+            title: c.line("title", &self.title, 300),
+            title_sv: c.optional_line("title_sv", &self.title_sv, 300),
+            title_en: c.optional_line("title_en", &self.title_en, 300),
             starts_at: starts.unwrap_or_default(),
             ends_at: ends.unwrap_or_default(),
             place: c.optional("place", &self.place, 300),

@@ -87,8 +87,8 @@ impl OrganisationInput {
     /// Checks the fields; the theme slugs are resolved by the store.
     pub fn check(&self, c: &mut Check) -> OrganisationInput {
         OrganisationInput {
-            name_fi: c.required("name_fi", &self.name_fi, 200),
-            name_sv: c.optional("name_sv", &self.name_sv, 200),
+            name_fi: c.line("name_fi", &self.name_fi, 200),
+            name_sv: c.optional_line("name_sv", &self.name_sv, 200),
             org_type: c.one_of("org_type", &self.org_type, ORG_TYPES),
             area_id: self.area_id.filter(|id| {
                 if *id <= 0 {

@@ -129,8 +129,8 @@ impl PersonInput {
             c.add("phone", "people-error-phone");
         }
         let v = PersonInput {
-            name: c.required("name", &self.name, 200),
-            title: c.optional("title", &self.title, 200),
+            name: c.line("name", &self.name, 200),
+            title: c.optional_line("title", &self.title, 200),
             email: c.email("email", &self.email),
             phone,
             consent_date: self.consent_date.as_ref().map(|s| s.trim().to_owned()),
