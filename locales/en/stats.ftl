@@ -137,3 +137,4 @@ stats-omission-reason = Reason for leaving it out
 stats-omission-hint = Leave empty to include the indicator again.
 stats-scope = Municipalities
 stats-municipalities-all = All municipalities in Finland
+stats-error-number-range = Give a number between −1,000,000,000,000 and 1,000,000,000,000.

@@ -137,3 +137,4 @@ stats-omission-reason = Pois jättämisen syy
 stats-omission-hint = Jätä tyhjäksi, jos indikaattori otetaan taas mukaan.
 stats-scope = Kunnat
 stats-municipalities-all = Kaikki Suomen kunnat
+stats-error-number-range = Anna luku väliltä −1 000 000 000 000 … 1 000 000 000 000.

@@ -137,3 +137,4 @@ stats-omission-reason = Orsak till att den lämnas bort
 stats-omission-hint = Lämna tomt för att ta med indikatorn igen.
 stats-scope = Kommuner
 stats-municipalities-all = Alla kommuner i Finland
+stats-error-number-range = Ange ett tal mellan −1 000 000 000 000 och 1 000 000 000 000.

@@ -235,6 +235,10 @@ pub async fn goal(db: &Db, id: i64, sees_drafts: bool) -> AppResult<GoalRef> {
     .ok_or(AppError::NotFound)
 }
 
+/// The largest baseline or target value taken (an indicator's value is a rate, a share,
+/// a count or euros: far below this).
+const MAX_TARGET_VALUE: f64 = 1e12;
+
 fn check(input: &TargetInput) -> Result<(), FieldErrors> {
     let mut e = FieldErrors::new();
     let years = |y: i32| (1900..=2200).contains(&y);
@@ -246,11 +250,17 @@ fn check(input: &TargetInput) -> Result<(), FieldErrors> {
     } else if years(input.baseline_year) && input.target_year <= input.baseline_year {
         e.add("target_year", "stats-error-target-year");
     }
-    if !input.baseline_value.is_finite() {
-        e.add("baseline_value", "stats-error-number");
-    }
-    if !input.target_value.is_finite() {
-        e.add("target_value", "stats-error-number");
+    // A finite number of plausible size: the path from baseline to target is computed
+    // from their difference, which overflows near f64's limits (1.7e308 gave no path).
+    for (field, v) in [
+        ("baseline_value", input.baseline_value),
+        ("target_value", input.target_value),
+    ] {
+        if !v.is_finite() {
+            e.add(field, "stats-error-number");
+        } else if v.abs() > MAX_TARGET_VALUE {
+            e.add(field, "stats-error-number-range");
+        }
     }
     e.into_result(())
 }

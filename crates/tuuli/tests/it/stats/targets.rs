@@ -72,6 +72,18 @@ both!(
             Some(json!({"indicator_id": ind, "area_id": s, "baseline_value": 5.0, "baseline_year": 2024, "target_value": 3.0, "target_year": 2020}))).await;
         res.assert_status(422);
         assert!(res.json()["details"]["target_year"].is_string());
+        // A value near f64's limit would leave the target without a path: refused by field.
+        let res = app.api(Method::POST, &format!("/api/v1/goals/{g}/targets"), Some(&token),
+            Some(json!({"indicator_id": ind, "area_id": s, "baseline_value": -1.7e308, "baseline_year": 2020, "target_value": 1.7e308, "target_year": 2024}))).await;
+        res.assert_status(422);
+        for field in ["baseline_value", "target_value"] {
+            assert_eq!(
+                res.json()["details"][field],
+                "Anna luku väliltä −1 000 000 000 000 … 1 000 000 000 000.",
+                "{}",
+                res.body
+            );
+        }
         // The page form: shown again with the typed values and the message.
         app.sign_in("koordinaattori@example.fi").await;
         let page = app
