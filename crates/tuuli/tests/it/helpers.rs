@@ -27,6 +27,29 @@ pub const PASSWORD: &str = "test-password-123";
 /// Runs a test body on SQLite and on PostgreSQL: `both!(name, |app| async move { … })`.
 #[macro_export]
 macro_rules! both {
+    // A by-hand run on both databases (a timing), ignored in test runs.
+    (#[ignore = $why:literal] $name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = $why]
+            async fn sqlite() {
+                let $app = $crate::helpers::TestApp::new($crate::helpers::Backend::Sqlite)
+                    .await
+                    .expect("sqlite app");
+                $body.await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = $why]
+            async fn postgres() {
+                let Some($app) = $crate::helpers::TestApp::postgres().await else {
+                    return;
+                };
+                $body.await;
+            }
+        }
+    };
     ($name:ident, |$app:ident| $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
@@ -483,5 +506,34 @@ impl Drop for TestApp {
             }
             None => {}
         }
+    }
+}
+
+/// The median of some durations (by-hand timings).
+pub fn median(mut v: Vec<std::time::Duration>) -> std::time::Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// The median time of `runs` runs of `f` (by-hand timings).
+pub async fn timed<F, Fut, T>(runs: usize, mut f: F) -> std::time::Duration
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut v = Vec::new();
+    for _ in 0..runs {
+        let start = std::time::Instant::now();
+        let _ = f().await;
+        v.push(start.elapsed());
+    }
+    median(v)
+}
+
+/// The database's name, for printed figures.
+pub fn backend_label(db: &tuuli::db::Db) -> &'static str {
+    match db {
+        tuuli::db::Db::Sqlite(_) => "SQLite",
+        tuuli::db::Db::Postgres(_) => "PostgreSQL",
     }
 }

@@ -393,8 +393,9 @@ both!(
 /// Prints the medians; run in release:
 /// `cargo test --release --test it -- --ignored --nocapture fast_update_timing`
 /// (with TEST_DATABASE_URL for PostgreSQL too). Figures: docs/benchmarks.md.
-mod fast_update_timing {
+mod fast_update {
     use super::*;
+    use crate::helpers::median;
 
     async fn timing(app: TestApp, label: &str) {
         let token = coordinator_token(&app).await;
@@ -415,10 +416,6 @@ mod fast_update_timing {
             .assert_status(201);
         }
         editor_of(&app, org, "sata@example.fi").await;
-        let median = |mut v: Vec<std::time::Duration>| {
-            v.sort();
-            v[v.len() / 2]
-        };
         let mut get = Vec::new();
         for _ in 0..21 {
             let start = std::time::Instant::now();
@@ -470,23 +467,14 @@ mod fast_update_timing {
         );
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "timing, not a test: run it in release"]
-    async fn sqlite() {
-        timing(
-            TestApp::new(crate::helpers::Backend::Sqlite).await.unwrap(),
-            "SQLite",
-        )
-        .await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "timing, not a test: run it in release"]
-    async fn postgres() {
-        if let Some(app) = TestApp::postgres().await {
-            timing(app, "PostgreSQL").await;
+    both!(
+        #[ignore = "timing, not a test: run it in release"]
+        fast_update_timing,
+        |app| async move {
+            let label = crate::helpers::backend_label(&app.db);
+            timing(app, label).await
         }
-    }
+    );
 }
 
 both!(

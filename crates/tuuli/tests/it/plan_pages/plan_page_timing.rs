@@ -4,30 +4,10 @@
 //! `cargo test --test it -- --ignored --nocapture plan_page_timing` (add `--release` for
 //! figures worth writing down; TEST_DATABASE_URL for PostgreSQL too).
 
-use std::time::{Duration, Instant};
-
 use super::*;
+use crate::helpers::{backend_label, timed};
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-async fn timed<F, Fut, T>(runs: usize, mut f: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = T>,
-{
-    let mut v = Vec::new();
-    for _ in 0..runs {
-        let start = Instant::now();
-        let _ = f().await;
-        v.push(start.elapsed());
-    }
-    median(v)
-}
-
-async fn timing(app: TestApp, label: &str) {
+pub(super) async fn timing(app: TestApp, label: &str) {
     let app = app.with_demo().await;
     let seed = std::process::Command::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -78,20 +58,11 @@ async fn timing(app: TestApp, label: &str) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "timing, not a test: run it in release"]
-async fn sqlite() {
-    timing(
-        TestApp::new(crate::helpers::Backend::Sqlite).await.unwrap(),
-        "SQLite",
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "timing, not a test: run it in release"]
-async fn postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        timing(app, "PostgreSQL").await;
+both!(
+    #[ignore = "timing, not a test: run it in release"]
+    plan_page_timing,
+    |app| async move {
+        let label = backend_label(&app.db);
+        timing(app, label).await
     }
-}
+);
