@@ -273,30 +273,21 @@ both!(
             .await;
         let token = app.token_for("admin@example.fi").await;
         for (page, range) in [(1, 0..20), (2, 20..40), (21, 400..419)] {
-            let res = app
-                .api(
-                    axum::http::Method::GET,
-                    &format!("/api/v1/people?q=M%C3%84KINEN&per_page=20&page={page}"),
-                    Some(&token),
-                    None,
-                )
-                .await;
-            let json = res.json();
-            assert_eq!(json["total"], 419);
-            let ids: Vec<i64> = json["items"]
-                .as_array()
-                .expect("items")
-                .iter()
-                .map(|p| p["id"].as_i64().expect("id"))
-                .collect();
+            let (ids, total) = api_ids(
+                &app,
+                &format!("/api/v1/people?q=M%C3%84KINEN&per_page=20&page={page}"),
+                Some(&token),
+            )
+            .await;
+            assert_eq!(total, 419);
             assert_eq!(ids, expected[range].to_vec(), "page {page}");
         }
     }
 );
 
-/// The ids of the organisations in a JSON list's answer, and its total.
-async fn api_orgs(app: &crate::helpers::TestApp, url: &str) -> (Vec<i64>, i64) {
-    let res = app.api(axum::http::Method::GET, url, None, None).await;
+/// The ids of the items in a JSON list's answer, and its total (anonymous, or with a token).
+async fn api_ids(app: &crate::helpers::TestApp, url: &str, token: Option<&str>) -> (Vec<i64>, i64) {
+    let res = app.api(axum::http::Method::GET, url, token, None).await;
     res.assert_status(200);
     let json = res.json();
     let ids = json["items"]
@@ -306,6 +297,11 @@ async fn api_orgs(app: &crate::helpers::TestApp, url: &str) -> (Vec<i64>, i64) {
         .map(|o| o["id"].as_i64().expect("id"))
         .collect();
     (ids, json["total"].as_i64().expect("total"))
+}
+
+/// The ids of the organisations in an anonymous JSON list's answer, and its total.
+async fn api_orgs(app: &crate::helpers::TestApp, url: &str) -> (Vec<i64>, i64) {
+    api_ids(app, url, None).await
 }
 
 both!(
@@ -390,22 +386,13 @@ both!(
             .await;
         let token = app.token_for("admin@example.fi").await;
         for (page, range) in [(1, 0..20), (2, 20..29), (3, 29..29)] {
-            let res = app
-                .api(
-                    axum::http::Method::GET,
-                    &format!("/api/v1/people?q=%C3%96RJAN%20%C3%B6&per_page=20&page={page}"),
-                    Some(&token),
-                    None,
-                )
-                .await;
-            let json = res.json();
-            assert_eq!(json["total"], 29, "page {page}");
-            let ids: Vec<i64> = json["items"]
-                .as_array()
-                .expect("items")
-                .iter()
-                .map(|p| p["id"].as_i64().expect("id"))
-                .collect();
+            let (ids, total) = api_ids(
+                &app,
+                &format!("/api/v1/people?q=%C3%96RJAN%20%C3%B6&per_page=20&page={page}"),
+                Some(&token),
+            )
+            .await;
+            assert_eq!(total, 29, "page {page}");
             assert_eq!(ids, expected[range].to_vec(), "page {page}");
         }
     }

@@ -151,18 +151,23 @@ pub(super) async fn welfare_pdf(
         .into_response())
 }
 
+/// The report's period and set as a posted form carries them.
+fn posted_view(form: &RawForm) -> ViewQuery {
+    ViewQuery {
+        from: Some(form.get("from")),
+        to: Some(form.get("to")),
+        set: Some(form.get("set")),
+        ..ViewQuery::default()
+    }
+}
+
 pub(super) async fn save_narrative(
     ctx: PageCtx,
     Path(id): Path<i64>,
     form: RawForm,
 ) -> AppResult<Response> {
     crate::plan::require(&ctx.viewer, can_edit(&ctx.viewer))?;
-    let q = ViewQuery {
-        from: Some(form.get("from")),
-        to: Some(form.get("to")),
-        set: Some(form.get("set")),
-        ..ViewQuery::default()
-    };
+    let q = posted_view(&form);
     let (from, to) = period(&q);
     let body = form.get("body");
     match welfare::save_narrative(&ctx.state.db, id, from, to, &body, &ctx.viewer.actor()).await {
@@ -185,12 +190,7 @@ pub(super) async fn save_omission(
     form: RawForm,
 ) -> AppResult<Response> {
     crate::plan::require(&ctx.viewer, can_edit(&ctx.viewer))?;
-    let q = ViewQuery {
-        from: Some(form.get("from")),
-        to: Some(form.get("to")),
-        set: Some(form.get("set")),
-        ..ViewQuery::default()
-    };
+    let q = posted_view(&form);
     let set = store::choose_set(&ctx.state.db, q.set.as_deref())
         .await?
         .ok_or(AppError::NotFound)?;
