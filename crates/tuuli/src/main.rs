@@ -9,8 +9,12 @@ fn main() -> std::process::ExitCode {
 /// glibc's malloc gives threads that allocate at the same time arenas of their own (up to
 /// eight per core), and memory freed in one arena is reused only from it: with the tokio
 /// workers and a SQLite worker thread per pooled connection, the server held about 116 MB
-/// after the large-registry benchmark on SQLite (issue 5 item 10), 80–95 MB with two
-/// arenas. The limit is read from the environment when the process starts
+/// after the large-registry benchmark on SQLite (issue 5 item 10). Too few arenas cost
+/// time instead: a SQLite row is allocated on its connection's thread and freed on a tokio
+/// worker, and with two arenas those threads queued on the arenas' locks (futex sleeps and
+/// wake-ups: a tenth of the server's CPU in `perf` on a list of 200 rows). Four arenas
+/// keep the lists within their targets at about 86 MB (eight: 108 MB; docs/benchmarks.md,
+/// "Sixth round"). The limit is read from the environment when the process starts
 /// (`MALLOC_ARENA_MAX`; `mallopt` would need unsafe code, which the workspace forbids), so
 /// the binary starts itself once more with it set, unless the environment already sets
 /// it. Should that fail (the binary was replaced while running), it carries on without.
@@ -27,6 +31,6 @@ fn limit_malloc_arenas() {
     // failure.
     let _failed = std::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
-        .env("MALLOC_ARENA_MAX", "2")
+        .env("MALLOC_ARENA_MAX", "4")
         .exec();
 }
