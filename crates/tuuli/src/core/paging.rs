@@ -64,6 +64,17 @@ impl Paging {
         self.count_cap = Some(Self::COUNT_CAP);
         self
     }
+    /// [`Self::capped`] when `q` is a search (text other than blanks): the JSON lists
+    /// count a search's matches only up to the cap, as the pages do, since counting
+    /// thousands of matches exactly cost more than finding the page (`Page::total_capped`
+    /// says so); unsearched lists keep their exact total.
+    pub fn capped_for_search(self, q: Option<&str>) -> Self {
+        if q.is_some_and(|q| !q.trim().is_empty()) {
+            self.capped()
+        } else {
+            self
+        }
+    }
     pub fn limit(&self) -> i64 {
         self.per_page
     }
@@ -137,6 +148,10 @@ pub struct Page<T> {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// Whether counting stopped at `total`: more items than that match. Searches (`q`) of
+    /// organisations and people count at most 1,000 matches; read on until a page has
+    /// fewer than `per_page` items.
+    pub total_capped: bool,
     /// For pager links (HTML only; not part of the JSON answer).
     #[serde(skip)]
     #[schema(ignore)]
@@ -150,6 +165,7 @@ impl<T> Page<T> {
             total,
             page: paging.page,
             per_page: paging.per_page,
+            total_capped: false,
             window: Window::default(),
         }
     }
@@ -157,6 +173,7 @@ impl<T> Page<T> {
     pub fn windowed(mut self, mut window: Window, cap: Option<i64>) -> Self {
         if let Some(cap) = cap.filter(|cap| self.total > *cap) {
             self.total = cap;
+            self.total_capped = true;
             window.capped = true;
         }
         self.window = window;

@@ -139,19 +139,26 @@ impl Filter {
         }
     }
 
-    /// The ids of [`Self::page_ids`] (with `paging`'s probe row), read on their own: a
-    /// list on PostgreSQL then reads its rows by id (`= ANY($1)`). Joined to the rows as
-    /// `id IN (subquery)`, a page of 200 made PostgreSQL hash the whole table (4.2 ms on
-    /// 20,000 organisations, 0.9 ms by id).
-    pub async fn page_id_list(
+    /// The rows of the page, with its probe row, in one statement: `select` (a list's
+    /// `SELECT … FROM <table> <alias> [joins]`, without WHERE) restricted to
+    /// [`Self::page_ids`] and ordered by name — on SQLite `id IN (…)`, on PostgreSQL
+    /// `id = ANY(ARRAY(…))`, which PostgreSQL runs as the page's ids first and then an index
+    /// lookup of each (as `id IN (…)` a page of 200 made it hash the whole table: 4.2 ms on
+    /// 20,000 organisations, 0.9 ms by id), in one round trip instead of two.
+    pub fn page_rows_sql(
         &self,
         db: &Db,
+        select: &str,
         table: &str,
         alias: &str,
         paging: &crate::core::paging::Paging,
-    ) -> Result<Vec<i64>, sqlx::Error> {
-        let sql = self.page_ids(db, table, alias, &paging.probe_sql());
-        crate::with_db!(db, p => crate::bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())), self).fetch_all(p).await)
+    ) -> String {
+        let ids = self.page_ids(db, table, alias, &paging.probe_sql());
+        let restrict = match db {
+            Db::Sqlite(_) => format!("{alias}.id IN ({ids})"),
+            Db::Postgres(_) => format!("{alias}.id = ANY(ARRAY({ids}))"),
+        };
+        format!("{select} WHERE {restrict} ORDER BY {alias}.name_key, {alias}.id")
     }
 
     /// The page's ids (in the list's order, with the probe row: `paging.probe_sql()`) found
@@ -273,8 +280,8 @@ impl Filter {
     ///
     /// `count` counts the list (exactly or capped, as the caller wants); it is not run
     /// when the page's statement counted the matches. The answer is `None` for the ids
-    /// when the caller should read its rows with `id IN (`[`Self::page_ids`]`)` in one
-    /// statement (SQLite).
+    /// when the caller should read its rows with [`Self::page_rows_sql`] in one
+    /// statement.
     pub async fn find_page<F, Fut>(
         &mut self,
         db: &Db,
@@ -304,11 +311,7 @@ impl Filter {
                         .await?;
                 return Ok((total, Some(ids)));
             }
-            let total = count().await?;
-            return Ok((
-                total,
-                Some(self.page_id_list(db, table, alias, paging).await?),
-            ));
+            return Ok((count().await?, None));
         }
         let total = count().await?;
         if let Some(ids) = self.walk_page_ids(db, table, alias, paging, total).await? {
@@ -317,13 +320,7 @@ impl Filter {
         if self.walkable(paging) && total <= SORTED_MATCHES {
             self.sort_matches();
         }
-        Ok(match db {
-            Db::Sqlite(_) => (total, None),
-            Db::Postgres(_) => (
-                total,
-                Some(self.page_id_list(db, table, alias, paging).await?),
-            ),
-        })
+        Ok((total, None))
     }
 
     /// PostgreSQL: the number of a search's matches and [`Self::page_ids`] in one row

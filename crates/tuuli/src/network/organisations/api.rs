@@ -20,7 +20,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, update, delete))
 }
 
-/// Organisations, filtered and paged. Public.
+/// Organisations, filtered and paged. Public. A search (`q`) counts at most 1,000 matches
+/// (`total_capped`).
 #[utoipa::path(get, path = "/organisations", tag = "organisations", params(OrgFilter, PageParams),
     responses((status = 200, body = Page<Organisation>)))]
 async fn list(
@@ -29,7 +30,12 @@ async fn list(
     Query(p): Query<PageParams>,
 ) -> AppResult<Json<Page<Organisation>>> {
     Ok(Json(
-        store::list(&state.db, &f, Paging::new(p.page, p.per_page, 50)).await?,
+        store::list(
+            &state.db,
+            &f,
+            Paging::new(p.page, p.per_page, 50).capped_for_search(f.q.as_deref()),
+        )
+        .await?,
     ))
 }
 

@@ -89,18 +89,15 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
     let (total, ids) = w
         .find_page(db, "organisations", "o", &paging, count)
         .await?;
-    let mut items: Vec<Organisation> = match (db, ids) {
-        // SQLite joins the page's ids to the rows in one statement.
-        (Db::Sqlite(p), None) => {
-            let sql = format!(
-                "{SELECT} WHERE o.id IN ({}) ORDER BY o.name_key, o.id",
-                w.page_ids(db, "organisations", "o", &paging.probe_sql())
-            );
-            crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w)
+    let mut items: Vec<Organisation> = match ids {
+        // The page's rows in one statement.
+        None => {
+            let sql = w.page_rows_sql(db, SELECT, "organisations", "o", &paging);
+            with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w)
                 .fetch_all(p)
-                .await?
+                .await)?
         }
-        (_, ids) => crate::db::rows_by_ids(db, SELECT, "o", &ids.unwrap_or_default()).await?,
+        Some(ids) => crate::db::rows_by_ids(db, SELECT, "o", &ids).await?,
     };
     let window = Window::trim(&mut items, &paging, |o| o.id);
     attach_themes(db, &mut items).await?;

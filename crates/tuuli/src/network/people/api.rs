@@ -25,7 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
 }
 
-/// The people the caller may see, filtered and paged (signed-in users).
+/// The people the caller may see, filtered and paged (signed-in users). A search (`q`)
+/// counts at most 1,000 matches (`total_capped`).
 #[utoipa::path(get, path = "/people", tag = "people", params(PersonFilter, PageParams),
     security(("bearer" = [])),
     responses((status = 200, body = Page<Person>), (status = 401)))]
@@ -37,7 +38,13 @@ async fn list(
 ) -> AppResult<Json<Page<Person>>> {
     viewer.require_signed_in()?;
     Ok(Json(
-        store::list(&state.db, &viewer, &f, Paging::new(p.page, p.per_page, 50)).await?,
+        store::list(
+            &state.db,
+            &viewer,
+            &f,
+            Paging::new(p.page, p.per_page, 50).capped_for_search(f.q.as_deref()),
+        )
+        .await?,
     ))
 }
 

@@ -123,6 +123,7 @@ both!(
             )
             .await;
         assert_eq!(res.json()["total"], (cap + 1) as i64);
+        assert_eq!(res.json()["total_capped"], false);
         // A search is counted (and capped) the same way: "seura" matches all, "0999" one.
         let page = app.get("/organisations?q=seura").await;
         assert!(page.body.contains(&format!("More than {cap} items")));
@@ -131,6 +132,35 @@ both!(
             page.body.contains("1 item<") || page.body.contains("1 item"),
             "{}",
             page.body
+        );
+        // The JSON list counts a search up to the cap too, and says so; its pages go on
+        // past the cap, to the last match.
+        let api = |url: String| {
+            let app = &app;
+            async move {
+                app.api(axum::http::Method::GET, &url, None, None)
+                    .await
+                    .json()
+            }
+        };
+        let searched = api("/api/v1/organisations?q=seura&per_page=200".into()).await;
+        assert_eq!(
+            (&searched["total"], &searched["total_capped"]),
+            (&serde_json::json!(cap), &serde_json::json!(true)),
+            "{}",
+            searched["total"]
+        );
+        let last = api(format!(
+            "/api/v1/organisations?q=seura&per_page=200&page={}",
+            cap / 200 + 1
+        ))
+        .await;
+        assert_eq!(last["items"].as_array().expect("items").len(), 1);
+        assert_eq!(last["items"][0]["name_fi"], "Seura viimeinen");
+        let one = api("/api/v1/organisations?q=0999".into()).await;
+        assert_eq!(
+            (&one["total"], &one["total_capped"]),
+            (&serde_json::json!(1), &serde_json::json!(false))
         );
     }
 );
@@ -334,13 +364,14 @@ both!(
         assert_eq!(orgs_on(&deep.body), forening[1075..1100].to_vec());
         assert!(pager_link(&deep.body, "next").is_none(), "the last page");
 
-        // The JSON list counts exactly, also on its last page and past its end.
+        // The JSON list counts up to the cap as the page does; its pages go on to the
+        // last match, and past its end an empty page.
         let url = "/api/v1/organisations?q=f%C3%B6rening&per_page=200";
-        assert_eq!(api_orgs(&app, url).await, (forening[..200].to_vec(), 1100));
+        assert_eq!(api_orgs(&app, url).await, (forening[..200].to_vec(), cap));
         let last = api_orgs(&app, &format!("{url}&page=6")).await;
-        assert_eq!(last, (forening[1000..].to_vec(), 1100));
+        assert_eq!(last, (forening[1000..].to_vec(), cap));
         let past = api_orgs(&app, &format!("{url}&page=7")).await;
-        assert_eq!(past, (vec![], 1100));
+        assert_eq!(past, (vec![], cap));
 
         // Few matches, in and after the alphabet ("1012": Yhdistys 10120–10129 and 11012,
         // and Öljy 1012): all of them, by name, on one page, counted exactly.
@@ -445,5 +476,72 @@ both!(
         res.assert_status(204);
         assert_eq!(total(&app).await, actual(&app).await);
         assert_eq!(actual(&app).await, before + 2600);
+    }
+);
+
+both!(
+    a_people_search_through_the_api_counts_up_to_the_cap_and_pages_on_past_it,
+    |app| async move {
+        let cap = tuuli::core::paging::Paging::COUNT_CAP;
+        // cap + 5 people "Testaaja NNNN", one more erased; and 40 others.
+        let now = chrono::Utc::now();
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < $2 + 45) \
+             INSERT INTO people (name, created_at, updated_at, name_key, search_key) \
+             SELECT CASE WHEN n <= $2 + 5 THEN 'Testaaja ' ELSE 'Muu ' END || (10000 + n), $1, $1, \
+                    CASE WHEN n <= $2 + 5 THEN 'testaaja ' ELSE 'muu ' END || (10000 + n), \
+                    CASE WHEN n <= $2 + 5 THEN 'testaaja ' ELSE 'muu ' END || (10000 + n) FROM s")
+            .bind(now).bind(cap).execute(p).await.map(|_| ()))
+        .expect("people");
+        tuuli::with_db!(&app.db, p => sqlx::query(
+            "UPDATE people SET erased = TRUE, search_key = '' WHERE name = 'Testaaja 10000'")
+            .execute(p).await.map(|_| ()))
+        .expect("erase");
+        let expected: Vec<i64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar(
+            "SELECT id FROM people WHERE erased = FALSE AND search_key LIKE '%testaaja%' ORDER BY name_key, id")
+            .fetch_all(p).await).expect("expected");
+        assert_eq!(expected.len() as i64, cap + 5);
+        app.add_user("admin@example.fi", Role::Admin, None, None)
+            .await;
+        let token = app.token_for("admin@example.fi").await;
+        let get = |url: String| {
+            let (app, token) = (&app, &token);
+            async move {
+                let res = app
+                    .api(axum::http::Method::GET, &url, Some(token), None)
+                    .await;
+                res.assert_status(200);
+                res.json()
+            }
+        };
+        let first = get("/api/v1/people?q=TESTAAJA&per_page=200".into()).await;
+        assert_eq!(first["total"], cap, "counted up to the cap");
+        assert_eq!(first["total_capped"], true);
+        // Past the cap the pages go on to the last match, in name order.
+        let last = get(format!(
+            "/api/v1/people?q=testaaja&per_page=200&page={}",
+            cap / 200 + 1
+        ))
+        .await;
+        let ids: Vec<i64> = last["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|p| p["id"].as_i64().expect("id"))
+            .collect();
+        assert_eq!(ids, expected[(cap as usize / 200) * 200..].to_vec());
+        // A search below the cap, and the unsearched list, count exactly.
+        let few = get("/api/v1/people?q=muu%2011".into()).await;
+        assert_eq!(
+            (&few["total"], &few["total_capped"]),
+            (&serde_json::json!(40), &serde_json::json!(false))
+        );
+        let all = get("/api/v1/people?per_page=1".into()).await;
+        assert_eq!(all["total_capped"], false);
+        assert!(
+            all["total"].as_i64().expect("total") > cap,
+            "{}",
+            all["total"]
+        );
     }
 );
