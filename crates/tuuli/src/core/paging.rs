@@ -75,6 +75,11 @@ impl Paging {
             self
         }
     }
+    /// Whether this is a page by number (no cursor) whose first row lies past the count
+    /// cap: if it has rows at all, the list is longer than the cap.
+    pub fn past_count_cap(&self) -> bool {
+        self.cursor.is_none() && self.count_cap.is_some_and(|cap| self.offset() >= cap)
+    }
     pub fn limit(&self) -> i64 {
         self.per_page
     }

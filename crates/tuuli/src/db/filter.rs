@@ -279,8 +279,10 @@ impl Filter {
     /// - otherwise the name index in order ([`Self::page_ids`]).
     ///
     /// `count` counts the list (exactly or capped, as the caller wants); it is not run
-    /// when the page's statement counted the matches. The answer is `None` for the ids
-    /// when the caller should read its rows with [`Self::page_rows_sql`] in one
+    /// when the page's statement counted the matches, nor for an unsearched page by number
+    /// that lies past the count cap (`Paging::past_count_cap`): the total is then `None`,
+    /// and [`total_of_page`] answers it from the page's rows. The answer is `None` for the
+    /// ids when the caller should read its rows with [`Self::page_rows_sql`] in one
     /// statement.
     pub async fn find_page<F, Fut>(
         &mut self,
@@ -289,7 +291,7 @@ impl Filter {
         alias: &str,
         paging: &crate::core::paging::Paging,
         count: F,
-    ) -> Result<(i64, Option<Vec<i64>>), sqlx::Error>
+    ) -> Result<(Option<i64>, Option<Vec<i64>>), sqlx::Error>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<i64, sqlx::Error>>,
@@ -301,7 +303,7 @@ impl Filter {
                 .walk_page_ids(db, table, alias, paging, i64::MAX)
                 .await?
             {
-                return Ok((count().await?, Some(ids)));
+                return Ok((Some(count().await?), Some(ids)));
             }
             if paging.cursor.is_none() {
                 let sql = self.page_ids_counted(table, alias, &paging.probe_sql());
@@ -309,18 +311,21 @@ impl Filter {
                     crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), self)
                         .fetch_one(pool)
                         .await?;
-                return Ok((total, Some(ids)));
+                return Ok((Some(total), Some(ids)));
             }
-            return Ok((count().await?, None));
+            return Ok((Some(count().await?), None));
+        }
+        if !self.searched && paging.past_count_cap() {
+            return Ok((None, None));
         }
         let total = count().await?;
         if let Some(ids) = self.walk_page_ids(db, table, alias, paging, total).await? {
-            return Ok((total, Some(ids)));
+            return Ok((Some(total), Some(ids)));
         }
         if self.walkable(paging) && total <= SORTED_MATCHES {
             self.sort_matches();
         }
-        Ok((total, None))
+        Ok((Some(total), None))
     }
 
     /// PostgreSQL: the number of a search's matches and [`Self::page_ids`] in one row
@@ -432,6 +437,28 @@ impl Filter {
                 vec![Arg::Text(super::like_pattern(&folded))],
             );
         }
+    }
+}
+
+/// The total of a page whose count [`Filter::find_page`] left out (`None`): a page by
+/// number past the count cap that has rows shows that the list is longer than the cap
+/// (the page then says "more than" the cap, as the count would have); an empty one (past
+/// the list's end) is counted. A deep page by number so skips reading up to the cap's
+/// worth of index entries a second time.
+pub async fn total_of_page<F, Fut>(
+    total: Option<i64>,
+    page_has_rows: bool,
+    paging: &crate::core::paging::Paging,
+    count: F,
+) -> Result<i64, sqlx::Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<i64, sqlx::Error>>,
+{
+    match (total, paging.count_cap) {
+        (Some(total), _) => Ok(total),
+        (None, Some(cap)) if page_has_rows => Ok(cap + 1),
+        (None, _) => count().await,
     }
 }
 

@@ -87,7 +87,7 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
         })
     };
     let (total, ids) = w
-        .find_page(db, "organisations", "o", &paging, count)
+        .find_page(db, "organisations", "o", &paging, &count)
         .await?;
     let mut items: Vec<Organisation> = match ids {
         // The page's rows in one statement.
@@ -99,6 +99,7 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
         }
         Some(ids) => crate::db::rows_by_ids(db, SELECT, "o", &ids).await?,
     };
+    let total = crate::db::filter::total_of_page(total, !items.is_empty(), &paging, count).await?;
     let window = Window::trim(&mut items, &paging, |o| o.id);
     attach_themes(db, &mut items).await?;
     Ok(Page::new(items, total, paging).windowed(window, cap))

@@ -113,6 +113,30 @@ both!(
         );
         // The capped pager still walks on (no total of pages is known).
         assert!(page.body.contains("Page 1<") && pager_link(&page.body, "next").is_some());
+        // A page by number past the cap with rows says "more than" too (its rows show
+        // it); one past the list's end is counted exactly.
+        let deep = app.get("/organisations?page=41&lang=en").await;
+        assert!(deep.body.contains(&format!("More than {cap} items")));
+        assert!(deep.body.contains("Seura viimeinen"), "the 1,001st row");
+        let past = app.get("/organisations?page=999&lang=en").await;
+        past.assert_status(200);
+        assert!(past.body.contains(&format!("More than {cap} items")));
+        // Past the end of a shorter list (no foundations are registered): its page is
+        // empty, so it is counted, exactly.
+        let none = app
+            .get("/organisations?type=foundation&page=999&lang=en")
+            .await;
+        none.assert_status(200);
+        let status = none
+            .body
+            .split("role=\"status\">")
+            .nth(1)
+            .unwrap_or(&none.body);
+        assert!(
+            status.starts_with("0 items"),
+            "{}",
+            &status[..80.min(status.len())]
+        );
         // The JSON list counts exactly.
         let res = app
             .api(
