@@ -38,6 +38,9 @@ pub struct Filter {
     /// Whether a condition other than the search, `erased = FALSE` and a keyset cursor is
     /// given (one the name-and-search index cannot test by itself).
     unindexed: bool,
+    /// The caller's word that the search's matches are the whole list (no other condition
+    /// can exclude a row they find; see [`Self::matches_are_the_list`]).
+    matches_are_the_list: bool,
 }
 
 /// How many entries of the name index [`Filter::walk_page_ids`] reads at most before it
@@ -82,6 +85,14 @@ impl Filter {
         }
         debug_assert!(args.next().is_none(), "more values than ? in {cond}");
         self.conds.push(out);
+    }
+
+    /// Says that every row the search finds belongs to the list (the search is the only
+    /// condition that can exclude a row; `erased = FALSE` of people, whose tombstones
+    /// have empty search keys, cannot), so that on SQLite [`Self::find_page`] may count
+    /// the FTS5 matches and sort the page from them.
+    pub fn matches_are_the_list(&mut self, yes: bool) {
+        self.matches_are_the_list = yes;
     }
 
     /// How many conditions there are.
@@ -318,12 +329,80 @@ impl Filter {
         if !self.searched && paging.past_count_cap() {
             return Ok((None, None));
         }
+        if let Some(found) = self.sqlite_matches(db, table, paging).await? {
+            return self.page_of_matches(db, table, alias, paging, found).await;
+        }
         let total = count().await?;
         if let Some(ids) = self.walk_page_ids(db, table, alias, paging, total).await? {
             return Ok((Some(total), Some(ids)));
         }
         if self.walkable(paging) && total <= SORTED_MATCHES {
             self.sort_matches();
+        }
+        Ok((Some(total), None))
+    }
+
+    /// SQLite, a capped count of a search whose matches are the list
+    /// ([`Self::matches_are_the_list`]): the ids of at most `cap` + 1 FTS5 matches, read
+    /// in one statement as a JSON array — their number is the count, and when they are
+    /// few ([`SORTED_MATCHES`]) the page is sorted from them
+    /// ([`Self::page_of_matches`]) instead of running the search a second time (391
+    /// people "örjan h": the search was two fifths of the request's SQL). `None` in
+    /// every other case.
+    async fn sqlite_matches(
+        &self,
+        db: &Db,
+        table: &str,
+        paging: &crate::core::paging::Paging,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let (Db::Sqlite(pool), Some(cap), true, Some((_, phrase))) = (
+            db,
+            paging.count_cap,
+            self.matches_are_the_list,
+            &self.fts_count,
+        ) else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "SELECT json_group_array(rowid) FROM (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH $1 LIMIT {})",
+            cap + 1
+        );
+        let ids: String = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(phrase.clone())
+            .fetch_one(pool)
+            .await?;
+        Ok(Some(ids))
+    }
+
+    /// [`Self::find_page`]'s SQLite answer from the matches of [`Self::sqlite_matches`]
+    /// (`ids`, a JSON array): a short walk of the name index when the matches are many
+    /// and early in the alphabet; at most [`SORTED_MATCHES`], the search's condition
+    /// becomes `id IN` those ids (`json_each`), sorted by name in the page's statement;
+    /// else the walk of the whole name index, as without them.
+    async fn page_of_matches(
+        &mut self,
+        db: &Db,
+        table: &str,
+        alias: &str,
+        paging: &crate::core::paging::Paging,
+        ids: String,
+    ) -> Result<(Option<i64>, Option<Vec<i64>>), sqlx::Error> {
+        let total = serde_json::from_str::<Vec<i64>>(&ids)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?
+            .len() as i64;
+        if let Some(page) = self.walk_page_ids(db, table, alias, paging, total).await? {
+            return Ok((Some(total), Some(page)));
+        }
+        if self.walkable(paging)
+            && total <= SORTED_MATCHES
+            && let Some((at_cond, at_arg, _)) = &self.search_at
+            && let Some(cond) = self.conds.get_mut(*at_cond)
+        {
+            *cond = format!(
+                "{alias}.id IN (SELECT value FROM json_each(${}))",
+                at_arg + 1
+            );
+            self.args[*at_arg] = Arg::Text(ids);
         }
         Ok((Some(total), None))
     }

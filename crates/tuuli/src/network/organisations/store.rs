@@ -70,6 +70,7 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
     let mut paging = paging;
     let counted = filter(db, f);
     let mut w = counted.clone();
+    w.matches_are_the_list(counted.len() == 1);
     w.apply_cursor(db, "organisations", "o", &mut paging)
         .await?;
     let cap = paging.count_cap;

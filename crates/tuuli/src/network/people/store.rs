@@ -140,6 +140,7 @@ pub async fn list(
     let s = Scope::of(viewer);
     let counted = list_filter(db, &s, f);
     let mut w = counted.clone();
+    w.matches_are_the_list(s.all && counted.len() == 2);
     w.apply_cursor(db, "people", "p", &mut paging).await?;
     let cap = paging.count_cap;
     let count_sql = counted.count_sql("people", "p", cap);
