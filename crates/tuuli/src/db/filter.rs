@@ -286,7 +286,9 @@ impl Filter {
     ///   of once for the count and once for the page. PostgreSQL tries the walk first
     ///   (at most [`WALK_ENTRIES`] index entries) instead of counting first;
     /// - otherwise on SQLite, a search of at most [`SORTED_MATCHES`] matches: sorted
-    ///   from the FTS5 matches ([`Self::sort_matches`]);
+    ///   from the FTS5 matches — from their ids, read once with the count, when the count
+    ///   is capped and the matches are the list ([`Self::sqlite_matches`]); else by the
+    ///   search again ([`Self::sort_matches`]);
     /// - otherwise the name index in order ([`Self::page_ids`]).
     ///
     /// `count` counts the list (exactly or capped, as the caller wants); it is not run
