@@ -90,16 +90,9 @@ pub async fn list(db: &Db, f: &OrgFilter, paging: Paging) -> AppResult<Page<Orga
     let (total, ids) = w
         .find_page(db, "organisations", "o", &paging, &count)
         .await?;
-    let mut items: Vec<Organisation> = match ids {
-        // The page's rows in one statement.
-        None => {
-            let sql = w.page_rows_sql(db, SELECT, "organisations", "o", &paging);
-            with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w)
-                .fetch_all(p)
-                .await)?
-        }
-        Some(ids) => crate::db::rows_by_ids(db, SELECT, "o", &ids).await?,
-    };
+    let mut items: Vec<Organisation> = w
+        .page_rows(db, SELECT, "organisations", "o", &paging, ids)
+        .await?;
     let total = crate::db::filter::total_of_page(total, !items.is_empty(), &paging, count).await?;
     let window = Window::trim(&mut items, &paging, |o| o.id);
     attach_themes(db, &mut items).await?;

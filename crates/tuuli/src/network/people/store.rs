@@ -170,16 +170,7 @@ pub async fn list(
     // A search finds its page by a short walk of the name index or by sorting its
     // matches (counted in the same statement on PostgreSQL): `Filter::find_page`.
     let (total, ids) = w.find_page(db, "people", "p", &paging, &count).await?;
-    let mut items: Vec<Person> = match ids {
-        // The page's rows in one statement.
-        None => {
-            let sql = w.page_rows_sql(db, SELECT, "people", "p", &paging);
-            with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), w)
-                .fetch_all(p)
-                .await)?
-        }
-        Some(ids) => crate::db::rows_by_ids(db, SELECT, "p", &ids).await?,
-    };
+    let mut items: Vec<Person> = w.page_rows(db, SELECT, "people", "p", &paging, ids).await?;
     let total = crate::db::filter::total_of_page(total, !items.is_empty(), &paging, count).await?;
     let window = Window::trim(&mut items, &paging, |p| p.id);
     attach_organisations(db, &mut items).await?;

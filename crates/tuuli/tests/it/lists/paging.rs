@@ -159,29 +159,21 @@ both!(
         );
         // The JSON list counts a search up to the cap too, and says so; its pages go on
         // past the cap, to the last match.
-        let api = |url: String| {
-            let app = &app;
-            async move {
-                app.api(axum::http::Method::GET, &url, None, None)
-                    .await
-                    .json()
-            }
-        };
-        let searched = api("/api/v1/organisations?q=seura&per_page=200".into()).await;
+        let searched = api_json(&app, "/api/v1/organisations?q=seura&per_page=200", None).await;
         assert_eq!(
             (&searched["total"], &searched["total_capped"]),
             (&serde_json::json!(cap), &serde_json::json!(true)),
             "{}",
             searched["total"]
         );
-        let last = api(format!(
+        let url = format!(
             "/api/v1/organisations?q=seura&per_page=200&page={}",
             cap / 200 + 1
-        ))
-        .await;
+        );
+        let last = api_json(&app, &url, None).await;
         assert_eq!(last["items"].as_array().expect("items").len(), 1);
         assert_eq!(last["items"][0]["name_fi"], "Seura viimeinen");
-        let one = api("/api/v1/organisations?q=0999".into()).await;
+        let one = api_json(&app, "/api/v1/organisations?q=0999", None).await;
         assert_eq!(
             (&one["total"], &one["total_capped"]),
             (&serde_json::json!(1), &serde_json::json!(false))
@@ -339,11 +331,20 @@ both!(
     }
 );
 
-/// The ids of the items in a JSON list's answer, and its total (anonymous, or with a token).
-async fn api_ids(app: &crate::helpers::TestApp, url: &str, token: Option<&str>) -> (Vec<i64>, i64) {
+/// A JSON list's answer (anonymous, or with a token), which must be 200.
+async fn api_json(
+    app: &crate::helpers::TestApp,
+    url: &str,
+    token: Option<&str>,
+) -> serde_json::Value {
     let res = app.api(axum::http::Method::GET, url, token, None).await;
     res.assert_status(200);
-    let json = res.json();
+    res.json()
+}
+
+/// The ids of the items in a JSON list's answer, and its total (anonymous, or with a token).
+async fn api_ids(app: &crate::helpers::TestApp, url: &str, token: Option<&str>) -> (Vec<i64>, i64) {
+    let json = api_json(app, url, token).await;
     let ids = json["items"]
         .as_array()
         .expect("items")
@@ -528,25 +529,15 @@ both!(
         app.add_user("admin@example.fi", Role::Admin, None, None)
             .await;
         let token = app.token_for("admin@example.fi").await;
-        let get = |url: String| {
-            let (app, token) = (&app, &token);
-            async move {
-                let res = app
-                    .api(axum::http::Method::GET, &url, Some(token), None)
-                    .await;
-                res.assert_status(200);
-                res.json()
-            }
-        };
-        let first = get("/api/v1/people?q=TESTAAJA&per_page=200".into()).await;
+        let first = api_json(&app, "/api/v1/people?q=TESTAAJA&per_page=200", Some(&token)).await;
         assert_eq!(first["total"], cap, "counted up to the cap");
         assert_eq!(first["total_capped"], true);
         // Past the cap the pages go on to the last match, in name order.
-        let last = get(format!(
+        let url = format!(
             "/api/v1/people?q=testaaja&per_page=200&page={}",
             cap / 200 + 1
-        ))
-        .await;
+        );
+        let last = api_json(&app, &url, Some(&token)).await;
         let ids: Vec<i64> = last["items"]
             .as_array()
             .expect("items")
@@ -555,12 +546,12 @@ both!(
             .collect();
         assert_eq!(ids, expected[(cap as usize / 200) * 200..].to_vec());
         // A search below the cap, and the unsearched list, count exactly.
-        let few = get("/api/v1/people?q=muu%2011".into()).await;
+        let few = api_json(&app, "/api/v1/people?q=muu%2011", Some(&token)).await;
         assert_eq!(
             (&few["total"], &few["total_capped"]),
             (&serde_json::json!(40), &serde_json::json!(false))
         );
-        let all = get("/api/v1/people?per_page=1".into()).await;
+        let all = api_json(&app, "/api/v1/people?per_page=1", Some(&token)).await;
         assert_eq!(all["total_capped"], false);
         assert!(
             all["total"].as_i64().expect("total") > cap,
