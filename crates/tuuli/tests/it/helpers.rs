@@ -27,13 +27,14 @@ pub const PASSWORD: &str = "test-password-123";
 /// Runs a test body on SQLite and on PostgreSQL: `both!(name, |app| async move { … })`.
 #[macro_export]
 macro_rules! both {
-    // A by-hand run on both databases (a timing), ignored in test runs.
-    (#[ignore = $why:literal] $name:ident, |$app:ident| $body:expr) => {
+    // `#[ignore = "why"]` before the name: a by-hand run on both databases (a timing),
+    // ignored in test runs; the attribute goes on both generated tests.
+    ($(#[$attr:meta])* $name:ident, |$app:ident| $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $why]
+            $(#[$attr])*
             async fn sqlite() {
                 let $app = $crate::helpers::TestApp::new($crate::helpers::Backend::Sqlite)
                     .await
@@ -41,27 +42,7 @@ macro_rules! both {
                 $body.await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $why]
-            async fn postgres() {
-                let Some($app) = $crate::helpers::TestApp::postgres().await else {
-                    return;
-                };
-                $body.await;
-            }
-        }
-    };
-    ($name:ident, |$app:ident| $body:expr) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $app = $crate::helpers::TestApp::new($crate::helpers::Backend::Sqlite)
-                    .await
-                    .expect("sqlite app");
-                $body.await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            $(#[$attr])*
             async fn postgres() {
                 let Some($app) = $crate::helpers::TestApp::postgres().await else {
                     return;
