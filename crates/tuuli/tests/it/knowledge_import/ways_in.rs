@@ -166,43 +166,33 @@ fn the_import_command_reports_a_summary_and_fails_on_any_rejected_row() {
     write(&data.join("indicator-5527.json"), br#"{"id": 5527, "title": {"fi": "Liian v\u00e4h\u00e4n liikkuvat (%)"}, "primaryValueType": {"code": "PROS"}, "decimals": 1}"#);
     write(&data.join("data-5527.csv"), b"indicator;region;year;gender;primary value;absolute value\n5527;177;2023;total;41.5;\n5527;177;2023;male;44.0;\n");
     let dir_arg = data.display().to_string();
-    let (ok, out, err) = tuuli(&[
-        "import",
-        "sotkanet",
-        "--from-dir",
-        &dir_arg,
-        "--database",
-        &db,
-    ]);
+    // `tuuli import sotkanet --from-dir DATA --database DB` with these arguments after.
+    let import = |more: &[&str]| {
+        let mut args = vec![
+            "import",
+            "sotkanet",
+            "--from-dir",
+            &dir_arg,
+            "--database",
+            &db,
+        ];
+        args.extend_from_slice(more);
+        tuuli(&args)
+    };
+    let (ok, out, err) = import(&[]);
     assert!(ok, "{out}{err}");
     assert!(
         out.contains("done: read 2, inserted 2, updated 0, unchanged 0, rejected 0"),
         "{out}"
     );
-    let (ok, out, _) = tuuli(&[
-        "import",
-        "sotkanet",
-        "--from-dir",
-        &dir_arg,
-        "--database",
-        &db,
-    ]);
+    let (ok, out, _) = import(&[]);
     assert!(
         ok && out.contains("inserted 0, updated 0, unchanged 2"),
         "{out}"
     );
 
     write(&data.join("data-5527.csv"), b"indicator;region;year;gender;primary value;absolute value\n5527;177;20O4;total;41.5;\n5527;177;2023;male;144.0;\n");
-    let (ok, out, err) = tuuli(&[
-        "import",
-        "sotkanet",
-        "--from-dir",
-        &dir_arg,
-        "--database",
-        &db,
-        "--lang",
-        "fi",
-    ]);
+    let (ok, out, err) = import(&["--lang", "fi"]);
     assert!(!ok, "a rejected row fails the command: {out}");
     assert!(
         err.contains("data-5527.csv:2") && err.contains("20O4"),
