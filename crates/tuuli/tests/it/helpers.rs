@@ -121,10 +121,18 @@ impl TestApp {
         adjust(&mut config);
         match backend {
             Backend::Sqlite => {
+                // Unique even against the files of an earlier, killed run whose process
+                // had the same id (ids wrap at 32,768): a random part, and no leftover
+                // journal of that name (a stale `-wal`/`-shm` beside a new file).
                 let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-                let path =
-                    std::env::temp_dir().join(format!("tuuli-test-{}-{n}.db", std::process::id()));
-                let _ = std::fs::remove_file(&path);
+                let path = std::env::temp_dir().join(format!(
+                    "tuuli-test-{}-{n}-{}.db",
+                    std::process::id(),
+                    rand_suffix()
+                ));
+                for ext in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+                }
                 let db = Db::connect(&format!("sqlite://{}", path.display()))
                     .await
                     .expect("sqlite");
