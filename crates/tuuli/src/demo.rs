@@ -170,7 +170,7 @@ async fn load_network(db: &Db) -> anyhow::Result<DemoAdmin> {
         d.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default())
     };
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         // Areas (loaded by `reference`) by kind and official code.
         let area_ids: Vec<(String, String, i64)> = sqlx::query_as("SELECT kind, official_code, id FROM areas").fetch_all(&mut *tx).await?;
         let area = |kind: &str, code: &str| area_ids.iter().find(|(k, c, _)| k == kind && c == code).map(|(_, _, id)| *id);

@@ -86,7 +86,7 @@ pub async fn check_links(
 pub async fn create_user(db: &Db, u: &NewUser, actor: &super::Actor) -> AppResult<i64> {
     check_links(db, u.organisation_id, u.person_id).await?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, role, organisation_id, person_id, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -135,7 +135,7 @@ pub async fn update_user(
 ) -> AppResult<()> {
     check_links(db, change.organisation_id, change.person_id).await?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         // The before-value is read in the change's transaction, so it is the one replaced.
         let sql = format!("{USER_SUMMARY} WHERE u.id = $1");
         let before: UserSummary = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
@@ -221,7 +221,7 @@ pub async fn create_token(db: &Db, email: &str, actor: &super::Actor) -> AppResu
     };
     let token = super::random_token("tuuli_");
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id")
             .bind(user.id)
             .bind(token_hash(&token))
@@ -238,7 +238,7 @@ pub async fn create_token(db: &Db, email: &str, actor: &super::Actor) -> AppResu
 /// Revokes a token by id; false when there was no such live token.
 pub async fn revoke_token(db: &Db, id: i64, actor: &super::Actor) -> AppResult<bool> {
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(Utc::now())
             .bind(id)
@@ -256,7 +256,7 @@ pub async fn revoke_token(db: &Db, id: i64, actor: &super::Actor) -> AppResult<b
 /// Sign-in throttling. Every attempt first reserves a row in `login_failures` (kept when
 /// the password is wrong, removed when it is right), so the check and the count are one
 /// atomic step: on PostgreSQL under an advisory lock, on SQLite under its single writer
-/// (the reservation's INSERT is the transaction's first statement).
+/// (the transaction holds the write lock from its `BEGIN IMMEDIATE`).
 ///
 /// Limits within [`THROTTLE_WINDOW_MINUTES`]:
 /// - one client and one account: [`THROTTLE_FAILURES`] failures, then that client waits;
@@ -293,7 +293,7 @@ pub async fn reserve_attempt(db: &Db, email: &str, client: &str) -> AppResult<At
     let since = now - window;
     let postgres = matches!(db, Db::Postgres(_));
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         if postgres {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(ATTEMPT_LOCK).execute(&mut *tx).await?;
         }
@@ -356,7 +356,7 @@ pub async fn set_disabled(
     actor: &super::Actor,
 ) -> AppResult<bool> {
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let before: Option<bool> = sqlx::query_scalar("SELECT disabled FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
         let Some(before) = before else { return Ok(false) };
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2").bind(disabled).bind(id).execute(&mut *tx).await?;
@@ -385,7 +385,7 @@ pub async fn set_password(
 ) -> AppResult<bool> {
     let keep = keep_session.map(token_hash).unwrap_or_default();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash).bind(user_id).execute(&mut *tx).await?.rows_affected();
         if n == 0 {
@@ -443,7 +443,7 @@ pub async fn set_calendar_token(
     let token = create.then(|| super::random_token("cal_"));
     let hash = token.as_deref().map(token_hash);
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         sqlx::query("UPDATE users SET calendar_token_hash = $1 WHERE id = $2").bind(&hash).bind(user_id).execute(&mut *tx).await?;
         crate::audit!(&mut *tx, actor, "update", "user", user_id, None, Some(serde_json::json!({"calendar_feed": if create { "created" } else { "revoked" }})))?;
         tx.commit().await?;

@@ -126,7 +126,7 @@ async fn bench_plan(db: &Db) -> anyhow::Result<i64> {
     use chrono::{NaiveDate, Utc};
     let now = Utc::now();
     let id = crate::with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM plans WHERE title_fi = $1").bind(BENCH_TITLE).fetch_optional(&mut *tx).await? {
             return Ok(id);
         }

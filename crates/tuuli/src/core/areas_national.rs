@@ -240,7 +240,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
         Option<i64>,
     );
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let existing: Vec<Row> = sqlx::query_as(
             "SELECT id, kind, official_code, sotkanet_id, name_fi, name_sv, name_en, parent_id, CAST(valid_from AS BIGINT), CAST(valid_to AS BIGINT), successor_id FROM areas",
         ).fetch_all(&mut *tx).await?;

@@ -85,7 +85,7 @@ const COLS: &str = "kind = $1, name_fi = $2, name_sv = $3, name_en = $4, officia
 pub async fn create(db: &Db, input: &AreaInput, actor: &Actor) -> AppResult<Area> {
     let v = validate(db, input, None).await?;
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO areas (kind, name_fi, name_sv, name_en, official_code, statfin_code, sotkanet_id, parent_id, population) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
@@ -107,7 +107,7 @@ pub async fn update(db: &Db, id: i64, input: &AreaInput, actor: &Actor) -> AppRe
         crate::core::areas::COLS
     );
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "areas", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(input.version, current)?;
         let before: Area = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str())).bind(id).fetch_one(&mut *tx).await?;
@@ -129,7 +129,7 @@ pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
         crate::core::areas::COLS
     );
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "areas", id)?.ok_or(AppError::NotFound)?;
         let before: Area = sqlx::query_as(sqlx::AssertSqlSafe(read.as_str())).bind(id).fetch_one(&mut *tx).await?;
         // Indicator values have no foreign key to their area (migration 0019: bulk imports);

@@ -117,7 +117,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     let actor = Actor::system("reference");
     let mut n = Loaded::default();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         for (i, (slug, fi, sv, en)) in THEMES.iter().enumerate() {
             let order = i as i64;
             let found: Option<(i64, String, String, String, i64)> = sqlx::query_as(

@@ -37,6 +37,55 @@ macro_rules! with_db {
     };
 }
 
+/// A pool that starts write transactions: `BEGIN IMMEDIATE` on SQLite, `BEGIN` on
+/// PostgreSQL. Use [`begin_write`] (inside [`with_db!`]) for every transaction that writes.
+pub trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
+    > + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    /// SQLite's plain (deferred) `BEGIN` takes the write lock only at the first write, and a
+    /// write to a table with an FTS5 index (organisations, people: their triggers) opens a
+    /// read transaction in the FTS5 module first. A connection that already reads cannot
+    /// wait for the lock — SQLite answers "database is locked" at once instead of using
+    /// the busy timeout — so of two saves at the same moment one failed with a 500.
+    /// `IMMEDIATE` takes the write lock before anything else, waiting for it.
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
+    > + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
+    > + Send {
+        self.begin()
+    }
+}
+
+/// Starts a write transaction on `pool` ([`BeginWrite`]): `with_db!(db, p => { let mut tx =
+/// crate::db::begin_write(p).await?; … })`.
+pub fn begin_write<P: BeginWrite>(
+    pool: &P,
+) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, P::Database>, sqlx::Error>>
++ Send
++ '_ {
+    pool.begin_write()
+}
+
 /// Records one change in the audit log, inside the caller's transaction.
 /// `$before` and `$after` are `Option<serde_json::Value>`.
 #[macro_export]

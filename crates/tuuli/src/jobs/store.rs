@@ -87,7 +87,7 @@ pub async fn enqueue(db: &Db, job: &NewJob, actor: &Actor) -> AppResult<i64> {
     let now = Utc::now();
     let after = serde_json::json!({ "kind": job.kind, "payload": job.payload });
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO jobs (kind, payload, status, max_attempts, run_after, created_by, created_at, updated_at) \
              VALUES ($1, $2, 'queued', $3, $4, $5, $4, $4) RETURNING id",

@@ -29,7 +29,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Loaded> {
     let actor = Actor::system("demo");
     let now = Utc::now();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM imports WHERE kind = 'demo' LIMIT 1")
             .fetch_optional(&mut *tx).await?;
         if existing.is_some() {

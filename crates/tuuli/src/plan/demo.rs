@@ -186,7 +186,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     let actor = Actor::system("demo");
     let now = Utc::now();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plans WHERE title_fi = $1").bind(PLAN_TITLE).fetch_one(&mut *tx).await?;
         if exists > 0 {
             return Ok(());

@@ -38,7 +38,7 @@ pub async fn create_plan(db: &Db, input: &PlanInput, actor: &Actor) -> AppResult
     let v = c.finish(v)?;
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plans (title_fi, title_sv, start_year, end_year, status, description, published, based_on, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
@@ -58,7 +58,7 @@ pub async fn update_plan(db: &Db, id: i64, input: &PlanInput, actor: &Actor) -> 
     let v = c.finish(v)?;
     let sql = format!("{PLAN} WHERE id = $1");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "plans", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before: Plan = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
@@ -110,7 +110,7 @@ async fn check_promise(db: &Db, input: &PromiseInput) -> AppResult<PromiseInput>
 pub async fn create_promise(db: &Db, input: &PromiseInput, actor: &Actor) -> AppResult<Promise> {
     let v = check_promise(db, input).await?;
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_promises (plan_id, position, title_fi, title_sv, title_en) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(v.plan_id).bind(v.position).bind(&v.title_fi).bind(&v.title_sv).bind(&v.title_en)
@@ -131,7 +131,7 @@ pub async fn update_promise(
     let v = check_promise(db, input).await?;
     let sql = format!("{PROMISE} WHERE id = $1");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "plan_promises", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before: Promise = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
@@ -170,7 +170,7 @@ async fn check_goal(db: &Db, input: &GoalInput) -> AppResult<(GoalInput, Vec<i64
 pub async fn create_goal(db: &Db, input: &GoalInput, actor: &Actor) -> AppResult<Goal> {
     let (v, themes) = check_goal(db, input).await?;
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_goals (promise_id, position, title_fi, title_sv, title_en, description) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(v.promise_id).bind(v.position).bind(&v.title_fi).bind(&v.title_sv).bind(&v.title_en).bind(&v.description)
@@ -187,7 +187,7 @@ pub async fn update_goal(db: &Db, id: i64, input: &GoalInput, actor: &Actor) -> 
     let (v, themes) = check_goal(db, input).await?;
     let sql = format!("{GOAL} WHERE id = $1");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "plan_goals", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before: Goal = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
@@ -279,7 +279,7 @@ pub async fn create_action_from(
     let (v, themes) = check_action(db, input).await?;
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_actions (goal_id, title, description, lead_organisation_id, start_date, end_date, planned_euros, planned_days, created_at, updated_at, source_decision_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id")
@@ -310,7 +310,7 @@ pub async fn update_action(
     let (v, themes) = check_action(db, input).await?;
     let sql = format!("{ACTION} WHERE a.id = $1");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "plan_actions", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before: Action = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
@@ -376,7 +376,7 @@ pub async fn add_progress(
     let v = c.finish(v)?;
     let sql = format!("{PROGRESS} WHERE id = $1");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "plan_actions", action_id)?.ok_or(AppError::NotFound)?;
         let id = insert_progress!(tx, action_id, &v, actor);
         let row: Progress = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
@@ -465,7 +465,7 @@ pub async fn tree(db: &Db, id: i64, all: bool) -> AppResult<PlanTree> {
 pub async fn delete_promise(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
     let sql = format!("{PROMISE} WHERE id = $1");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "plan_promises", id)?.ok_or(AppError::NotFound)?;
         let before: Promise = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
         sqlx::query("DELETE FROM plan_promises WHERE id = $1").bind(id).execute(&mut *tx).await
@@ -480,7 +480,7 @@ pub async fn delete_promise(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
 pub async fn delete_goal(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
     let sql = format!("{GOAL} WHERE id = $1");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "plan_goals", id)?.ok_or(AppError::NotFound)?;
         let before: Goal = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_one(&mut *tx).await?;
         sqlx::query("DELETE FROM plan_goals WHERE id = $1").bind(id).execute(&mut *tx).await
@@ -496,7 +496,7 @@ pub async fn delete_action(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
     let before = get_action(db, id).await?;
     let progress = list_progress(db, id).await?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "plan_actions", id)?.ok_or(AppError::NotFound)?;
         sqlx::query("DELETE FROM plan_actions WHERE id = $1").bind(id).execute(&mut *tx).await
             .map_err(|e| AppError::in_use(e, "error-action-in-use"))?;

@@ -304,7 +304,7 @@ pub async fn save(
          ORDER BY p2.report_date DESC, p2.id DESC LIMIT 1), 0) FROM plan_actions a WHERE a.id IN ({ids})"
     );
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let locked: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(lock.as_str())).fetch_all(&mut *tx).await?;
         if locked.len() != changed.len() {
             return Err(SaveError::Other(AppError::NotFound));

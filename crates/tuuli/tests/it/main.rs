@@ -15,6 +15,7 @@ mod auth;
 mod catalogue;
 mod catalogue_export;
 mod cli;
+mod concurrent_writes;
 mod conflicts;
 mod groups;
 mod health;

@@ -256,7 +256,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Seeded> {
     let now = Utc::now();
     let mut n = Seeded::default();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let themes: Vec<(i64, String)> = sqlx::query_as("SELECT id, slug FROM themes").fetch_all(&mut *tx).await?;
         let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
         for r in &rows {

@@ -171,7 +171,7 @@ pub async fn update(
     let (v, theme_ids) = check_input(db, input).await?;
     let before = get(db, id).await?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "indicators", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let old: (String, String, String) = sqlx::query_as("SELECT polarity, title_sv, title_en FROM indicators WHERE id = $1")
@@ -250,7 +250,7 @@ pub async fn update_set(
     }
     c.finish(())?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "indicator_sets", set_id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(input.version, current)?;
         let before: Vec<i64> = sqlx::query_scalar("SELECT indicator_id FROM indicator_set_members WHERE set_id = $1 ORDER BY position, indicator_id")

@@ -275,7 +275,7 @@ pub async fn create(
     check(input)?;
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let mut e = FieldErrors::new();
         let ind: Option<i64> = sqlx::query_scalar("SELECT id FROM indicators WHERE id = $1").bind(input.indicator_id).fetch_optional(&mut *tx).await?;
         if ind.is_none() { e.add("indicator_id", "error-choice"); }
@@ -320,7 +320,7 @@ pub async fn get(db: &Db, id: i64) -> AppResult<GoalTarget> {
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
     let before = get(db, id).await?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         sqlx::query("DELETE FROM goal_targets WHERE id = $1").bind(id).execute(&mut *tx).await?;
         crate::audit!(&mut *tx, actor, "delete", "goal_target", id, serde_json::to_value(&before).ok(), None)?;
         tx.commit().await?;

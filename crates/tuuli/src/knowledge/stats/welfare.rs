@@ -258,7 +258,7 @@ pub async fn save_narrative(
     store::area(db, area).await?;
     let now = Utc::now();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let before: Option<String> = sqlx::query_scalar("SELECT body FROM welfare_narratives WHERE area_id = $1 AND period_from = $2 AND period_to = $3")
             .bind(area).bind(from).bind(to).fetch_optional(&mut *tx).await?;
         sqlx::query(
@@ -300,7 +300,7 @@ pub async fn save_omission(
     }
     let now = Utc::now();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let before: Option<String> = sqlx::query_scalar("SELECT reason FROM welfare_omissions WHERE area_id = $1 AND set_id = $2 AND indicator_id = $3")
             .bind(area).bind(set).bind(indicator).fetch_optional(&mut *tx).await?;
         if reason.is_empty() {

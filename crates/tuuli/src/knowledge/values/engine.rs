@@ -215,7 +215,7 @@ impl Importer {
         }
         let tx = match db {
             Db::Sqlite(p) => {
-                let mut t = p.begin().await?;
+                let mut t = crate::db::begin_write(p).await?;
                 let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
                     .fetch_one(&mut *t)
                     .await?;
@@ -237,7 +237,7 @@ impl Importer {
                 Tx::Sqlite(t)
             }
             Db::Postgres(p) => {
-                let mut t = p.begin().await?;
+                let mut t = crate::db::begin_write(p).await?;
                 sqlx::query(
                     "CREATE TEMP TABLE import_stage (area_id BIGINT, indicator_id BIGINT, year INTEGER, sex INTEGER, \
                      value DOUBLE PRECISION, count DOUBLE PRECISION, denominator DOUBLE PRECISION, line BIGINT, repeat INTEGER) ON COMMIT DROP",
@@ -604,7 +604,7 @@ async fn fail(db: &Db, actor: &Actor, s: &Summary, now: DateTime<Utc>) -> anyhow
     let message = message_text(s);
     let after = serde_json::to_value(s)?;
     with_db!(db, p => {
-        let mut t = p.begin().await?;
+        let mut t = crate::db::begin_write(p).await?;
         sqlx::query(
             "UPDATE imports SET status = $1, rows_read = $2, inserted = 0, updated = 0, unchanged = 0, rejected = $3, \
              skipped = $4, message = $5, finished_at = $6 WHERE id = $7",

@@ -298,7 +298,7 @@ pub async fn create(
     let actor = viewer.actor();
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         lock_group!(tx, group_id)?;
         if overlapping!(tx, group_id, v, 0_i64)? {
             return Err(AppError::Conflict("groups-error-already-member"));
@@ -354,7 +354,7 @@ async fn write(
     let actor = viewer.actor();
     let sql = format!("{SELECT} WHERE m.id = $1 AND m.group_id = $2");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         lock_group!(tx, group_id)?;
         crate::lock_version!(tx, "memberships", id)?.ok_or(AppError::NotFound)?;
         let mut before: Membership = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(group_id)
@@ -409,7 +409,7 @@ pub async fn delete(db: &Db, viewer: &Viewer, group_id: i64, id: i64) -> AppResu
     let actor = viewer.actor();
     let sql = format!("{SELECT} WHERE m.id = $1 AND m.group_id = $2");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "memberships", id)?.ok_or(AppError::NotFound)?;
         let before: Membership = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(group_id)
             .fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;

@@ -139,7 +139,7 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &GroupInput) -> AppResult<G
     let actor = viewer.actor();
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO work_groups (name_fi, name_sv, name_en, group_type, convener_id, status, description, description_sv, description_en, created_at, updated_at, name_key, search_key) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) RETURNING id",
@@ -165,7 +165,7 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> Ap
     let (mut v, themes) = validate(db, input).await?;
     let actor = viewer.actor();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "work_groups", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
@@ -189,7 +189,7 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &GroupInput) -> Ap
 pub async fn delete(db: &Db, viewer: &Viewer, id: i64) -> AppResult<()> {
     let actor = viewer.actor();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "work_groups", id)?.ok_or(AppError::NotFound)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
         sqlx::query("DELETE FROM work_groups WHERE id = $1").bind(id).execute(&mut *tx).await

@@ -72,7 +72,7 @@ pub async fn add_decision(
 ) -> AppResult<Decision> {
     let v = validate_decision(db, input).await?;
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO decisions (meeting_id, text, responsible_id, due_date) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -89,7 +89,7 @@ pub async fn add_decision(
 pub async fn delete_decision(db: &Db, meeting_id: i64, id: i64, actor: &Actor) -> AppResult<()> {
     let sql = format!("{SELECT_DECISION} WHERE d.id = $1 AND d.meeting_id = $2");
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "meetings", meeting_id)?.ok_or(AppError::NotFound)?;
         let before: Decision = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(meeting_id)
             .fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
@@ -142,7 +142,7 @@ pub async fn set_attendance(db: &Db, m: &Meeting, present: &[i64], actor: &Actor
     after.sort_unstable();
     after.dedup();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         // The meeting's lock first, then the before-value, in this transaction.
         crate::lock_version!(tx, "meetings", m.id)?.ok_or(AppError::NotFound)?;
         let before: Vec<i64> = sqlx::query_scalar("SELECT person_id FROM attendance WHERE meeting_id = $1 AND present ORDER BY person_id")

@@ -293,7 +293,7 @@ pub async fn create(db: &Db, input: &MeetingInput, actor: &Actor) -> AppResult<i
     let v = validate(db, input).await?;
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetings (group_id, title, starts_at, ends_at, place, online_url, is_public, minutes, is_example, created_at, updated_at, title_sv, title_en) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9, $9, $10, $11) RETURNING id",
@@ -315,7 +315,7 @@ pub async fn create(db: &Db, input: &MeetingInput, actor: &Actor) -> AppResult<i
 pub async fn update(db: &Db, id: i64, input: &MeetingInput, actor: &Actor) -> AppResult<()> {
     let v = validate(db, input).await?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "meetings", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before = load_detail!(tx, id).ok_or(AppError::NotFound)?;
@@ -340,7 +340,7 @@ pub async fn update(db: &Db, id: i64, input: &MeetingInput, actor: &Actor) -> Ap
 /// Deletes a meeting with its agenda, decisions and attendance (they cascade).
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "meetings", id)?.ok_or(AppError::NotFound)?;
         let before = load_detail!(tx, id).ok_or(AppError::NotFound)?;
         sqlx::query("DELETE FROM meetings WHERE id = $1").bind(id).execute(&mut *tx).await

@@ -236,7 +236,7 @@ pub async fn create(db: &Db, input: &OrganisationInput, actor: &Actor) -> AppRes
     let (v, themes) = validate(db, input).await?;
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (name_fi, name_sv, org_type, area_id, website, created_at, updated_at, name_key, search_key) \
              VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8) RETURNING id",
@@ -263,7 +263,7 @@ pub async fn update(
 ) -> AppResult<Organisation> {
     let (v, themes) = validate(db, input).await?;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "organisations", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
@@ -284,7 +284,7 @@ pub async fn update(
 /// users, convened groups or decisions is refused with 409 and a message saying so.
 pub async fn delete(db: &Db, id: i64, actor: &Actor) -> AppResult<()> {
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "organisations", id)?.ok_or(AppError::NotFound)?;
         let before = load!(tx, id).ok_or(AppError::NotFound)?;
         sqlx::query("DELETE FROM organisations WHERE id = $1").bind(id).execute(&mut *tx).await

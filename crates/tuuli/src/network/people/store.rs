@@ -377,7 +377,7 @@ pub async fn create(db: &Db, viewer: &Viewer, input: &PersonInput) -> AppResult<
     let actor = viewer.actor();
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO people (name, title, email, phone, consent_date, lived_experience, created_at, updated_at, name_key, search_key) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id",
@@ -400,7 +400,7 @@ pub async fn update(db: &Db, viewer: &Viewer, id: i64, input: &PersonInput) -> A
     let (mut v, consent) = validate(db, input).await?;
     let actor = viewer.actor();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "people", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before = load_on!(tx, id).ok_or(AppError::NotFound)?;
@@ -471,7 +471,7 @@ async fn remove(
 ) -> AppResult<()> {
     let now = Utc::now();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "people", id)?.ok_or(AppError::NotFound)?;
         let before = load_on!(tx, id).ok_or(AppError::NotFound)?;
         rights(&before)?;

@@ -308,7 +308,7 @@ pub async fn import(
     let mut result = ImportResult::default();
     let now = Utc::now();
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         for ch in &changes {
             let id = match (&ch.existing, &ch.values) {
                 (Some((id, before)), Some(v)) => {

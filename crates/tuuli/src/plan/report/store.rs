@@ -54,7 +54,7 @@ pub async fn create(
     }
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_reports (plan_id, from_year, to_year, narratives, created_at, updated_at) VALUES ($1, $2, $3, '{}', $4, $4) RETURNING id")
             .bind(plan_id).bind(v.from_year).bind(v.to_year).bind(now)
@@ -80,7 +80,7 @@ pub async fn save_narratives(
     let text = serde_json::to_string(&v.narratives).unwrap_or_else(|_| "{}".into());
     let id = report.id;
     with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let current = crate::lock_version!(tx, "plan_reports", id)?.ok_or(AppError::NotFound)?;
         crate::web::conflict::check(v.version, current)?;
         let before: String = sqlx::query_scalar("SELECT narratives FROM plan_reports WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
@@ -105,7 +105,7 @@ pub async fn publish(
 ) -> AppResult<Snapshot> {
     let now = Utc::now();
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         crate::lock_version!(tx, "plan_reports", report.id)?.ok_or(AppError::NotFound)?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO plan_report_snapshots (report_id, data, html_fi, html_sv, html_en, published_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -290,7 +290,7 @@ pub async fn next_plan(
                                                            ORDER BY p2.report_date DESC, p2.id DESC LIMIT 1) \
                     WHERE pr.plan_id = $1 AND COALESCE(lp.status, 'not_started') NOT IN ('done', 'cancelled') ORDER BY a.id";
     let id = with_db!(db, p => {
-        let mut tx = p.begin().await?;
+        let mut tx = crate::db::begin_write(p).await?;
         let open: Vec<i64> = sqlx::query_scalar(open_sql).bind(source).bind(last).fetch_all(&mut *tx).await?;
         let plan: i64 = sqlx::query_scalar(
             "INSERT INTO plans (title_fi, title_sv, start_year, end_year, status, description, published, based_on, based_on_report_id, created_at, updated_at) \
