@@ -243,8 +243,17 @@ impl Filter {
             ("", "<=")
         };
         let order = format!("{alias}.name_key{dir}, {alias}.id{dir}");
+        // PostgreSQL: the walk tests the search on the index entries, never through the
+        // trigram index; written on an expression that index does not hold, the LIKE
+        // leaves the planner no trigram path to weigh, and after five executions it keeps
+        // one generic plan instead of planning the statement again for every pattern
+        // (0.25–0.35 ms of every search request, as long as its walk).
+        let key = match db {
+            Db::Postgres(_) => format!("({alias}.search_key || '')"),
+            Db::Sqlite(_) => format!("{alias}.search_key"),
+        };
         let sql = format!(
-            "SELECT {alias}.id FROM {table} {alias} WHERE {alias}.search_key LIKE ${} ESCAPE '\\'{and_others} \
+            "SELECT {alias}.id FROM {table} {alias} WHERE {key} LIKE ${} ESCAPE '\\'{and_others} \
              AND ({alias}.name_key, {alias}.id) {cmp} (SELECT {alias}.name_key, {alias}.id FROM {table} {alias}{bound_where} ORDER BY {order} LIMIT 1 OFFSET {}) \
              ORDER BY {order}{}",
             at_arg + 1,
