@@ -105,13 +105,14 @@ async fn attach_themes(db: &Db, items: &mut [Group]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let sql = format!(
+    let ids: Vec<i64> = items.iter().map(|g| g.id).collect();
+    let rows: Vec<(i64, String)> = crate::db::rows_for_ids(
+        db,
         "SELECT gt.group_id, t.slug FROM group_themes gt JOIN themes t ON t.id = gt.theme_id \
-         WHERE gt.group_id IN ({}) ORDER BY t.sort_order",
-        crate::db::id_list(items.iter().map(|g| g.id))
-    );
-    let rows: Vec<(i64, String)> =
-        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+         WHERE gt.group_id {ids} ORDER BY t.sort_order",
+        &ids,
+    )
+    .await?;
     let mut by_owner = crate::db::group_by_owner(rows);
     for g in items.iter_mut() {
         g.themes = by_owner.remove(&g.id).unwrap_or_default();

@@ -233,12 +233,13 @@ async fn attach_agenda(db: &Db, items: &mut [Meeting]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let sql = format!(
-        "SELECT meeting_id, title FROM agenda_items WHERE meeting_id IN ({}) ORDER BY meeting_id, position, id",
-        crate::db::id_list(items.iter().map(|m| m.id))
-    );
-    let rows: Vec<(i64, String)> =
-        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+    let ids: Vec<i64> = items.iter().map(|m| m.id).collect();
+    let rows: Vec<(i64, String)> = crate::db::rows_for_ids(
+        db,
+        "SELECT meeting_id, title FROM agenda_items WHERE meeting_id {ids} ORDER BY meeting_id, position, id",
+        &ids,
+    )
+    .await?;
     let mut by_owner = crate::db::group_by_owner(rows);
     for m in items.iter_mut() {
         m.agenda = by_owner.remove(&m.id).unwrap_or_default();

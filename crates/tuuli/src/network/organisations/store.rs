@@ -202,13 +202,14 @@ async fn attach_themes(db: &Db, items: &mut [Organisation]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let sql = format!(
+    let ids: Vec<i64> = items.iter().map(|o| o.id).collect();
+    let rows: Vec<(i64, String)> = crate::db::rows_for_ids(
+        db,
         "SELECT ot.organisation_id, t.slug FROM organisation_themes ot JOIN themes t ON t.id = ot.theme_id \
-         WHERE ot.organisation_id IN ({}) ORDER BY t.sort_order",
-        crate::db::id_list(items.iter().map(|o| o.id))
-    );
-    let rows: Vec<(i64, String)> =
-        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+         WHERE ot.organisation_id {ids} ORDER BY t.sort_order",
+        &ids,
+    )
+    .await?;
     let mut by_owner = crate::db::group_by_owner(rows);
     for o in items.iter_mut() {
         o.themes = by_owner.remove(&o.id).unwrap_or_default();

@@ -283,13 +283,14 @@ async fn attach_organisations(db: &Db, items: &mut [Person]) -> AppResult<()> {
     if items.is_empty() {
         return Ok(());
     }
-    let sql = format!(
+    let ids: Vec<i64> = items.iter().map(|p| p.id).collect();
+    let rows: Vec<(i64, i64, String, String)> = crate::db::rows_for_ids(
+        db,
         "SELECT po.person_id, o.id, o.name_fi, o.name_sv FROM person_organisations po \
-         JOIN organisations o ON o.id = po.organisation_id WHERE po.person_id IN ({}) ORDER BY o.name_fi",
-        crate::db::id_list(items.iter().map(|p| p.id))
-    );
-    let rows: Vec<(i64, i64, String, String)> =
-        with_db!(db, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(p).await)?;
+         JOIN organisations o ON o.id = po.organisation_id WHERE po.person_id {ids} ORDER BY o.name_fi",
+        &ids,
+    )
+    .await?;
     let rows = rows
         .into_iter()
         .map(|(pid, id, name_fi, name_sv)| {
