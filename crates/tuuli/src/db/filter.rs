@@ -168,10 +168,7 @@ impl Filter {
         ids: Option<Vec<i64>>,
     ) -> Result<Vec<T>, sqlx::Error>
     where
-        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-            + Send
-            + Unpin,
+        T: super::AnyRow,
     {
         if let Some(ids) = ids {
             return super::rows_by_ids(db, select, alias, &ids).await;

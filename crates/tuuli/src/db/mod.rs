@@ -178,6 +178,24 @@ pub fn id_list(ids: impl Iterator<Item = i64>) -> String {
     ids.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
 }
 
+/// A row type read from either database (what the helpers that run one statement on
+/// both need of it).
+pub trait AnyRow:
+    for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + Send
+    + Unpin
+{
+}
+
+impl<T> AnyRow for T where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + Send
+        + Unpin
+{
+}
+
 /// The rows of a statement about a list of ids we hold: `sql` says `{ids}` where the test
 /// of a column against them goes (`WHERE po.person_id {ids}`). PostgreSQL binds them as one
 /// array (`= ANY($1)`): one prepared statement, planned once, for every page of a list —
@@ -186,10 +204,7 @@ pub fn id_list(ids: impl Iterator<Item = i64>) -> String {
 /// them in (`IN (…)`, [`id_list`]), since it has no arrays and prepares in microseconds.
 pub async fn rows_for_ids<T>(db: &Db, sql: &str, ids: &[i64]) -> Result<Vec<T>, sqlx::Error>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + Send
-        + Unpin,
+    T: AnyRow,
 {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -219,10 +234,7 @@ pub async fn rows_by_ids<T>(
     ids: &[i64],
 ) -> Result<Vec<T>, sqlx::Error>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + Send
-        + Unpin,
+    T: AnyRow,
 {
     let sql = format!("{select} WHERE {alias}.id {{ids}} ORDER BY {alias}.name_key, {alias}.id");
     rows_for_ids(db, &sql, ids).await
