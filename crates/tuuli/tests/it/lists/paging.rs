@@ -332,6 +332,44 @@ both!(
 );
 
 /// A JSON list's answer (anonymous, or with a token), which must be 200.
+/// Inserts `count` people numbered from `first` (their keys folded as the stores fold
+/// them): those whose `n` (0, 1, …) meets the SQL condition `chosen` are named
+/// `names.0` + number, the others `names.1` + number; erases the one named `erased` as
+/// erasure does (an empty search key); returns the ids of the living people whose search
+/// key holds `found`, in name order.
+async fn seed_people(
+    app: &crate::helpers::TestApp,
+    count: i64,
+    chosen: &str,
+    names: (&str, &str),
+    first: i64,
+    erased: &str,
+    found: &str,
+) -> Vec<i64> {
+    use tuuli::db::keys::fold;
+    let sql = format!(
+        "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < $2 - 1) \
+         INSERT INTO people (name, created_at, updated_at, name_key, search_key) \
+         SELECT CASE WHEN {chosen} THEN $3 ELSE $4 END || ($7 + n), $1, $1, \
+                CASE WHEN {chosen} THEN $5 ELSE $6 END || ($7 + n), \
+                CASE WHEN {chosen} THEN $5 ELSE $6 END || ($7 + n) FROM s"
+    );
+    let (name, other) = names;
+    tuuli::with_db!(&app.db, p => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(chrono::Utc::now()).bind(count).bind(name).bind(other)
+        .bind(fold(name)).bind(fold(other)).bind(first)
+        .execute(p).await.map(|_| ()))
+    .expect("people");
+    tuuli::with_db!(&app.db, p => sqlx::query(
+        "UPDATE people SET erased = TRUE, search_key = '' WHERE name = $1")
+        .bind(erased).execute(p).await.map(|r| assert_eq!(r.rows_affected(), 1, "{erased}")))
+    .expect("erase");
+    tuuli::with_db!(&app.db, p => sqlx::query_scalar(
+        "SELECT id FROM people WHERE erased = FALSE AND search_key LIKE $1 ORDER BY name_key, id")
+        .bind(format!("%{found}%")).fetch_all(p).await)
+    .expect("expected")
+}
+
 async fn api_json(
     app: &crate::helpers::TestApp,
     url: &str,
@@ -420,23 +458,18 @@ both!(
 both!(
     a_people_search_of_few_matches_after_z_lists_and_counts_them_without_the_erased,
     |app| async move {
-        let now = chrono::Utc::now();
         // 600 people: every twentieth an "Örjan Öhman" (after z in the name order), the
         // rest "Henkilö"; one Örjan erased.
-        tuuli::with_db!(&app.db, p => sqlx::query(
-            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 599) \
-             INSERT INTO people (name, created_at, updated_at, name_key, search_key) \
-             SELECT CASE WHEN n % 20 = 0 THEN 'Örjan Öhman ' ELSE 'Henkilö ' END || (1000 + n), $1, $1, \
-                    CASE WHEN n % 20 = 0 THEN 'örjan öhman ' ELSE 'henkilö ' END || (1000 + n), \
-                    CASE WHEN n % 20 = 0 THEN 'örjan öhman ' ELSE 'henkilö ' END || (1000 + n) FROM s")
-            .bind(now).execute(p).await.map(|_| ())).expect("people");
-        tuuli::with_db!(&app.db, p => sqlx::query(
-            "UPDATE people SET erased = TRUE, search_key = '' WHERE name = 'Örjan Öhman 1020'")
-            .execute(p).await.map(|_| ()))
-        .expect("erase");
-        let expected: Vec<i64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar(
-            "SELECT id FROM people WHERE erased = FALSE AND search_key LIKE '%örjan ö%' ORDER BY name_key, id")
-            .fetch_all(p).await).expect("expected");
+        let expected = seed_people(
+            &app,
+            600,
+            "n % 20 = 0",
+            ("Örjan Öhman ", "Henkilö "),
+            1000,
+            "Örjan Öhman 1020",
+            "örjan ö",
+        )
+        .await;
         assert_eq!(expected.len(), 29);
         app.add_user("admin@example.fi", Role::Admin, None, None)
             .await;
@@ -509,22 +542,16 @@ both!(
     |app| async move {
         let cap = tuuli::core::paging::Paging::COUNT_CAP;
         // cap + 5 people "Testaaja NNNN", one more erased; and 40 others.
-        let now = chrono::Utc::now();
-        tuuli::with_db!(&app.db, p => sqlx::query(
-            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < $2 + 45) \
-             INSERT INTO people (name, created_at, updated_at, name_key, search_key) \
-             SELECT CASE WHEN n <= $2 + 5 THEN 'Testaaja ' ELSE 'Muu ' END || (10000 + n), $1, $1, \
-                    CASE WHEN n <= $2 + 5 THEN 'testaaja ' ELSE 'muu ' END || (10000 + n), \
-                    CASE WHEN n <= $2 + 5 THEN 'testaaja ' ELSE 'muu ' END || (10000 + n) FROM s")
-            .bind(now).bind(cap).execute(p).await.map(|_| ()))
-        .expect("people");
-        tuuli::with_db!(&app.db, p => sqlx::query(
-            "UPDATE people SET erased = TRUE, search_key = '' WHERE name = 'Testaaja 10000'")
-            .execute(p).await.map(|_| ()))
-        .expect("erase");
-        let expected: Vec<i64> = tuuli::with_db!(&app.db, p => sqlx::query_scalar(
-            "SELECT id FROM people WHERE erased = FALSE AND search_key LIKE '%testaaja%' ORDER BY name_key, id")
-            .fetch_all(p).await).expect("expected");
+        let expected = seed_people(
+            &app,
+            cap + 46,
+            &format!("n <= {}", cap + 5),
+            ("Testaaja ", "Muu "),
+            10000,
+            "Testaaja 10000",
+            "testaaja",
+        )
+        .await;
         assert_eq!(expected.len() as i64, cap + 5);
         app.add_user("admin@example.fi", Role::Admin, None, None)
             .await;
