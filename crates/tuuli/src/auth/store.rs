@@ -291,7 +291,7 @@ pub async fn reserve_attempt(db: &Db, email: &str, client: &str) -> AppResult<At
     let now = Utc::now();
     let window = Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let since = now - window;
-    let postgres = matches!(db, Db::Postgres(_));
+    let postgres = matches!(db, Db::Postgres(..));
     with_db!(db, p => {
         let mut tx = crate::db::begin_write(p).await?;
         if postgres {

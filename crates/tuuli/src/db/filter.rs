@@ -41,6 +41,9 @@ pub struct Filter {
     /// The caller's word that the search's matches are the whole list (no other condition
     /// can exclude a row they find; see [`Self::matches_are_the_list`]).
     matches_are_the_list: bool,
+    /// The keyset cursor's name key and id, when [`Self::keyset`] gave one (the
+    /// direction is `desc`).
+    cursor: Option<(String, i64)>,
 }
 
 /// How many entries of the name index [`Filter::walk_page_ids`] reads at most before it
@@ -90,7 +93,8 @@ impl Filter {
     /// Says that every row the search finds belongs to the list (the search is the only
     /// condition that can exclude a row; `erased = FALSE` of people, whose tombstones
     /// have empty search keys, cannot), so that on SQLite [`Self::find_page`] may count
-    /// the FTS5 matches and sort the page from them.
+    /// the FTS5 matches and sort the page from them, and on PostgreSQL find the count and
+    /// the page in the server's name index ([`super::names`]).
     pub fn matches_are_the_list(&mut self, yes: bool) {
         self.matches_are_the_list = yes;
     }
@@ -139,7 +143,7 @@ impl Filter {
     pub fn page_ids(&self, db: &Db, table: &str, alias: &str, paging: &str) -> String {
         let cond = self.sql();
         let dir = if self.desc { " DESC" } else { "" };
-        if self.searched && matches!(db, Db::Postgres(_)) {
+        if self.searched && matches!(db, Db::Postgres(..)) {
             format!(
                 "SELECT m.id FROM (SELECT {alias}.id, {alias}.name_key FROM {table} {alias}{cond} OFFSET 0) m ORDER BY m.name_key{dir}, m.id{dir}{paging}"
             )
@@ -176,7 +180,7 @@ impl Filter {
         let page = self.page_ids(db, table, alias, &paging.probe_sql());
         let restrict = match db {
             Db::Sqlite(_) => format!("{alias}.id IN ({page})"),
-            Db::Postgres(_) => format!("{alias}.id = ANY(ARRAY({page}))"),
+            Db::Postgres(..) => format!("{alias}.id = ANY(ARRAY({page}))"),
         };
         let sql = format!("{select} WHERE {restrict} ORDER BY {alias}.name_key, {alias}.id");
         crate::with_db!(db, p => crate::bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), self).fetch_all(p).await)
@@ -246,7 +250,7 @@ impl Filter {
         // one generic plan instead of planning the statement again for every pattern
         // (0.25–0.35 ms of every search request, as long as its walk).
         let key = match db {
-            Db::Postgres(_) => format!("({alias}.search_key || '')"),
+            Db::Postgres(..) => format!("({alias}.search_key || '')"),
             Db::Sqlite(_) => format!("{alias}.search_key"),
         };
         let sql = format!(
@@ -298,6 +302,8 @@ impl Filter {
     /// `self` finds — `self` may carry a keyset cursor that `count` does not — choosing
     /// how to find the page:
     ///
+    /// - on PostgreSQL, a search whose matches are the list: from the name index in
+    ///   memory ([`Self::find_in_memory`]);
     /// - a search with many matches early in the name order: a short walk of the
     ///   name-and-search index ([`Self::walk_page_ids`]);
     /// - otherwise on PostgreSQL, a search: the matches are found once by the trigram
@@ -328,9 +334,12 @@ impl Filter {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<i64, sqlx::Error>>,
     {
-        if let Db::Postgres(pool) = db
+        if let Db::Postgres(pool, names) = db
             && self.searched
         {
+            if let Some(found) = self.find_in_memory(pool, names, table, paging).await? {
+                return Ok(found);
+            }
             if let Some(ids) = self
                 .walk_page_ids(db, table, alias, paging, i64::MAX)
                 .await?
@@ -361,6 +370,35 @@ impl Filter {
             self.sort_matches();
         }
         Ok((Some(total), None))
+    }
+
+    /// PostgreSQL, a search whose matches are the list ([`Self::matches_are_the_list`]):
+    /// its count and page from the server's name index of `table`
+    /// ([`super::names`], kept exact by a change counter read first) instead of a walk
+    /// of the name index and a count through the trigram index. `None` for other
+    /// searches and for a table without a name index.
+    async fn find_in_memory(
+        &self,
+        pool: &sqlx::PgPool,
+        names: &super::names::NameIndexes,
+        table: &str,
+        paging: &crate::core::paging::Paging,
+    ) -> Result<Option<(Option<i64>, Option<Vec<i64>>)>, sqlx::Error> {
+        use super::names::From;
+        let (true, Some((_, _, folded))) = (self.matches_are_the_list, &self.search_at) else {
+            return Ok(None);
+        };
+        let Some(index) = names.current(pool, table).await? else {
+            return Ok(None);
+        };
+        let from = match &self.cursor {
+            Some((key, id)) if self.desc => From::Before(key, *id),
+            Some((key, id)) => From::After(key, *id),
+            None => From::Offset(usize::try_from(paging.offset()).unwrap_or(usize::MAX)),
+        };
+        let take = usize::try_from(paging.limit() + 1).unwrap_or(0);
+        let (total, ids) = index.find(folded, from, take, paging.count_cap);
+        Ok(Some((Some(total), Some(ids))))
     }
 
     /// SQLite, a capped count of a search whose matches are the list
@@ -447,6 +485,7 @@ impl Filter {
     pub fn keyset(&mut self, alias: &str, name_key: &str, id: i64, before: bool) {
         let op = if before { "<" } else { ">" };
         self.desc = before;
+        self.cursor = Some((name_key.to_owned(), id));
         self.push_indexed(
             &format!("({alias}.name_key, {alias}.id) {op} (?, ?)"),
             vec![Arg::Text(name_key.to_owned()), Arg::Int(id)],

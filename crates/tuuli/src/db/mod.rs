@@ -6,6 +6,7 @@
 
 pub mod filter;
 pub mod keys;
+pub mod names;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -23,7 +24,9 @@ const IDLE_CHECK: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqlitePool),
-    Postgres(PgPool),
+    /// The pool, and the name indexes this server keeps of the database's lists
+    /// ([`names`]; shared by the clones of this handle, read when first searched).
+    Postgres(PgPool, std::sync::Arc<names::NameIndexes>),
 }
 
 /// Runs `$body` with `$pool` bound to the concrete pool of `$db` (a `&Db`).
@@ -32,7 +35,7 @@ macro_rules! with_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite($pool) => $body,
-            $crate::db::Db::Postgres($pool) => $body,
+            $crate::db::Db::Postgres($pool, _) => $body,
         }
     };
 }
@@ -210,7 +213,7 @@ where
         return Ok(Vec::new());
     }
     match db {
-        Db::Postgres(p) => {
+        Db::Postgres(p, _) => {
             let sql = sql.replace("{ids}", "= ANY($1)");
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(ids)
@@ -282,6 +285,11 @@ fn sqlite_cache_kib() -> u32 {
 }
 
 impl Db {
+    /// A handle on this PostgreSQL pool, with name indexes of its own.
+    pub fn postgres(pool: PgPool) -> Self {
+        Db::Postgres(pool, Default::default())
+    }
+
     /// Connects to the database, creating a SQLite file (and its folder) when missing.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         match Kind::from_url(url)? {
@@ -304,7 +312,7 @@ impl Db {
                     .connect(url)
                     .await
                     .with_context(|| format!("could not connect to PostgreSQL at {}; check that the server runs and the URL's user, password and database are right", redact(url)))?;
-                Ok(Db::Postgres(pool))
+                Ok(Db::postgres(pool))
             }
             Kind::Sqlite => {
                 let memory = url.contains(":memory:") || url.contains("mode=memory");
@@ -363,7 +371,7 @@ impl Db {
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(p) => sqlx::migrate!("../../migrations/sqlite").run(p).await,
-            Db::Postgres(p) => sqlx::migrate!("../../migrations/postgres").run(p).await,
+            Db::Postgres(p, _) => sqlx::migrate!("../../migrations/postgres").run(p).await,
         }
         .context("database migration failed")?;
         keys::refold(self)
@@ -392,7 +400,7 @@ impl Db {
     pub fn kind(&self) -> Kind {
         match self {
             Db::Sqlite(_) => Kind::Sqlite,
-            Db::Postgres(_) => Kind::Postgres,
+            Db::Postgres(..) => Kind::Postgres,
         }
     }
 

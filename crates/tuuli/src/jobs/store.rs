@@ -143,7 +143,7 @@ pub async fn claim(
     let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
     let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect();
     let lock = match db {
-        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        Db::Postgres(..) => " FOR UPDATE SKIP LOCKED",
         Db::Sqlite(_) => "",
     };
     let sql = format!(

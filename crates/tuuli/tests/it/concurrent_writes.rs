@@ -18,7 +18,7 @@ async fn hold_write_lock(db: &Db) -> LockHolder {
             let tx = p.begin_with("BEGIN IMMEDIATE").await.unwrap();
             LockHolder::Sqlite(tx)
         }
-        Db::Postgres(p) => {
+        Db::Postgres(p, _) => {
             let mut tx = p.begin().await.unwrap();
             sqlx::query("LOCK TABLE organisations, people IN SHARE ROW EXCLUSIVE MODE")
                 .execute(&mut *tx)

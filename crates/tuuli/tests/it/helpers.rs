@@ -179,7 +179,7 @@ impl TestApp {
             .expect("pg pool");
         Some(
             Self::with_db(
-                Db::Postgres(pool),
+                Db::postgres(pool),
                 Some(Cleanup::Schema(url, schema)),
                 config,
             )
@@ -523,6 +523,6 @@ where
 pub fn backend_label(db: &tuuli::db::Db) -> &'static str {
     match db {
         tuuli::db::Db::Sqlite(_) => "SQLite",
-        tuuli::db::Db::Postgres(_) => "PostgreSQL",
+        tuuli::db::Db::Postgres(..) => "PostgreSQL",
     }
 }

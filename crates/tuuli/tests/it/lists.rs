@@ -3,6 +3,7 @@
 //! has the shared helpers and the choosers of the forms; `lists/paging.rs` has the keyset
 //! pager, the capped count and the order of searches with many matches.
 
+mod name_index;
 mod paging;
 
 use tuuli::auth::Role;

@@ -238,7 +238,7 @@ async fn postgres_schema(p: &sqlx::PgPool) -> Schema {
 async fn schema(app: &TestApp) -> Schema {
     match &app.db {
         tuuli::db::Db::Sqlite(p) => sqlite_schema(p).await,
-        tuuli::db::Db::Postgres(p) => postgres_schema(p).await,
+        tuuli::db::Db::Postgres(p, _) => postgres_schema(p).await,
     }
 }
 

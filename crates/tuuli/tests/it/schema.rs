@@ -203,7 +203,7 @@ async fn migrate_with_data(db: Db) {
             );
             m.run(p).await.expect("migrate to 0005");
         }
-        Db::Postgres(p) => {
+        Db::Postgres(p, _) => {
             let mut m = sqlx::migrate!("../../migrations/postgres");
             m.migrations = Cow::Owned(
                 m.migrations
@@ -338,7 +338,7 @@ async fn migration_0006_keeps_every_row_of_a_postgres_database_with_data() {
         .connect_with(opts)
         .await
         .expect("pool");
-    migrate_with_data(Db::Postgres(pool.clone())).await;
+    migrate_with_data(Db::postgres(pool.clone())).await;
     pool.close().await;
     sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
         .execute(&admin)

@@ -236,7 +236,7 @@ impl Importer {
                 .await?;
                 Tx::Sqlite(t)
             }
-            Db::Postgres(p) => {
+            Db::Postgres(p, _) => {
                 let mut t = crate::db::begin_write(p).await?;
                 sqlx::query(
                     "CREATE TEMP TABLE import_stage (area_id BIGINT, indicator_id BIGINT, year INTEGER, sex INTEGER, \

@@ -6,7 +6,7 @@ use crate::both;
 
 /// Inserts organisations with these names, one SQL statement each (faster than the store
 /// for hundreds), keys folded like the store's.
-async fn bulk_orgs(app: &crate::helpers::TestApp, names: &[String]) {
+pub(super) async fn bulk_orgs(app: &crate::helpers::TestApp, names: &[String]) {
     let now = chrono::Utc::now();
     for name in names {
         let key = tuuli::db::keys::fold(name);
@@ -16,7 +16,7 @@ async fn bulk_orgs(app: &crate::helpers::TestApp, names: &[String]) {
 }
 
 /// The `href` of the pager link with `rel`.
-fn pager_link(body: &str, rel: &str) -> Option<String> {
+pub(super) fn pager_link(body: &str, rel: &str) -> Option<String> {
     let at = body.find(&format!("<a rel=\"{rel}\" href=\""))?;
     let s = &body[at + rel.len() + 16..];
     Some(
@@ -201,7 +201,7 @@ async fn search_registry(app: &crate::helpers::TestApp) {
 }
 
 /// The ids of the organisations whose search key contains `text`, sorted by name.
-async fn sorted_matches(app: &crate::helpers::TestApp, text: &str) -> Vec<i64> {
+pub(super) async fn sorted_matches(app: &crate::helpers::TestApp, text: &str) -> Vec<i64> {
     tuuli::with_db!(&app.db, p => sqlx::query_scalar::<_, i64>(
         "SELECT id FROM organisations WHERE search_key LIKE $1 ORDER BY name_key, id")
         .bind(format!("%{text}%")).fetch_all(p).await)
@@ -209,7 +209,7 @@ async fn sorted_matches(app: &crate::helpers::TestApp, text: &str) -> Vec<i64> {
 }
 
 /// The ids of the organisations listed on a page, in order.
-fn orgs_on(body: &str) -> Vec<i64> {
+pub(super) fn orgs_on(body: &str) -> Vec<i64> {
     body.split("<th scope=\"row\"><a href=\"/organisations/")
         .skip(1)
         .map(|s| s[..s.find('"').expect("id")].parse().expect("number"))
@@ -357,7 +357,7 @@ async fn seed_people(
     .expect("expected")
 }
 
-async fn api_json(
+pub(super) async fn api_json(
     app: &crate::helpers::TestApp,
     url: &str,
     token: Option<&str>,
@@ -368,7 +368,11 @@ async fn api_json(
 }
 
 /// The ids of the items in a JSON list's answer, and its total (anonymous, or with a token).
-async fn api_ids(app: &crate::helpers::TestApp, url: &str, token: Option<&str>) -> (Vec<i64>, i64) {
+pub(super) async fn api_ids(
+    app: &crate::helpers::TestApp,
+    url: &str,
+    token: Option<&str>,
+) -> (Vec<i64>, i64) {
     let json = api_json(app, url, token).await;
     let ids = json["items"]
         .as_array()
@@ -380,7 +384,7 @@ async fn api_ids(app: &crate::helpers::TestApp, url: &str, token: Option<&str>) 
 }
 
 /// The ids of the organisations in an anonymous JSON list's answer, and its total.
-async fn api_orgs(app: &crate::helpers::TestApp, url: &str) -> (Vec<i64>, i64) {
+pub(super) async fn api_orgs(app: &crate::helpers::TestApp, url: &str) -> (Vec<i64>, i64) {
     api_ids(app, url, None).await
 }
 

@@ -20,7 +20,7 @@ pub(super) async fn timing(app: TestApp, label: &str) {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(p).await.unwrap();
         sqlx::query_scalar("SELECT MAX(id) FROM plans").fetch_one(p).await.unwrap()
     });
-    if let tuuli::db::Db::Postgres(p) = &app.db {
+    if let tuuli::db::Db::Postgres(p, _) = &app.db {
         // As autovacuum would soon after the load (the bench script does the same).
         sqlx::raw_sql("VACUUM (ANALYZE) plan_progress, plan_actions")
             .execute(p)
