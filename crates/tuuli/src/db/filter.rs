@@ -384,7 +384,7 @@ impl Filter {
         table: &str,
         paging: &crate::core::paging::Paging,
     ) -> Result<Option<(Option<i64>, Option<Vec<i64>>)>, sqlx::Error> {
-        use super::names::From;
+        use super::names::Start;
         let (true, Some((_, _, folded))) = (self.matches_are_the_list, &self.search_at) else {
             return Ok(None);
         };
@@ -392,9 +392,9 @@ impl Filter {
             return Ok(None);
         };
         let from = match &self.cursor {
-            Some((key, id)) if self.desc => From::Before(key, *id),
-            Some((key, id)) => From::After(key, *id),
-            None => From::Offset(usize::try_from(paging.offset()).unwrap_or(usize::MAX)),
+            Some((key, id)) if self.desc => Start::Before(key, *id),
+            Some((key, id)) => Start::After(key, *id),
+            None => Start::Offset(usize::try_from(paging.offset()).unwrap_or(usize::MAX)),
         };
         let take = usize::try_from(paging.limit() + 1).unwrap_or(0);
         let (total, ids) = index.find(folded, from, take, paging.count_cap);

@@ -134,15 +134,15 @@ pub struct NameIndex {
     changes: i64,
     ids: Vec<i64>,
     names: String,
-    name_ends: Vec<u32>,
+    name_ends: Vec<usize>,
     keys: String,
-    key_starts: Vec<u32>,
+    key_starts: Vec<usize>,
 }
 
 /// Where a page starts: after or before the row with this name key and id (a keyset
 /// cursor, [`super::filter::Filter::keyset`]), or at an offset into the matches.
 #[derive(Clone, Copy, Debug)]
-pub enum From<'a> {
+pub enum Start<'a> {
     Offset(usize),
     After(&'a str, i64),
     Before(&'a str, i64),
@@ -163,8 +163,8 @@ impl NameIndex {
     fn push(&mut self, id: i64, name_key: &str, search_key: &str) {
         self.ids.push(id);
         self.names.push_str(name_key);
-        self.name_ends.push(self.names.len() as u32);
-        self.key_starts.push(self.keys.len() as u32);
+        self.name_ends.push(self.names.len());
+        self.key_starts.push(self.keys.len());
         // A NUL cannot be stored in PostgreSQL text; dropped all the same, so that a
         // key can never run into the next one.
         self.keys.extend(search_key.chars().filter(|c| *c != '\0'));
@@ -190,12 +190,8 @@ impl NameIndex {
     }
 
     fn name(&self, i: usize) -> &str {
-        let start = if i == 0 {
-            0
-        } else {
-            self.name_ends[i - 1] as usize
-        };
-        &self.names[start..self.name_ends[i] as usize]
+        let start = if i == 0 { 0 } else { self.name_ends[i - 1] };
+        &self.names[start..self.name_ends[i]]
     }
 
     /// The number of rows before (`name_key`, `id`) in name order — with `inclusive`,
@@ -221,7 +217,7 @@ impl NameIndex {
     pub fn find(
         &self,
         text: &str,
-        from: From<'_>,
+        from: Start<'_>,
         take: usize,
         cap: Option<i64>,
     ) -> (i64, Vec<i64>) {
@@ -232,9 +228,9 @@ impl NameIndex {
         let bytes = self.keys.as_bytes();
         let limit = cap.map(|c| (c.max(0) as usize).saturating_add(1));
         let (skip, start, end) = match from {
-            From::Offset(n) => (n, 0, self.ids.len()),
-            From::After(key, id) => (0, self.position(key, id, true), self.ids.len()),
-            From::Before(key, id) => (0, 0, self.position(key, id, false)),
+            Start::Offset(n) => (n, 0, self.ids.len()),
+            Start::After(key, id) => (0, self.position(key, id, true), self.ids.len()),
+            Start::Before(key, id) => (0, 0, self.position(key, id, false)),
         };
         let mut count = 0usize;
         let mut page: Vec<i64> = Vec::new();
@@ -245,18 +241,15 @@ impl NameIndex {
             let Some(hit) = finder.find(&bytes[at..]) else {
                 break;
             };
-            let row = self
-                .key_starts
-                .partition_point(|s| (*s as usize) <= at + hit)
-                - 1;
+            let row = self.key_starts.partition_point(|s| *s <= at + hit) - 1;
             count += 1;
             match from {
-                From::Offset(_) | From::After(..) => {
+                Start::Offset(_) | Start::After(..) => {
                     if row >= start && count > skip && page.len() < take {
                         page.push(self.ids[row]);
                     }
                 }
-                From::Before(..) => {
+                Start::Before(..) => {
                     if row < end {
                         before.push_back(self.ids[row]);
                         if before.len() > take {
@@ -266,18 +259,15 @@ impl NameIndex {
                 }
             }
             let page_done = match from {
-                From::Before(..) => row + 1 >= end,
+                Start::Before(..) => row + 1 >= end,
                 _ => page.len() >= take,
             };
             if page_done && limit.is_some_and(|l| count >= l) {
                 break;
             }
-            at = self
-                .key_starts
-                .get(row + 1)
-                .map_or(bytes.len(), |s| *s as usize);
+            at = self.key_starts.get(row + 1).map_or(bytes.len(), |s| *s);
         }
-        if let From::Before(..) = from {
+        if let Start::Before(..) = from {
             page = before.into_iter().rev().collect();
         }
         let count = limit.map_or(count, |l| count.min(l));
@@ -305,7 +295,7 @@ mod tests {
     fn by_sql(
         rows: &[(i64, &str, &str)],
         text: &str,
-        from: From<'_>,
+        from: Start<'_>,
         take: usize,
         cap: Option<i64>,
     ) -> (i64, Vec<i64>) {
@@ -317,14 +307,14 @@ mod tests {
         m.sort();
         let total = cap.map_or(m.len(), |c| m.len().min(c as usize + 1)) as i64;
         let page = match from {
-            From::Offset(n) => m.iter().skip(n).take(take).map(|r| r.1).collect(),
-            From::After(k, id) => m
+            Start::Offset(n) => m.iter().skip(n).take(take).map(|r| r.1).collect(),
+            Start::After(k, id) => m
                 .iter()
                 .filter(|r| **r > (k, id))
                 .take(take)
                 .map(|r| r.1)
                 .collect(),
-            From::Before(k, id) => m
+            Start::Before(k, id) => m
                 .iter()
                 .rev()
                 .filter(|r| **r < (k, id))
@@ -383,17 +373,17 @@ mod tests {
             for cap in [None, Some(0), Some(5), Some(1000)] {
                 for take in [1, 3, 21] {
                     let mut froms = vec![
-                        From::Offset(0),
-                        From::Offset(2),
-                        From::Offset(50),
-                        From::Offset(1000),
+                        Start::Offset(0),
+                        Start::Offset(2),
+                        Start::Offset(50),
+                        Start::Offset(1000),
                     ];
                     for r in rows.iter().step_by(37) {
-                        froms.push(From::After(r.1, r.0));
-                        froms.push(From::Before(r.1, r.0));
+                        froms.push(Start::After(r.1, r.0));
+                        froms.push(Start::Before(r.1, r.0));
                     }
-                    froms.push(From::After("", 0));
-                    froms.push(From::Before("zzzz", i64::MAX));
+                    froms.push(Start::After("", 0));
+                    froms.push(Start::Before("zzzz", i64::MAX));
                     for from in froms {
                         let want = if text.contains('\0') {
                             (0, Vec::new())
@@ -414,8 +404,8 @@ mod tests {
     #[test]
     fn a_pattern_never_matches_across_two_rows() {
         let idx = index(&[(1, "a", "abc"), (2, "b", "def")]);
-        assert_eq!(idx.find("cd", From::Offset(0), 10, None), (0, vec![]));
-        assert_eq!(idx.find("c", From::Offset(0), 10, None), (1, vec![1]));
+        assert_eq!(idx.find("cd", Start::Offset(0), 10, None), (0, vec![]));
+        assert_eq!(idx.find("c", Start::Offset(0), 10, None), (1, vec![1]));
         assert!(index(&[]).is_empty());
     }
 }
