@@ -89,10 +89,11 @@ impl Slot {
     }
 }
 
-async fn changes(pool: &PgPool, table: &str) -> Result<i64, sqlx::Error> {
+/// The change counter of `table`, read on a pool or in a transaction.
+async fn changes<'e>(on: impl sqlx::PgExecutor<'e>, table: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT n FROM name_index_changes WHERE name = $1")
         .bind(table)
-        .fetch_one(pool)
+        .fetch_one(on)
         .await
 }
 
@@ -104,7 +105,7 @@ async fn read(pool: &PgPool, table: &str, sql: &'static str) -> Result<NameIndex
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
         .await?;
-    let changes = self::changes_in(&mut tx, table).await?;
+    let changes = changes(&mut *tx, table).await?;
     let mut index = NameIndex::new(changes);
     let mut rows = sqlx::query_as::<_, (i64, String, String)>(sql).fetch(&mut *tx);
     while let Some((id, name_key, search_key)) = rows.try_next().await? {
@@ -114,16 +115,6 @@ async fn read(pool: &PgPool, table: &str, sql: &'static str) -> Result<NameIndex
     tx.commit().await?;
     index.shrink();
     Ok(index)
-}
-
-async fn changes_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    table: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT n FROM name_index_changes WHERE name = $1")
-        .bind(table)
-        .fetch_one(&mut **tx)
-        .await
 }
 
 /// A list's rows in name order (`name_key`, then `id`, as `ORDER BY name_key, id` with
